@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { envBoolean, envInt, envUrl } from './env-types';
+import { sharedConfigShape } from './shared-config';
+
+export const workerConfigSchema = z
+  .object({
+    ...sharedConfigShape,
+    KAARAI_URL: envUrl().describe("Required. Full URL of Kaarai's send-SMS endpoint; must be https://."),
+    KAARAI_USER: z.string().min(1).describe("Required. User of Kaarai's HTTP Basic authentication."),
+    KAARAI_PASSWORD: z
+      .string()
+      .min(1)
+      .describe(
+        "Required. Password of Kaarai's HTTP Basic authentication. Secret: use KAARAI_PASSWORD_FILE.",
+      ),
+    KAARAI_CA_FILE: z
+      .string()
+      .optional()
+      .describe(
+        "PEM file of extra certificate authorities to trust for Kaarai's TLS certificate. Default none.",
+      ),
+    KAARAI_ALLOW_INSECURE_HTTP: envBoolean()
+      .default(false)
+      .describe(
+        'Allow a plain http:// KAARAI_URL, which sends the password in clear: local development only. Default false.',
+      ),
+    KAARAI_TIMEOUT_MS: envInt(100, 120_000)
+      .default(10_000)
+      .describe('Timeout of one call to Kaarai, in ms. Default 10000.'),
+    WORKER_CONCURRENCY: envInt(1, 1_000)
+      .default(32)
+      .describe('Messages one worker process sends at the same time. Default 32.'),
+    RETRY_BASE_DELAY_MS: envInt(10, 3_600_000)
+      .default(1_000)
+      .describe('First retry delay; it doubles per attempt, with full jitter, in ms. Default 1000.'),
+    RETRY_MAX_DELAY_MS: envInt(10, 86_400_000)
+      .default(300_000)
+      .describe('Longest retry delay, in ms. Default 300000.'),
+    HOLD_PROBE_INTERVAL_MS: envInt(100, 3_600_000)
+      .default(30_000)
+      .describe(
+        'While Kaarai reports a configuration fault, how long sending pauses before trying again, in ms. Default 30000.',
+      ),
+    STATUS_RETENTION_SECONDS: envInt(60, 31_536_000)
+      .default(604_800)
+      .describe(
+        'How long a status record is kept after its last change, in seconds. Default 604800 (7 days).',
+      ),
+    WORKER_HTTP_PORT: envInt(0, 65_535)
+      .default(9100)
+      .describe("Port of the worker's /metrics, /healthz and /readyz. Default 9100."),
+  })
+  // `when` makes these cross-variable checks run even when another variable is invalid, so
+  // that one start-up error lists every problem (zod skips refinements after failures).
+  .superRefine(
+    (config, ctx) => {
+      const url: unknown = config.KAARAI_URL;
+      if (typeof url === 'string' && URL.canParse(url) && !/^https?:\/\//.test(url)) {
+        ctx.addIssue({ code: 'custom', path: ['KAARAI_URL'], message: 'must be an https:// URL' });
+      }
+      if (
+        typeof url === 'string' &&
+        url.startsWith('http://') &&
+        config.KAARAI_ALLOW_INSECURE_HTTP !== true
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['KAARAI_URL'],
+          message:
+            'is plain http://, which would send the password in clear; use https:// (or set KAARAI_ALLOW_INSECURE_HTTP=true locally)',
+        });
+      }
+      const base: unknown = config.RETRY_BASE_DELAY_MS;
+      const max: unknown = config.RETRY_MAX_DELAY_MS;
+      if (typeof base === 'number' && typeof max === 'number' && max < base) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['RETRY_MAX_DELAY_MS'],
+          message: 'must not be below RETRY_BASE_DELAY_MS',
+        });
+      }
+    },
+    { when: () => true },
+  );
+
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;

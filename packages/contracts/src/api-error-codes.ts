@@ -1,0 +1,23 @@
+/**
+ * The codes the gateway's own API answers with. They reuse Kaarai's numbers where the meaning is
+ * the same, so that callers meet one vocabulary; the others follow Kaarai's pattern of HTTP
+ * status times ten plus a digit.
+ */
+export const API_ERROR_CODES = {
+  4000: { httpStatus: 400, text: 'Invalid content-type' },
+  4001: { httpStatus: 400, text: 'Missing receiver number' },
+  4002: { httpStatus: 400, text: 'Missing text message' },
+  4003: { httpStatus: 400, text: 'Invalid receiver number' },
+  4004: { httpStatus: 400, text: 'Invalid sender id' },
+  4005: { httpStatus: 400, text: 'Invalid text message' },
+  4006: { httpStatus: 400, text: 'Unknown field' },
+  4007: { httpStatus: 400, text: 'Malformed JSON body' },
+  4030: { httpStatus: 401, text: 'Missing or invalid API key' },
+  4040: { httpStatus: 404, text: 'Unknown request' },
+  4041: { httpStatus: 404, text: 'Unknown message id' },
+  4130: { httpStatus: 413, text: 'Request body too large' },
+  5000: { httpStatus: 500, text: 'Internal error' },
+  5030: { httpStatus: 503, text: 'Temporarily unavailable, try again later' },
+} as const satisfies Record<number, { httpStatus: number; text: string }>;
+
+export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -1,0 +1,268 @@
+import { type ValidationError, validateSmsRequest } from './sms-request';
+
+const limits = { maxTextLength: 20 };
+const valid = { to: '573001234567', text: 'Your OTP code is 1234' };
+const shortText = 'Your code is 1234';
+
+function errorOf(body: unknown, maxTextLength = limits.maxTextLength): ValidationError {
+  const result = validateSmsRequest(body, { maxTextLength });
+  if (result.ok) throw new Error(`expected a validation error, got ${JSON.stringify(result.value)}`);
+  return result.error;
+}
+
+describe('validateSmsRequest', () => {
+  it('accepts a receiver and a text and returns them unchanged', () => {
+    expect(validateSmsRequest({ to: '573001234567', text: shortText }, limits)).toEqual({
+      ok: true,
+      value: { to: '573001234567', text: shortText },
+    });
+  });
+
+  it('leaves "from" out of the value when the request has none', () => {
+    const result = validateSmsRequest({ to: '573001234567', text: shortText }, limits);
+    expect(result.ok && Object.keys(result.value)).toEqual(['to', 'text']);
+  });
+
+  it('treats a null "from" as absent', () => {
+    expect(validateSmsRequest({ to: '573001234567', text: shortText, from: null }, limits)).toEqual({
+      ok: true,
+      value: { to: '573001234567', text: shortText },
+    });
+  });
+
+  describe('the body', () => {
+    it.each([
+      ['an array', [valid]],
+      ['null', null],
+      ['a string', 'to=573001234567&text=hi'],
+      ['a number', 42],
+      ['a boolean', true],
+      ['undefined', undefined],
+    ])('rejects %s as a body with 4007 and no field', (_name, body) => {
+      const error = errorOf(body);
+      expect(error.code).toBe(4007);
+      expect(error).not.toHaveProperty('field');
+      expect(error.message).toMatch(/JSON object/);
+    });
+
+    it.each(['id', 'To', 'callback', '__proto__x'])(
+      'rejects the unknown field %p with 4006 naming it',
+      (field) => {
+        const error = errorOf({ ...valid, [field]: 'x' });
+        expect(error).toEqual({ code: 4006, field, message: expect.stringContaining(`"${field}"`) });
+      },
+    );
+
+    it('rejects a "__proto__" key of a parsed JSON body with 4006', () => {
+      const body: unknown = JSON.parse('{"to":"573001234567","text":"hi","__proto__":{"admin":true}}');
+      expect(errorOf(body)).toEqual({
+        code: 4006,
+        field: '__proto__',
+        message: expect.stringContaining('__proto__'),
+      });
+    });
+
+    it('reports an unknown field before checking the known ones', () => {
+      expect(errorOf({ to: 'abc', extra: 1 }).code).toBe(4006);
+    });
+  });
+
+  describe('the receiver "to"', () => {
+    it.each([
+      ['missing', {}],
+      ['undefined', { to: undefined }],
+      ['null', { to: null }],
+      ['empty', { to: '' }],
+    ])('rejects a %s receiver with 4001', (_name, to) => {
+      const error = errorOf({ text: shortText, ...to });
+      expect(error).toEqual({ code: 4001, field: 'to', message: expect.stringContaining('"to"') });
+    });
+
+    it.each([
+      ['a number', 573001234567],
+      ['an array', ['573001234567']],
+      ['an object', { number: '573001234567' }],
+      ['a boolean', true],
+    ])('rejects a receiver given as %s with 4003', (_name, to) => {
+      expect(errorOf({ ...valid, to })).toEqual({
+        code: 4003,
+        field: 'to',
+        message: expect.stringContaining('"to"'),
+      });
+    });
+
+    it.each([
+      ['with letters', '57300ABC4567'],
+      ['with spaces', '57 300 123 4567'],
+      ['with dashes', '57-300-1234567'],
+      ['of whitespace only', '   '],
+      ['of 6 digits, one short of the minimum', '573001'],
+      ['of 16 digits, one past the E.164 maximum', '5730012345678901'],
+      ['starting with 0 (no country code)', '03001234567'],
+      ['starting with an international prefix 00', '00573001234567'],
+      ['with two plus signs', '++573001234567'],
+      ['with a plus sign inside', '57+3001234567'],
+      ['of a lone plus sign', '+'],
+      ['with non-ASCII digits', '٥٧٣٠٠١٢٣٤٥٦٧'],
+      ['with a trailing newline', '573001234567\n'],
+    ])('rejects a receiver %s with 4003', (_name, to) => {
+      expect(errorOf({ ...valid, to })).toEqual({
+        code: 4003,
+        field: 'to',
+        message: expect.stringContaining('"to"'),
+      });
+    });
+
+    it.each([
+      ['7 digits, the minimum', '5730012', '5730012'],
+      ['15 digits, the E.164 maximum', '573001234567890', '573001234567890'],
+      ['a leading plus sign, which is stripped', '+573001234567', '573001234567'],
+      ['a leading plus sign and 15 digits', '+573001234567890', '573001234567890'],
+    ])('accepts a receiver of %s', (_name, to, expected) => {
+      expect(validateSmsRequest({ ...valid, to, text: shortText }, limits)).toEqual({
+        ok: true,
+        value: { to: expected, text: shortText },
+      });
+    });
+  });
+
+  describe('the text', () => {
+    it.each([
+      ['missing', {}],
+      ['undefined', { text: undefined }],
+      ['null', { text: null }],
+    ])('rejects a %s text with 4002', (_name, text) => {
+      expect(errorOf({ to: valid.to, ...text })).toEqual({
+        code: 4002,
+        field: 'text',
+        message: expect.stringContaining('"text"'),
+      });
+    });
+
+    it.each([
+      ['empty', ''],
+      ['of spaces', '   '],
+      ['of tabs and newlines', '\t\n\r\n'],
+      ['of non-breaking spaces', '\u00a0\u00a0'],
+    ])('rejects a text that is %s with 4002', (_name, text) => {
+      expect(errorOf({ ...valid, text })).toEqual({
+        code: 4002,
+        field: 'text',
+        message: expect.stringContaining('"text"'),
+      });
+    });
+
+    it.each([
+      ['a number', 1234],
+      ['an array', ['hi']],
+      ['an object', { body: 'hi' }],
+      ['a boolean', false],
+    ])('rejects a text given as %s with 4005', (_name, text) => {
+      expect(errorOf({ ...valid, text })).toEqual({
+        code: 4005,
+        field: 'text',
+        message: expect.stringContaining('"text"'),
+      });
+    });
+
+    it('accepts a text exactly as long as the limit', () => {
+      const text = 'x'.repeat(limits.maxTextLength);
+      expect(validateSmsRequest({ ...valid, text }, limits)).toEqual({
+        ok: true,
+        value: { to: valid.to, text },
+      });
+    });
+
+    it('rejects a text one character past the limit with 4005 and says both lengths', () => {
+      const error = errorOf({ ...valid, text: 'x'.repeat(limits.maxTextLength + 1) });
+      expect(error).toEqual({ code: 4005, field: 'text', message: expect.stringContaining('"text"') });
+      expect(error.message).toContain(String(limits.maxTextLength + 1));
+      expect(error.message).toContain(String(limits.maxTextLength));
+    });
+
+    it.each([
+      ['emoji', '😀', 2],
+      ['a CJK supplementary ideograph', '𠀋', 2],
+      ['a musical symbol', '𝄞', 2],
+    ])('counts %s as one character although it takes two UTF-16 units', (_name, character, units) => {
+      expect(character.length).toBe(units);
+      const atLimit = character.repeat(limits.maxTextLength);
+      expect(validateSmsRequest({ ...valid, text: atLimit }, limits)).toEqual({
+        ok: true,
+        value: { to: valid.to, text: atLimit },
+      });
+      expect(errorOf({ ...valid, text: atLimit + character }).code).toBe(4005);
+    });
+
+    it('keeps the text as sent, with its surrounding spaces and its emoji', () => {
+      const text = '  Hola 👋 ñandú  ';
+      expect(validateSmsRequest({ ...valid, text }, limits)).toEqual({
+        ok: true,
+        value: { to: valid.to, text },
+      });
+    });
+
+    it.each([
+      ['a lone high surrogate', 'code \ud83d'],
+      ['a lone low surrogate', '\ude00 code'],
+      ['two surrogates in the wrong order', 'code \ude00\ud83d'],
+    ])('rejects a text with %s with 4005', (_name, text) => {
+      expect(errorOf({ ...valid, text })).toEqual({
+        code: 4005,
+        field: 'text',
+        message: expect.stringContaining('"text"'),
+      });
+    });
+  });
+
+  describe('the sender "from"', () => {
+    it.each([
+      ['a short code', '85432', '85432'],
+      ['a 3-digit number, the minimum', '123', '123'],
+      ['a 15-digit number, the maximum', '573001234567890', '573001234567890'],
+      ['a number with a plus sign, which is stripped', '+573001234567', '573001234567'],
+      ['a one-letter id', 'A', 'A'],
+      ['an 11-character alphanumeric id, the maximum', 'ACME Bank 1', 'ACME Bank 1'],
+      ['an id with the allowed punctuation', "Jo's B&B.-_", "Jo's B&B.-_"],
+      ['a mixed id starting with digits', '24Seven', '24Seven'],
+    ])('accepts %s', (_name, from, expected) => {
+      expect(validateSmsRequest({ ...valid, text: shortText, from }, limits)).toEqual({
+        ok: true,
+        value: { to: valid.to, from: expected, text: shortText },
+      });
+    });
+
+    it.each([
+      ['a number', 85432],
+      ['an array', ['85432']],
+      ['a boolean', true],
+      ['an empty string', ''],
+      ['a 2-digit number', '12'],
+      ['a 16-digit number', '5730012345678901'],
+      ['a plus sign and 2 digits', '+12'],
+      ['a 12-character alphanumeric id', 'ACME Bank 12'],
+      ['an id with a character outside the allowed set', 'ACME!'],
+      ['an id with a plus sign and letters', '+ACME'],
+      ['an id with accented letters', 'Ñandú'],
+      ['an id of punctuation only', '...'],
+      ['an id with a newline', 'ACME\n'],
+    ])('rejects %s with 4004', (_name, from) => {
+      expect(errorOf({ ...valid, text: shortText, from })).toEqual({
+        code: 4004,
+        field: 'from',
+        message: expect.stringContaining('"from"'),
+      });
+    });
+  });
+
+  describe('the order of the checks', () => {
+    it.each([
+      ['a bad receiver before a missing text', { to: 'abc' }, 4003],
+      ['a missing receiver before a bad sender', { text: shortText, from: '!' }, 4001],
+      ['a missing text before a bad sender', { to: valid.to, from: '!' }, 4002],
+      ['a too-long text before a bad sender', { to: valid.to, text: 'x'.repeat(21), from: '!' }, 4005],
+    ])('reports %s', (_name, body, code) => {
+      expect(errorOf(body).code).toBe(code);
+    });
+  });
+});
