@@ -1,0 +1,76 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { classifyAnswer, classifyFailure } from './classify-kaarai-answer';
+import type { KaaraiOutcome } from './kaarai-outcome';
+
+export interface KaaraiClientOptions {
+  /** Full URL of Kaarai's send endpoint. */
+  readonly url: string;
+  readonly user: string;
+  readonly password: string;
+  /** Give up on a call after this many milliseconds. */
+  readonly timeoutMs: number;
+  /** PEM certificate(s) to trust in addition to the system's, for a private CA. */
+  readonly ca?: string;
+  /** Upper bound of open connections to Kaarai; match it to the worker's concurrency. */
+  readonly maxSockets?: number;
+}
+
+export interface SmsToSend {
+  readonly to: string;
+  readonly from?: string;
+  readonly text: string;
+}
+
+/** Sends single SMS to Kaarai and reports every result, answer or not, as a `KaaraiOutcome`. */
+export class KaaraiClient {
+  private readonly http: AxiosInstance;
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+
+  constructor(private readonly options: KaaraiClientOptions) {
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
+    this.httpAgent = new HttpAgent(agentOptions);
+    this.httpsAgent = new HttpsAgent({ ...agentOptions, ...(options.ca && { ca: options.ca }) });
+    this.http = axios.create({
+      auth: { username: options.user, password: options.password },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      timeout: options.timeoutMs,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      // A redirected POST could be replayed elsewhere; Kaarai's API has no redirects.
+      maxRedirects: 0,
+      // Every status is an answer to classify, and the body is parsed once, by us.
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: (data) => data,
+    });
+  }
+
+  async send(sms: SmsToSend): Promise<KaaraiOutcome> {
+    const body = JSON.stringify(sms.from === undefined ? { to: sms.to, text: sms.text } : sms);
+    const started = performance.now();
+    try {
+      const response = await this.http.post<string>(this.options.url, body);
+      const retryAfter = response.headers['retry-after'];
+      return classifyAnswer(
+        response.status,
+        typeof response.data === 'string' ? response.data : undefined,
+        typeof retryAfter === 'string' ? retryAfter : undefined,
+        performance.now() - started,
+      );
+    } catch (error) {
+      const failure = isAxiosError(error)
+        ? { code: error.code, message: error.message }
+        : { message: String(error) };
+      return classifyFailure(failure, performance.now() - started);
+    }
+  }
+
+  /** Closes idle keep-alive connections so the process can exit. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

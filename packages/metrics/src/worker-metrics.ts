@@ -1,0 +1,52 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { PROVIDER_CALL_BUCKETS } from './buckets';
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/** A worker process's registry: its own metrics plus Node's default process metrics. */
+export function createWorkerMetrics(registry = new Registry()) {
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    providerAnswers: new Counter({
+      name: 'sms_provider_answers_total',
+      help: "Kaarai's answers by code (0 when no answer arrived) and what the gateway did.",
+      labelNames: ['code', 'outcome'] as const,
+      registers: [registry],
+    }),
+    providerDuration: new Histogram({
+      name: 'sms_provider_call_duration_seconds',
+      help: 'Duration of calls to Kaarai, answered or not.',
+      buckets: PROVIDER_CALL_BUCKETS,
+      registers: [registry],
+    }),
+    sent: new Counter({
+      name: 'sms_messages_sent_total',
+      help: 'Messages Kaarai accepted, by code (2020 accepted, 2021 queued).',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    retried: new Counter({
+      name: 'sms_messages_retried_total',
+      help: 'Send attempts that will be tried again, by reason.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: 'sms_messages_dead_lettered_total',
+      help: 'Messages put in the dead-letter queue, by reason.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    unknownOutcomes: new Counter({
+      name: 'sms_provider_unknown_outcomes_total',
+      help: 'Calls that timed out after the request was sent: Kaarai may or may not have the message.',
+      registers: [registry],
+    }),
+    held: new Gauge({
+      name: 'sms_sending_held',
+      help: '1 while this worker holds sending because Kaarai reports a configuration fault.',
+      registers: [registry],
+    }),
+  };
+}

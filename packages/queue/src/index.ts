@@ -1,0 +1,12 @@
+export {
+  createDeadLetterQueue,
+  type DeadLetterEntry,
+  type DeadLetterQueue,
+  type DeadLetterReason,
+  deadLetter,
+} from './dead-letter-queue';
+export { DEAD_LETTER_QUEUE, SEND_BACKOFF, SEND_JOB, SMS_QUEUE } from './queue-names';
+export { createProducerConnection, createWorkerConnection } from './redis-connections';
+export { type SendJobSettings, sendJobOptions } from './send-job-options';
+export { createSmsQueue, enqueueSms, type QueueSetup, type SmsQueue } from './sms-queue';
+export { type StartupLogger, waitForRedis } from './wait-for-redis';

@@ -1,0 +1,27 @@
+import type { SmsJobData } from '@sms/contracts';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { SEND_JOB, SMS_QUEUE } from './queue-names';
+import { type SendJobSettings, sendJobOptions } from './send-job-options';
+
+export type SmsQueue = Queue<SmsJobData>;
+
+export interface QueueSetup {
+  readonly connection: Redis;
+  /** Key prefix of every BullMQ key, so that several gateways (or tests) can share a Redis. */
+  readonly prefix: string;
+}
+
+export function createSmsQueue(setup: QueueSetup): SmsQueue {
+  return new Queue<SmsJobData>(SMS_QUEUE, { connection: setup.connection, prefix: setup.prefix });
+}
+
+/** Adds a message to the send queue; resolves only once Redis holds the job. */
+export async function enqueueSms(
+  queue: SmsQueue,
+  id: string,
+  data: SmsJobData,
+  settings: SendJobSettings,
+): Promise<void> {
+  await queue.add(SEND_JOB, data, { ...sendJobOptions(settings), jobId: id });
+}

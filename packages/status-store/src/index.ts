@@ -1,0 +1,1 @@
+export { type StatusRecord, StatusStore, type StatusStoreOptions, type StatusUpdate } from './status-store';
