@@ -1,0 +1,18 @@
+import { API_ERROR_CODES, type ApiErrorCode } from '@sms/contracts';
+
+/** An error the caller is meant to read: a stable code, its HTTP status and a clear message. */
+export class ApiError extends Error {
+  readonly httpStatus: number;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string = API_ERROR_CODES[code].text,
+    readonly field?: string,
+    /** Seconds the caller should wait before trying again (503). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = this.constructor.name;
+    this.httpStatus = API_ERROR_CODES[code].httpStatus;
+  }
+}

@@ -1,0 +1,51 @@
+import { type MessageStatusView, maskNumber } from '@sms/contracts';
+import type { SmsQueue } from '@sms/queue';
+import type { StatusRecord, StatusStore } from '@sms/status-store';
+
+export interface MessageSources {
+  readonly statusStore: StatusStore;
+  readonly queue: SmsQueue;
+}
+
+/**
+ * A message's status as its client may see it. The worker writes a status record from the
+ * first attempt on; before that, the job itself in the queue proves the message is `queued`.
+ * A message of another client is reported as absent.
+ */
+export async function findMessage(
+  sources: MessageSources,
+  id: string,
+  client: string,
+): Promise<MessageStatusView | undefined> {
+  const record = await sources.statusStore.read(id);
+  if (record) return record.client === client ? toView(record) : undefined;
+
+  const job = await sources.queue.getJob(id);
+  if (job?.data.client === client) {
+    const createdAt = new Date(job.data.acceptedAt).toISOString();
+    return {
+      id,
+      status: 'queued',
+      to: maskNumber(job.data.to),
+      attempts: 0,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  }
+  // The job may have finished between the two reads; by then its record exists.
+  const late = await sources.statusStore.read(id);
+  return late?.client === client ? toView(late) : undefined;
+}
+
+function toView(record: StatusRecord): MessageStatusView {
+  return {
+    id: record.id,
+    status: record.status,
+    to: record.to,
+    attempts: record.attempts,
+    ...(record.lastCode !== undefined && { lastCode: record.lastCode }),
+    ...(record.lastMessage !== undefined && { lastMessage: record.lastMessage }),
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+  };
+}

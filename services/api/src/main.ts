@@ -1,0 +1,77 @@
+import { apiConfigSchema, ConfigError, loadConfig } from '@sms/config';
+import { createApiMetrics } from '@sms/metrics';
+import { createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
+import pino from 'pino';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(apiConfigSchema);
+  const logger = pino({ name: 'api', level: config.LOG_LEVEL });
+  const redis = createProducerConnection(config.REDIS_URL);
+  // ioredis reports every failed reconnection; one line per state change is enough.
+  let redisDown = false;
+  redis.on('error', (err) => {
+    if (!redisDown) logger.error({ err }, 'redis connection lost');
+    redisDown = true;
+  });
+  redis.on('ready', () => {
+    if (redisDown) logger.info('redis connection restored');
+    redisDown = false;
+  });
+
+  await waitForRedis(redis, logger);
+  const queue = createSmsQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
+  queue.on('error', () => {});
+  const statusStore = new StatusStore(redis, { prefix: config.QUEUE_PREFIX });
+  const metrics = createApiMetrics();
+  const app = createApp({
+    config: {
+      apiKeys: config.API_KEYS,
+      maxTextLength: config.MAX_TEXT_LENGTH,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      sendAttempts: config.SEND_ATTEMPTS,
+      redisTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+    },
+    queue,
+    statusStore,
+    redis,
+    metrics,
+    logger,
+  });
+
+  const server = app.listen(config.API_PORT, config.API_HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.API_PORT;
+    logger.info({ port, clients: [...new Set(config.API_KEYS.values())] }, 'api listening');
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
+    const force = setTimeout(() => {
+      logger.warn('shutdown timeout reached; closing remaining connections');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await queue.close().catch(() => {});
+    await redis.quit().catch(() => redis.disconnect());
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // A configuration error is the operator's to fix: print the list, not a stack trace.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import type { Response } from 'express';
+import { ApiError } from './api-error';
+
+export interface ErrorBody {
+  readonly code: number;
+  readonly message: string;
+  readonly field?: string;
+  readonly requestId: string;
+}
+
+/**
+ * The one place that writes error bodies. Body-parser's own errors are translated into the
+ * gateway's codes; anything unexpected becomes a 500 without internals, and is returned so the
+ * caller can log it once.
+ */
+export function sendError(
+  res: Response,
+  error: unknown,
+  requestId: string,
+): { code: number; unexpected?: unknown } {
+  const apiError = toApiError(error);
+  const body: ErrorBody = {
+    code: apiError.code,
+    message: apiError.message,
+    ...(apiError.field !== undefined && { field: apiError.field }),
+    requestId,
+  };
+  if (apiError.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(apiError.retryAfterSeconds));
+  res.status(apiError.httpStatus).json(body);
+  return apiError.code === 5000 ? { code: 5000, unexpected: error } : { code: apiError.code };
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') return new ApiError(4130);
+  if (type === 'entity.parse.failed') return new ApiError(4007, 'the body is not valid JSON');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new ApiError(4000, 'the body must be UTF-8 JSON');
+  }
+  return new ApiError(5000);
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createApiMetrics } from '@sms/metrics';
+import { createProducerConnection, createSmsQueue } from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
+import pino from 'pino';
+import { type AppConfig, createApp } from '../src/create-app';
+
+export const TEST_KEY = 'test-key-0123456789abcdef';
+export const OTHER_KEY = 'other-key-0123456789abcdef';
+
+export interface RunningApi {
+  readonly url: string;
+  readonly prefix: string;
+  readonly queue: ReturnType<typeof createSmsQueue>;
+  readonly statusStore: StatusStore;
+  readonly metrics: ReturnType<typeof createApiMetrics>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string, key?: string): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** The API built from its real parts on a real Redis, listening on a free port. */
+export async function startApi(
+  redisUrl: string,
+  overrides: Partial<AppConfig> = {},
+  prefix = `t${randomUUID().slice(0, 8)}`,
+): Promise<RunningApi> {
+  const redis = createProducerConnection(redisUrl);
+  redis.on('error', () => {});
+  const queue = createSmsQueue({ connection: redis, prefix });
+  queue.on('error', () => {});
+  const statusStore = new StatusStore(redis, { prefix });
+  const metrics = createApiMetrics();
+  const app = createApp({
+    config: {
+      apiKeys: new Map([
+        [TEST_KEY, 'billing'],
+        [OTHER_KEY, 'marketing'],
+      ]),
+      maxTextLength: 500,
+      maxBodyBytes: 4096,
+      sendAttempts: 3,
+      redisTimeoutMs: 1_000,
+      ...overrides,
+    },
+    queue,
+    statusStore,
+    redis,
+    metrics,
+    logger: pino({ level: 'silent' }),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    prefix,
+    queue,
+    statusStore,
+    metrics,
+    post: (path, body, headers = {}) =>
+      fetch(url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (path, key = TEST_KEY) => fetch(url + path, { headers: { authorization: `Bearer ${key}` } }),
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}
