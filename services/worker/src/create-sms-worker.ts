@@ -1,0 +1,75 @@
+import type { SmsJobData } from '@sms/contracts';
+import { deadLetter, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
+import { type Job, Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { createProcessor, type ProcessorDeps } from './create-processor';
+import { type RetryDelaySettings, retryDelay } from './retry-delay';
+import { RetryableSendError } from './send-errors';
+
+export interface SmsWorkerOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly concurrency: number;
+  readonly retry: RetryDelaySettings;
+  /** How long sending pauses after a configuration fault, in ms. */
+  readonly holdMs: number;
+}
+
+/** A BullMQ worker for the send queue, wired to the processor and our backoff strategy. */
+export function createSmsWorker(
+  options: SmsWorkerOptions,
+  deps: Omit<ProcessorDeps, 'holdSending'>,
+): Worker<SmsJobData> {
+  const holder: { worker?: Worker<SmsJobData> } = {};
+  let heldUntil = 0;
+  const processor = createProcessor({
+    ...deps,
+    // rateLimit is stored in Redis, so the pause applies to every replica.
+    holdSending: async () => {
+      heldUntil = Date.now() + options.holdMs;
+      deps.metrics.held.set(1);
+      // The gauge falls back to 0 when the last hold window ends, not at the next success.
+      setTimeout(() => {
+        if (Date.now() >= heldUntil) deps.metrics.held.set(0);
+      }, options.holdMs).unref();
+      await holder.worker!.rateLimit(options.holdMs);
+    },
+  });
+  const worker = new Worker<SmsJobData>(SMS_QUEUE, processor, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string, error?: Error) => {
+        if (type !== SEND_BACKOFF) return -1;
+        const retryAfterMs = error instanceof RetryableSendError ? error.retryAfterMs : undefined;
+        return retryDelay(attemptsMade, options.retry, retryAfterMs);
+      },
+    },
+  });
+  holder.worker = worker;
+
+  // Only failures the processor did not turn into an outcome arrive here as final (a bug,
+  // Redis lost mid-job, a job that stalled too often). BullMQ sets `finishedOn` only when it
+  // gives the job up; record those as failed and keep them in the dead-letter queue, so that no
+  // accepted message is left without a final state.
+  worker.on('failed', (job: Job<SmsJobData> | undefined, error: Error) => {
+    if (!job?.finishedOn || error instanceof RetryableSendError) return;
+    const id = job.id!;
+    deps.logger.error({ err: error, messageId: id }, 'message failed outside the send policy');
+    const attempts = Math.max(job.attemptsMade, 1);
+    void Promise.all([
+      deadLetter(deps.deadLetterQueue, id, {
+        ...job.data,
+        reason: 'retries_exhausted',
+        message: error.message,
+        attempts,
+        deadLetteredAt: Date.now(),
+      }),
+      deps.statusStore.write(id, { status: 'failed', attempts, lastMessage: error.message }),
+    ]).catch((err: unknown) =>
+      deps.logger.error({ err, messageId: id }, 'could not record a failed message'),
+    );
+  });
+  return worker;
+}

@@ -1,0 +1,34 @@
+import { createServer, type Server } from 'node:http';
+import { metricsHandler } from '@sms/metrics';
+import type { Registry } from 'prom-client';
+
+export interface StatusServerDeps {
+  readonly registry: Registry;
+  /** Resolves with details when the worker can take jobs; rejects with the reason otherwise. */
+  readonly checkReady: () => Promise<Record<string, unknown>>;
+}
+
+/**
+ * The worker's small HTTP server for Prometheus and Kubernetes probes. Plain `node:http`: it
+ * serves three fixed routes and must stay out of the worker's way.
+ */
+export function createStatusServer(deps: StatusServerDeps): Server {
+  const metrics = metricsHandler(deps.registry);
+  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  return createServer((req, res) => {
+    const path = req.url?.split('?')[0];
+    if (req.method !== 'GET') return json(res, 404, { code: 4040, message: 'Unknown request' });
+    if (path === '/metrics') return void metrics(req, res);
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      return void deps.checkReady().then(
+        (detail) => json(res, 200, { status: 'ready', ...detail }),
+        (error: Error) => json(res, 503, { status: 'unavailable', reason: error.message }),
+      );
+    }
+    json(res, 404, { code: 4040, message: 'Unknown request' });
+  });
+}

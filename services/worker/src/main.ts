@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, workerConfigSchema } from '@sms/config';
+import { KaaraiClient } from '@sms/kaarai-client';
+import { createWorkerMetrics } from '@sms/metrics';
+import {
+  createDeadLetterQueue,
+  createProducerConnection,
+  createWorkerConnection,
+  waitForRedis,
+} from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
+import pino from 'pino';
+import { createSmsWorker } from './create-sms-worker';
+import { createStatusServer } from './create-status-server';
+
+async function main(): Promise<void> {
+  const config = loadConfig(workerConfigSchema);
+  const logger = pino({ name: 'worker', level: config.LOG_LEVEL });
+  const ca = readCa(config.KAARAI_CA_FILE);
+  if (config.KAARAI_URL.startsWith('http://')) {
+    logger.warn('KAARAI_URL is plain http: the Kaarai password travels in clear (development only)');
+  }
+
+  // BullMQ's worker blocks on its own connection; status writes and dead letters use another.
+  const workerRedis = createWorkerConnection(config.REDIS_URL);
+  const redis = createWorkerConnection(config.REDIS_URL);
+  let redisDown = false;
+  const onRedisError = (err: Error) => {
+    if (!redisDown) logger.error({ err }, 'redis connection lost');
+    redisDown = true;
+  };
+  workerRedis.on('error', onRedisError);
+  redis.on('error', onRedisError);
+  redis.on('ready', () => {
+    if (redisDown) logger.info('redis connection restored');
+    redisDown = false;
+  });
+  const probe = createProducerConnection(config.REDIS_URL);
+  probe.on('error', () => {});
+  await waitForRedis(probe, logger);
+
+  const kaarai = new KaaraiClient({
+    url: config.KAARAI_URL,
+    user: config.KAARAI_USER,
+    password: config.KAARAI_PASSWORD,
+    timeoutMs: config.KAARAI_TIMEOUT_MS,
+    maxSockets: config.WORKER_CONCURRENCY,
+    ...(ca !== undefined && { ca }),
+  });
+  const metrics = createWorkerMetrics();
+  const setup = { connection: redis, prefix: config.QUEUE_PREFIX };
+  const deadLetterQueue = createDeadLetterQueue(setup);
+  const statusStore = new StatusStore(redis, {
+    prefix: config.QUEUE_PREFIX,
+    retentionSeconds: config.STATUS_RETENTION_SECONDS,
+  });
+  const worker = createSmsWorker(
+    {
+      connection: workerRedis,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      retry: { baseMs: config.RETRY_BASE_DELAY_MS, maxMs: config.RETRY_MAX_DELAY_MS },
+      holdMs: config.HOLD_PROBE_INTERVAL_MS,
+    },
+    { kaarai, statusStore, deadLetterQueue, metrics, logger },
+  );
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+
+  const server = createStatusServer({
+    registry: metrics.registry,
+    checkReady: async () => {
+      if (!worker.isRunning()) throw new Error('worker not running');
+      await Promise.race([
+        probe.ping(),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('redis did not answer')), 1_000).unref(),
+        ),
+      ]);
+      return { redis: 'ok', concurrency: config.WORKER_CONCURRENCY };
+    },
+  });
+  server.listen(config.WORKER_HTTP_PORT, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.WORKER_HTTP_PORT;
+    logger.info(
+      { port, concurrency: config.WORKER_CONCURRENCY, kaarai: config.KAARAI_URL },
+      'worker started',
+    );
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: taking no new jobs, finishing those in flight');
+    const force = setTimeout(() => {
+      // Jobs still active return to the queue when their lock expires (BullMQ's stalled check).
+      logger.warn('shutdown timeout reached; leaving unfinished jobs to be redelivered');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    await worker.close();
+    await deadLetterQueue.close();
+    server.close();
+    kaarai.close();
+    await Promise.all([redis.quit(), workerRedis.quit(), probe.quit()].map((p) => p.catch(() => {})));
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function readCa(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`KAARAI_CA_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

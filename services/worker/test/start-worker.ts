@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { SmsJobData } from '@sms/contracts';
+import { KaaraiClient } from '@sms/kaarai-client';
+import { createWorkerMetrics } from '@sms/metrics';
+import { createDeadLetterQueue, createSmsQueue, createWorkerConnection, enqueueSms } from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
+import type { Worker } from 'bullmq';
+import pino from 'pino';
+import { createSmsWorker } from '../src/create-sms-worker';
+
+export interface WorkerUnderTest {
+  readonly prefix: string;
+  /** A plain connection to the worker's Redis, for looking at keys. */
+  readonly redis: import('ioredis').default;
+  readonly worker: Worker<SmsJobData>;
+  readonly queue: ReturnType<typeof createSmsQueue>;
+  readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
+  readonly statusStore: StatusStore;
+  readonly metrics: ReturnType<typeof createWorkerMetrics>;
+  /** Enqueues a message the way the API does and returns its id. */
+  send(sms: { to: string; text: string; from?: string }, attempts?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface WorkerTestOptions {
+  readonly kaaraiUrl: string;
+  readonly ca?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly timeoutMs?: number;
+  readonly holdMs?: number;
+  /** Key prefix; a fresh one by default, the API's to share its queue. */
+  readonly prefix?: string;
+}
+
+/**
+ * A worker built from its real parts, on a real Redis, sending to a real simulator, with
+ * retry delays of milliseconds so that tests of retries run quickly.
+ */
+export async function startWorker(redisUrl: string, options: WorkerTestOptions): Promise<WorkerUnderTest> {
+  const prefix = options.prefix ?? `t${randomUUID().slice(0, 8)}`;
+  const workerRedis = createWorkerConnection(redisUrl);
+  const redis = createWorkerConnection(redisUrl);
+  const setup = { connection: redis, prefix };
+  const queue = createSmsQueue(setup);
+  const deadLetterQueue = createDeadLetterQueue(setup);
+  const statusStore = new StatusStore(redis, { prefix, retentionSeconds: 3600 });
+  const metrics = createWorkerMetrics();
+  const kaarai = new KaaraiClient({
+    url: options.kaaraiUrl,
+    user: options.user ?? 'gateway',
+    password: options.password ?? 'secret',
+    timeoutMs: options.timeoutMs ?? 5_000,
+    ...(options.ca !== undefined && { ca: options.ca }),
+  });
+  const worker = createSmsWorker(
+    {
+      connection: workerRedis,
+      prefix,
+      concurrency: 8,
+      retry: { baseMs: 10, maxMs: 50 },
+      holdMs: options.holdMs ?? 200,
+    },
+    { kaarai, statusStore, deadLetterQueue, metrics, logger: pino({ level: 'silent' }) },
+  );
+  await worker.waitUntilReady();
+  return {
+    prefix,
+    redis,
+    worker,
+    queue,
+    deadLetterQueue,
+    statusStore,
+    metrics,
+    send: async (sms, attempts = 5) => {
+      const id = randomUUID();
+      await enqueueSms(queue, id, { ...sms, client: 'billing', acceptedAt: Date.now() }, { attempts });
+      return id;
+    },
+    stop: async () => {
+      await worker.close();
+      await queue.close();
+      await deadLetterQueue.close();
+      kaarai.close();
+      workerRedis.disconnect();
+      redis.disconnect();
+    },
+  };
+}
