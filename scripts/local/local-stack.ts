@@ -1,0 +1,38 @@
+/**
+ * The settings of the local stack, in one place: ports, credentials and the dev API key. Every
+ * value may be overridden from the environment, which is how the quick-start test runs a second
+ * stack on free ports.
+ */
+export interface LocalStack {
+  readonly apiPort: number;
+  readonly workerHttpPort: number;
+  readonly simulatorPort: number;
+  readonly simulatorHttpsPort: number;
+  readonly simulatorAdminPort: number;
+  readonly redisPort: number;
+  readonly apiKey: string;
+  readonly dataDir: string;
+}
+
+export function localStack(env: NodeJS.ProcessEnv, root: string): LocalStack {
+  const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+  return {
+    apiPort: port('API_PORT', 8080),
+    workerHttpPort: port('WORKER_HTTP_PORT', 9100),
+    simulatorPort: port('KAARAI_SIM_PORT', 8090),
+    simulatorHttpsPort: port('KAARAI_SIM_HTTPS_PORT', 8443),
+    simulatorAdminPort: port('KAARAI_SIM_ADMIN_PORT', 8091),
+    redisPort: port('LOCAL_REDIS_PORT', 6380),
+    apiKey: env.LOCAL_API_KEY ?? 'local-dev-key-0123456789',
+    dataDir: env.LOCAL_DATA_DIR ?? `${root}/.local`,
+  };
+}
+
+/** The command a new user copies to send a first SMS through the local stack. */
+export function curlSendLine(stack: LocalStack): string {
+  return (
+    `curl -s -X POST http://localhost:${stack.apiPort}/v1/sms ` +
+    `-H 'Authorization: Bearer ${stack.apiKey}' -H 'Content-Type: application/json' ` +
+    `-d '{"to":"573001234567","text":"Hello from the SMS gateway"}'`
+  );
+}

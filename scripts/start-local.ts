@@ -1,0 +1,161 @@
+/**
+ * Runs the whole gateway on this machine: Redis (unless REDIS_URL is set), the Kaarai
+ * simulator over HTTPS with a certificate made here, the API and one worker, with readable logs.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { prettyFactory } from 'pino-pretty';
+import { curlSendLine, localStack } from './local/local-stack';
+
+const root = resolve(__dirname, '..');
+const stack = localStack(process.env, root);
+const children: ChildProcess[] = [];
+const pretty = prettyFactory({
+  colorize: process.stdout.isTTY,
+  translateTime: 'HH:MM:ss.l',
+  ignore: 'pid,hostname,name',
+});
+let stopping = false;
+
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const label = `${name.padEnd(9)}|`;
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream! }).on('line', (line) => {
+      const text = line.startsWith('{') ? pretty(line).trimEnd() : line;
+      for (const part of text.split('\n')) console.log(`${label} ${part}`);
+    });
+  }
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${label} exited (${signal ?? code}); stopping the stack`);
+    void stop(1);
+  });
+  return child;
+}
+
+function service(name: string, main: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return run(name, process.execPath, ['--import', 'tsx', join(root, main)], env);
+}
+
+async function waitUntilUp(name: string, url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become ready at ${url} within 60 s`);
+}
+
+async function stop(code: number): Promise<void> {
+  stopping = true;
+  const exits = children
+    .filter((c) => c.exitCode === null && c.signalCode === null)
+    .map((c) => new Promise((r) => c.once('exit', r)));
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 20_000))]);
+  process.exit(code);
+}
+
+function startRedis(): string {
+  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    console.error(
+      'redis-server was not found. Install Redis (Debian/Ubuntu: sudo apt-get install redis-server; ' +
+        'macOS: brew install redis) or point REDIS_URL at a Redis you run, then start again.',
+    );
+    process.exit(1);
+  }
+  const dir = join(stack.dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  // Append-only file on, so queued messages survive a restart of the local stack.
+  run(
+    'redis',
+    'redis-server',
+    [
+      '--port',
+      String(stack.redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+    ],
+    {},
+  );
+  return `redis://127.0.0.1:${stack.redisPort}`;
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  const redisUrl = startRedis();
+  const tlsDir = join(stack.dataDir, 'tls');
+  const simulatorPath = '/api/v1/sms/send';
+  service('simulator', 'services/kaarai-simulator/src/main.ts', {
+    KAARAI_SIM_PORT: String(stack.simulatorPort),
+    KAARAI_SIM_HTTPS_PORT: String(stack.simulatorHttpsPort),
+    KAARAI_SIM_ADMIN_PORT: String(stack.simulatorAdminPort),
+    KAARAI_SIM_TLS_DIR: tlsDir,
+    KAARAI_SIM_USER: 'gateway',
+    KAARAI_SIM_PASSWORD: 'local-kaarai-password',
+  });
+  await waitUntilUp('simulator', `http://127.0.0.1:${stack.simulatorAdminPort}/healthz`);
+
+  const shared = { REDIS_URL: redisUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  service('api', 'services/api/src/main.ts', {
+    ...shared,
+    API_PORT: String(stack.apiPort),
+    API_KEYS: `local=${stack.apiKey}`,
+  });
+  service('worker', 'services/worker/src/main.ts', {
+    ...shared,
+    WORKER_HTTP_PORT: String(stack.workerHttpPort),
+    KAARAI_URL: `https://localhost:${stack.simulatorHttpsPort}${simulatorPath}`,
+    KAARAI_CA_FILE: join(tlsDir, 'cert.pem'),
+    KAARAI_USER: 'gateway',
+    KAARAI_PASSWORD: 'local-kaarai-password',
+  });
+  await waitUntilUp('api', `http://127.0.0.1:${stack.apiPort}/readyz`);
+  await waitUntilUp('worker', `http://127.0.0.1:${stack.workerHttpPort}/readyz`);
+  if (stopping) return;
+
+  console.log(`
+The gateway is running (Ctrl-C stops it).
+  API          http://localhost:${stack.apiPort}   (key: ${stack.apiKey})
+  worker       http://localhost:${stack.workerHttpPort}/metrics
+  Kaarai sim   https://localhost:${stack.simulatorHttpsPort}${simulatorPath}, admin http://localhost:${stack.simulatorAdminPort}
+  Redis        ${redisUrl}
+
+Send a test SMS:
+  ${curlSendLine(stack)}
+Then look it up with the id it returns:
+  curl -s http://localhost:${stack.apiPort}/v1/sms/<id> -H 'Authorization: Bearer ${stack.apiKey}'
+And see what the simulator received:
+  curl -s http://localhost:${stack.simulatorAdminPort}/messages
+`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  void stop(1);
+});

@@ -1,0 +1,83 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort, waitFor } from '@sms/testing';
+import { curlSendLine, localStack } from '../scripts/local/local-stack';
+
+// The README's start command, run as a user would (on free ports, with its own Redis), and the
+// curl line it prints, run as printed: the message must reach the simulator and read `accepted`.
+const root = resolve(__dirname, '..');
+let stack: ChildProcess | undefined;
+let dataDir: string;
+
+afterAll(async () => {
+  if (stack && stack.exitCode === null) {
+    const exited = new Promise((r) => stack!.once('exit', r));
+    stack.kill('SIGINT');
+    await exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('README shows the curl line that the start command prints', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  expect(readme).toContain(curlSendLine(localStack({}, root)));
+});
+
+it('starts the whole gateway, and the printed curl line sends an SMS that ends accepted', async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sms-quick-start-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    API_PORT: String(await freePort()),
+    WORKER_HTTP_PORT: String(await freePort()),
+    KAARAI_SIM_PORT: String(await freePort()),
+    KAARAI_SIM_HTTPS_PORT: String(await freePort()),
+    KAARAI_SIM_ADMIN_PORT: String(await freePort()),
+    LOCAL_REDIS_PORT: String(await freePort()),
+    LOCAL_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+  delete env.REDIS_URL;
+  const config = localStack(env, root);
+  stack = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start-local.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  for (const stream of [stack.stdout!, stack.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => output.push(line));
+  }
+  const curl = await waitFor(() => output.find((line) => line.trim().startsWith('curl -s -X POST'))?.trim(), {
+    timeoutMs: 90_000,
+    intervalMs: 100,
+    description: `the printed curl line; output so far:\n${output.join('\n')}`,
+  });
+  expect(curl).toBe(curlSendLine(config));
+
+  const answer = JSON.parse(execFileSync('sh', ['-c', curl], { encoding: 'utf8' })) as {
+    id: string;
+    status: string;
+  };
+  expect(answer.status).toBe('queued');
+
+  const auth = { authorization: `Bearer ${config.apiKey}` };
+  const status = await waitFor(
+    async () => {
+      const view = (await (
+        await fetch(`http://127.0.0.1:${config.apiPort}/v1/sms/${answer.id}`, { headers: auth })
+      ).json()) as {
+        status: string;
+      };
+      return view.status === 'accepted' ? view : undefined;
+    },
+    { timeoutMs: 30_000, description: 'the message to be accepted' },
+  );
+  expect(status).toMatchObject({ id: answer.id, status: 'accepted' });
+  const record = (await (await fetch(`http://127.0.0.1:${config.simulatorAdminPort}/messages`)).json()) as {
+    messages: { text: string }[];
+  };
+  expect(record.messages.map((m) => m.text)).toEqual(['Hello from the SMS gateway']);
+});
