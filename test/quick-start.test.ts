@@ -53,7 +53,9 @@ it('starts the whole gateway, and the printed curl line sends an SMS that ends a
   const curl = await waitFor(() => output.find((line) => line.trim().startsWith('curl -s -X POST'))?.trim(), {
     timeoutMs: 90_000,
     intervalMs: 100,
-    description: `the printed curl line; output so far:\n${output.join('\n')}`,
+    description: 'the printed curl line',
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; the start command printed:\n${output.join('\n')}`);
   });
   expect(curl).toBe(curlSendLine(config));
 
@@ -80,4 +82,4 @@ it('starts the whole gateway, and the printed curl line sends an SMS that ends a
     messages: { text: string }[];
   };
   expect(record.messages.map((m) => m.text)).toEqual(['Hello from the SMS gateway']);
-});
+}, 150_000);
