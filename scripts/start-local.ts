@@ -84,21 +84,11 @@ function startRedis(): string {
   run(
     'redis',
     'redis-server',
+    // biome-ignore format: flag and value pairs read better side by side
     [
-      '--port',
-      String(stack.redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
+      '--port', String(stack.redisPort), '--bind', '127.0.0.1', '--dir', dir,
+      '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
+      '--save', '', '--loglevel', 'warning',
     ],
     {},
   );

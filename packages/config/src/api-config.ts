@@ -46,6 +46,14 @@ export const apiConfigSchema = z.object({
   SEND_ATTEMPTS: envInt(1, 100)
     .default(8)
     .describe('Attempts to deliver a message to Kaarai before it ends as failed. Default 8.'),
+  DEFAULT_VALIDITY_SECONDS: envInt(30, 604_800)
+    .default(14_400)
+    .describe(
+      'How long a message stays worth sending when the request has no validFor, in seconds. Default 14400 (4 h).',
+    ),
+  MAX_VALIDITY_SECONDS: envInt(30, 604_800)
+    .default(172_800)
+    .describe('Longest validFor a request may ask for, in seconds. Default 172800 (48 h).'),
   ENQUEUE_TIMEOUT_MS: envInt(100, 30_000)
     .default(1_500)
     .describe('How long a request may wait for Redis before it is answered 503, in ms. Default 1500.'),

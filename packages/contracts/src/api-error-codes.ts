@@ -12,6 +12,7 @@ export const API_ERROR_CODES = {
   4005: { httpStatus: 400, text: 'Invalid text message' },
   4006: { httpStatus: 400, text: 'Unknown field' },
   4007: { httpStatus: 400, text: 'Malformed JSON body' },
+  4009: { httpStatus: 400, text: 'Invalid validity period' },
   4030: { httpStatus: 401, text: 'Missing or invalid API key' },
   4040: { httpStatus: 404, text: 'Unknown request' },
   4041: { httpStatus: 404, text: 'Unknown message id' },

@@ -17,6 +17,7 @@ export {
 } from './message-status';
 export type { SmsJobData } from './sms-job';
 export {
+  MIN_VALIDITY_SECONDS,
   type SmsRequest,
   type ValidationError,
   type ValidationLimits,

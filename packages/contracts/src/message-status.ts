@@ -1,7 +1,8 @@
 /**
  * Where a message is in its life. `accepted` and `accepted_queued` are Kaarai's 2020 and 2021;
  * `dead_lettered` means Kaarai refused the message for good; `failed` means the gateway gave up
- * after its retry budget ran out.
+ * after its retry budget ran out; `expired` means its validity period ended before Kaarai took
+ * it, so it was never sent.
  */
 export const MESSAGE_STATUSES = [
   'queued',
@@ -11,6 +12,7 @@ export const MESSAGE_STATUSES = [
   'accepted_queued',
   'dead_lettered',
   'failed',
+  'expired',
 ] as const;
 
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -20,6 +22,7 @@ export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'accepted_queued',
   'dead_lettered',
   'failed',
+  'expired',
 ]);
 
 export function isFinalStatus(status: MessageStatus): boolean {

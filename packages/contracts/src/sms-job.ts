@@ -9,6 +9,11 @@ export interface SmsJobData {
   readonly client: string;
   /** When the API accepted the message, in milliseconds since the epoch. */
   readonly acceptedAt: number;
+  /**
+   * When the message stops being worth sending, in milliseconds since the epoch: a message
+   * still undelivered then is never sent. Absent on jobs that never expire.
+   */
+  readonly expiresAt?: number;
   /** The API request id, so that logs of the API and the worker can be joined. */
   readonly requestId?: string;
 }

@@ -1,11 +1,11 @@
 import { type ValidationError, validateSmsRequest } from './sms-request';
 
-const limits = { maxTextLength: 20 };
+const limits = { maxTextLength: 20, maxValiditySeconds: 86_400 };
 const valid = { to: '573001234567', text: 'Your OTP code is 1234' };
 const shortText = 'Your code is 1234';
 
 function errorOf(body: unknown, maxTextLength = limits.maxTextLength): ValidationError {
-  const result = validateSmsRequest(body, { maxTextLength });
+  const result = validateSmsRequest(body, { ...limits, maxTextLength });
   if (result.ok) throw new Error(`expected a validation error, got ${JSON.stringify(result.value)}`);
   return result.error;
 }
@@ -264,5 +264,34 @@ describe('validateSmsRequest', () => {
     ])('reports %s', (_name, body, code) => {
       expect(errorOf(body).code).toBe(code);
     });
+  });
+});
+
+describe('validFor', () => {
+  const valid = { to: '573001234567', text: 'hi' };
+
+  it.each([30, 3_600, 86_400])('accepts %i seconds', (validFor) => {
+    expect(validateSmsRequest({ ...valid, validFor }, limits)).toEqual({
+      ok: true,
+      value: { ...valid, validFor },
+    });
+  });
+
+  it.each([
+    ['below the minimum', 29],
+    ['above the maximum', 86_401],
+    ['zero', 0],
+    ['negative', -60],
+    ['fractional', 60.5],
+    ['a string', '3600'],
+    ['a boolean', true],
+  ])('refuses a validFor %s with 4009', (_name, validFor) => {
+    const error = errorOf({ ...valid, validFor });
+    expect(error).toMatchObject({ code: 4009, field: 'validFor' });
+    expect(error.message).toContain('86400');
+  });
+
+  it('treats a null validFor as absent', () => {
+    expect(validateSmsRequest({ ...valid, validFor: null }, limits)).toEqual({ ok: true, value: valid });
   });
 });

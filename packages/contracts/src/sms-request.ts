@@ -7,11 +7,18 @@ export interface SmsRequest {
   /** Sender: a number or an alphanumeric sender id; Kaarai picks a default when absent. */
   readonly from?: string;
   readonly text: string;
+  /** Seconds the message stays worth sending; the gateway's default applies when absent. */
+  readonly validFor?: number;
 }
+
+/** Shortest validity a caller may ask for, in seconds: below it a message could expire in the queue. */
+export const MIN_VALIDITY_SECONDS = 30;
 
 export interface ValidationLimits {
   /** Longest accepted `text`, in Unicode code points. */
   readonly maxTextLength: number;
+  /** Longest accepted `validFor`, in seconds. */
+  readonly maxValiditySeconds: number;
 }
 
 export interface ValidationError {
@@ -25,7 +32,7 @@ export type ValidationResult =
   | { readonly ok: true; readonly value: SmsRequest }
   | { readonly ok: false; readonly error: ValidationError };
 
-const KNOWN_FIELDS = new Set(['to', 'from', 'text']);
+const KNOWN_FIELDS = new Set(['to', 'from', 'text', 'validFor']);
 // E.164 allows at most 15 digits; country codes never start with 0.
 const RECEIVER = /^[1-9][0-9]{6,14}$/;
 const NUMERIC_SENDER = /^[0-9]{3,15}$/;
@@ -44,10 +51,11 @@ export function validateSmsRequest(body: unknown, limits: ValidationLimits): Val
   }
   const input = body as Record<string, unknown>;
   for (const key of Object.keys(input)) {
-    if (!KNOWN_FIELDS.has(key)) return fail(4006, key, `unknown field "${key}"; allowed: to, from, text`);
+    if (!KNOWN_FIELDS.has(key))
+      return fail(4006, key, `unknown field "${key}"; allowed: to, from, text, validFor`);
   }
 
-  const { to, from, text } = input;
+  const { to, from, text, validFor } = input;
   if (to === undefined || to === null || to === '') return fail(4001, 'to', '"to" is required');
   if (typeof to !== 'string') return fail(4003, 'to', '"to" must be a string of digits');
   const receiver = to.startsWith('+') ? to.slice(1) : to;
@@ -64,17 +72,43 @@ export function validateSmsRequest(body: unknown, limits: ValidationLimits): Val
     return fail(4005, 'text', `"text" is ${length} characters long; the maximum is ${limits.maxTextLength}`);
   }
 
-  if (from === undefined || from === null) return { ok: true, value: { to: receiver, text } };
-  if (typeof from !== 'string') return fail(4004, 'from', '"from" must be a string');
-  const sender = from.startsWith('+') ? from.slice(1) : from;
-  if (!NUMERIC_SENDER.test(sender) && !ALPHANUMERIC_SENDER.test(from)) {
-    return fail(
-      4004,
-      'from',
-      '"from" must be 3 to 15 digits or an alphanumeric sender id of at most 11 characters with a letter',
-    );
+  let sender: string | undefined;
+  if (from !== undefined && from !== null) {
+    if (typeof from !== 'string') return fail(4004, 'from', '"from" must be a string');
+    const digits = from.startsWith('+') ? from.slice(1) : from;
+    if (NUMERIC_SENDER.test(digits)) sender = digits;
+    else if (ALPHANUMERIC_SENDER.test(from)) sender = from;
+    else {
+      return fail(
+        4004,
+        'from',
+        '"from" must be 3 to 15 digits or an alphanumeric sender id of at most 11 characters with a letter',
+      );
+    }
   }
-  const value: SmsRequest = { to: receiver, from: NUMERIC_SENDER.test(sender) ? sender : from, text };
+
+  if (validFor !== undefined && validFor !== null) {
+    const max = limits.maxValiditySeconds;
+    if (
+      typeof validFor !== 'number' ||
+      !Number.isInteger(validFor) ||
+      validFor < MIN_VALIDITY_SECONDS ||
+      validFor > max
+    ) {
+      return fail(
+        4009,
+        'validFor',
+        `"validFor" must be a whole number of seconds from ${MIN_VALIDITY_SECONDS} to ${max}`,
+      );
+    }
+  }
+
+  const value: SmsRequest = {
+    to: receiver,
+    text,
+    ...(sender !== undefined && { from: sender }),
+    ...(typeof validFor === 'number' && { validFor }),
+  };
   return { ok: true, value };
 }
 

@@ -4,7 +4,7 @@ import { DEAD_LETTER_QUEUE } from './queue-names';
 import type { QueueSetup } from './sms-queue';
 
 /** Why a message ended in the dead-letter queue. */
-export type DeadLetterReason = 'rejected' | 'retries_exhausted';
+export type DeadLetterReason = 'rejected' | 'retries_exhausted' | 'expired';
 
 /** A message set aside for an operator, with everything needed to judge or replay it. */
 export interface DeadLetterEntry extends SmsJobData {

@@ -1,1 +1,7 @@
-export { type StatusRecord, StatusStore, type StatusStoreOptions, type StatusUpdate } from './status-store';
+export {
+  type AttemptRecord,
+  type StatusRecord,
+  StatusStore,
+  type StatusStoreOptions,
+  type StatusUpdate,
+} from './status-store';

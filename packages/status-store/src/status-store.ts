@@ -26,6 +26,18 @@ export interface StatusUpdate {
   readonly createdAt?: number;
 }
 
+/** One call to Kaarai, kept in the message's history (for the dead-letter tools). */
+export interface AttemptRecord {
+  readonly attempt: number;
+  /** Kaarai's code; absent when no answer arrived. */
+  readonly code?: number;
+  /** What the gateway made of it: success, retry, dead_letter, hold, expired... */
+  readonly outcome: string;
+  readonly message: string;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+}
+
 export interface StatusStoreOptions {
   /** Key prefix shared with the queues. */
   readonly prefix: string;
@@ -59,7 +71,12 @@ export class StatusStore {
     return `${this.options.prefix}:status:${id}`;
   }
 
-  async write(id: string, update: StatusUpdate): Promise<void> {
+  private attemptsKey(id: string): string {
+    return `${this.options.prefix}:attempts:${id}`;
+  }
+
+  /** Records a state change, and the attempt that caused it when there was one, atomically. */
+  async write(id: string, update: StatusUpdate, attempt?: AttemptRecord): Promise<void> {
     const fields: Record<string, string | number> = {
       status: update.status,
       attempts: update.attempts,
@@ -71,7 +88,18 @@ export class StatusStore {
     if (update.to !== undefined) fields.to = update.to;
     if (update.createdAt !== undefined) fields.createdAt = update.createdAt;
     const key = this.key(id);
-    await this.redis.multi().hset(key, fields).expire(key, this.retentionSeconds).exec();
+    const multi = this.redis.multi().hset(key, fields).expire(key, this.retentionSeconds);
+    if (attempt) {
+      const attemptsKey = this.attemptsKey(id);
+      multi.rpush(attemptsKey, JSON.stringify(attempt)).expire(attemptsKey, this.retentionSeconds);
+    }
+    await multi.exec();
+  }
+
+  /** Every recorded attempt of a message, oldest first. */
+  async attempts(id: string): Promise<AttemptRecord[]> {
+    const raw = await this.redis.lrange(this.attemptsKey(id), 0, -1);
+    return raw.map((entry) => JSON.parse(entry) as AttemptRecord);
   }
 
   async read(id: string): Promise<StatusRecord | undefined> {

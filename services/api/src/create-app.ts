@@ -16,6 +16,9 @@ import { withTimeout } from './with-timeout';
 export interface AppConfig {
   readonly apiKeys: ReadonlyMap<string, string>;
   readonly maxTextLength: number;
+  /** Validity of a message without `validFor`, and the longest `validFor` accepted, in seconds. */
+  readonly defaultValiditySeconds: number;
+  readonly maxValiditySeconds: number;
   readonly maxBodyBytes: number;
   readonly sendAttempts: number;
   /** Longest wait for Redis within a request before answering 503, in ms. */
@@ -91,7 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.post('/v1/sms', observe('send'), authenticated, requireJson, jsonBody, async (req, res) => {
     const locals = res.locals as Locals;
-    const result = validateSmsRequest(req.body, { maxTextLength: config.maxTextLength });
+    const result = validateSmsRequest(req.body, config);
     if (!result.ok) {
       throw new ApiError(result.error.code, result.error.message, result.error.field);
     }

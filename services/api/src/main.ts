@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     config: {
       apiKeys: config.API_KEYS,
       maxTextLength: config.MAX_TEXT_LENGTH,
+      defaultValiditySeconds: config.DEFAULT_VALIDITY_SECONDS,
+      maxValiditySeconds: config.MAX_VALIDITY_SECONDS,
       maxBodyBytes: config.MAX_BODY_BYTES,
       sendAttempts: config.SEND_ATTEMPTS,
       redisTimeoutMs: config.ENQUEUE_TIMEOUT_MS,

@@ -31,6 +31,22 @@ describe('POST /v1/sms', () => {
     expect(job?.opts.attempts).toBe(3);
   });
 
+  it('gives each message an expiry: validFor seconds, or the default validity', async () => {
+    const withDefault = (await (await api.post('/v1/sms', { to: '573001234567', text: 'a' })).json()) as {
+      id: string;
+    };
+    const withOwn = (await (
+      await api.post('/v1/sms', { to: '573001234567', text: 'b', validFor: 60 })
+    ).json()) as {
+      id: string;
+    };
+    const a = (await api.queue.getJob(withDefault.id))!.data;
+    const b = (await api.queue.getJob(withOwn.id))!.data;
+    expect(a.expiresAt! - a.acceptedAt).toBe(3_600_000);
+    expect(b.expiresAt! - b.acceptedAt).toBe(60_000);
+    expect(b).not.toHaveProperty('validFor');
+  });
+
   it('reports a queued message as queued with its receiver masked', async () => {
     const posted = (await (await api.post('/v1/sms', { to: '573001234567', text: 'hi' })).json()) as {
       id: string;
@@ -62,6 +78,13 @@ describe('POST /v1/sms', () => {
     ['invalid sender', { to: '573001234567', from: 'TOO-LONG-SENDER', text: 'hi' }, 400, 4004, 'from'],
     ['text too long', { to: '573001234567', text: 'x'.repeat(501) }, 400, 4005, 'text'],
     ['unknown field', { to: '573001234567', text: 'hi', priority: 'high' }, 400, 4006, 'priority'],
+    [
+      'validity beyond the maximum',
+      { to: '573001234567', text: 'hi', validFor: 86_401 },
+      400,
+      4009,
+      'validFor',
+    ],
   ])('refuses a %s with its code and the field', async (_name, body, status, code, field) => {
     const res = await api.post('/v1/sms', body);
     expect(res.status).toBe(status);

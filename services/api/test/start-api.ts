@@ -39,6 +39,8 @@ export async function startApi(
         [OTHER_KEY, 'marketing'],
       ]),
       maxTextLength: 500,
+      defaultValiditySeconds: 3_600,
+      maxValiditySeconds: 86_400,
       maxBodyBytes: 4096,
       sendAttempts: 3,
       redisTimeoutMs: 1_000,
