@@ -99,10 +99,13 @@ export function createApp(deps: AppDeps): express.Express {
       throw new ApiError(result.error.code, result.error.message, result.error.field);
     }
     const id = randomUUID();
+    const { validFor = config.defaultValiditySeconds, ...sms } = result.value;
+    const acceptedAt = Date.now();
     const data: SmsJobData = {
-      ...result.value,
+      ...sms,
       client: locals.client,
-      acceptedAt: Date.now(),
+      acceptedAt,
+      expiresAt: acceptedAt + validFor * 1000,
       requestId: locals.requestId,
     };
     try {
