@@ -52,6 +52,8 @@ describe('loadConfig', () => {
         MAX_TEXT_LENGTH: 1_600,
         MAX_BODY_BYTES: 16_384,
         SEND_ATTEMPTS: 8,
+        DEFAULT_VALIDITY_SECONDS: 14_400,
+        MAX_VALIDITY_SECONDS: 172_800,
         ENQUEUE_TIMEOUT_MS: 1_500,
       });
     });
@@ -69,6 +71,11 @@ describe('loadConfig', () => {
         RETRY_BASE_DELAY_MS: 1_000,
         RETRY_MAX_DELAY_MS: 300_000,
         HOLD_PROBE_INTERVAL_MS: 30_000,
+        RATE_LIMIT_PER_SECOND: 0,
+        CIRCUIT_FAILURE_RATIO: 0.5,
+        CIRCUIT_MIN_CALLS: 20,
+        CIRCUIT_WINDOW_MS: 10_000,
+        CIRCUIT_OPEN_MS: 5_000,
         STATUS_RETENTION_SECONDS: 604_800,
         WORKER_HTTP_PORT: 9_100,
       });

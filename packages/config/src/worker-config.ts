@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, envInt, envUrl } from './env-types';
+import { envBoolean, envInt, envNumber, envUrl } from './env-types';
 import { sharedConfigShape } from './shared-config';
 
 export const workerConfigSchema = z
@@ -40,6 +40,29 @@ export const workerConfigSchema = z
       .default(30_000)
       .describe(
         'While Kaarai reports a configuration fault, how long sending pauses before trying again, in ms. Default 30000.',
+      ),
+    RATE_LIMIT_PER_SECOND: envInt(0, 100_000)
+      .default(0)
+      .describe(
+        'Most messages sent to Kaarai per second, shared by every worker replica; 0 means no limit. Default 0.',
+      ),
+    CIRCUIT_FAILURE_RATIO: envNumber(0.05, 1)
+      .default(0.5)
+      .describe(
+        'Share of failed calls (5030, timeouts, network errors) in the window that opens the circuit. Default 0.5.',
+      ),
+    CIRCUIT_MIN_CALLS: envInt(1, 100_000)
+      .default(20)
+      .describe('Calls the window must hold before the circuit may open. Default 20.'),
+    CIRCUIT_WINDOW_MS: envInt(1_000, 600_000)
+      .default(10_000)
+      .describe(
+        'Length of the window of recent calls the circuit judges, in ms (whole seconds). Default 10000.',
+      ),
+    CIRCUIT_OPEN_MS: envInt(100, 3_600_000)
+      .default(5_000)
+      .describe(
+        'How long an open circuit stops all calls before one probe is let through, in ms. Default 5000.',
       ),
     STATUS_RETENTION_SECONDS: envInt(60, 31_536_000)
       .default(604_800)

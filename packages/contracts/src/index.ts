@@ -6,6 +6,9 @@ export {
   type KaaraiAction,
   type KaaraiCode,
   type KaaraiCodeInfo,
+  NO_ANSWER_POLICY,
+  type NoAnswerInfo,
+  type NoAnswerReason,
 } from './kaarai-codes';
 export { maskNumber } from './mask-number';
 export {

@@ -1,6 +1,7 @@
 /**
- * Every answer code in Kaarai's send-SMS API document, with the HTTP status it comes with and
- * what the gateway does about it. Check this table line by line against the document.
+ * The gateway's delivery policy, as data: every answer code in Kaarai's send-SMS API document,
+ * with the HTTP status it comes with and what the gateway does about it (check it line by line
+ * against the document), followed by what it does when no answer arrives.
  *
  * - `succeed`: Kaarai took the message.
  * - `retry`: a transient fault on Kaarai's side; try the same message again later.
@@ -30,6 +31,30 @@ export const KAARAI_CODES = {
 } as const satisfies Record<number, KaaraiCodeInfo>;
 
 export type KaaraiCode = keyof typeof KAARAI_CODES;
+
+/** Why a call to Kaarai produced no answer. */
+export type NoAnswerReason = 'timeout' | 'connection_failed' | 'connection_dropped' | 'tls';
+
+export interface NoAnswerInfo {
+  readonly action: Extract<KaaraiAction, 'retry' | 'hold'>;
+  /**
+   * True when the request may have reached Kaarai: the outcome is unknown and a retry can
+   * duplicate the SMS. This is the one place a duplicate can arise.
+   */
+  readonly requestSent: boolean;
+}
+
+/**
+ * Calls that got no answer. Timeouts and dropped connections are retried although Kaarai may
+ * have the message (counted as unknown outcomes); certificate failures mean our trust settings or
+ * URL are wrong and hold sending like 4030/4040.
+ */
+export const NO_ANSWER_POLICY = {
+  timeout: { action: 'retry', requestSent: true },
+  connection_dropped: { action: 'retry', requestSent: true },
+  connection_failed: { action: 'retry', requestSent: false },
+  tls: { action: 'hold', requestSent: false },
+} as const satisfies Record<NoAnswerReason, NoAnswerInfo>;
 
 export function isKaaraiCode(code: number): code is KaaraiCode {
   return Object.hasOwn(KAARAI_CODES, code);

@@ -1,4 +1,10 @@
-import { codeForHttpStatus, isKaaraiCode, KAARAI_CODES } from '@sms/contracts';
+import {
+  codeForHttpStatus,
+  isKaaraiCode,
+  KAARAI_CODES,
+  NO_ANSWER_POLICY,
+  type NoAnswerReason,
+} from '@sms/contracts';
 import type { AnsweredOutcome, NoAnswerOutcome } from './kaarai-outcome';
 import { parseKaaraiAnswer } from './parse-kaarai-answer';
 
@@ -38,36 +44,14 @@ export function classifyFailure(
   durationMs: number,
 ): NoAnswerOutcome {
   const code = error.code ?? '';
-  if (TLS_ERROR.test(code)) {
-    return {
-      type: 'no_answer',
-      action: 'hold',
-      reason: 'tls',
-      requestSent: false,
-      message: error.message,
-      durationMs,
-    };
-  }
-  if (NOT_SENT.has(code)) {
-    return {
-      type: 'no_answer',
-      action: 'retry',
-      reason: 'connection_failed',
-      requestSent: false,
-      message: error.message,
-      durationMs,
-    };
-  }
-  // We cannot tell whether a timed-out request reached Kaarai, so it counts as possibly sent.
-  const reason = TIMEOUTS.has(code) ? 'timeout' : 'connection_dropped';
-  return {
-    type: 'no_answer',
-    action: 'retry',
-    reason,
-    requestSent: true,
-    message: error.message,
-    durationMs,
-  };
+  const reason: NoAnswerReason = TLS_ERROR.test(code)
+    ? 'tls'
+    : NOT_SENT.has(code)
+      ? 'connection_failed'
+      : TIMEOUTS.has(code)
+        ? 'timeout'
+        : 'connection_dropped';
+  return { type: 'no_answer', ...NO_ANSWER_POLICY[reason], reason, message: error.message, durationMs };
 }
 
 /** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 section 10.2.3). */

@@ -1,4 +1,4 @@
-import type { KaaraiAction } from '@sms/contracts';
+import type { KaaraiAction, NoAnswerReason } from '@sms/contracts';
 
 /** Kaarai answered; `action` is what the gateway does about the answer. */
 export interface AnsweredOutcome {
@@ -19,7 +19,7 @@ export interface AnsweredOutcome {
 export interface NoAnswerOutcome {
   readonly type: 'no_answer';
   readonly action: Extract<KaaraiAction, 'retry' | 'hold'>;
-  readonly reason: 'timeout' | 'connection_failed' | 'connection_dropped' | 'tls';
+  readonly reason: NoAnswerReason;
   readonly requestSent: boolean;
   readonly message: string;
   readonly durationMs: number;

@@ -43,9 +43,19 @@ export function createWorkerMetrics(registry = new Registry()) {
       help: 'Calls that timed out after the request was sent: Kaarai may or may not have the message.',
       registers: [registry],
     }),
+    expired: new Counter({
+      name: 'sms_messages_expired_total',
+      help: 'Messages whose validity ended before Kaarai took them; they were never sent.',
+      registers: [registry],
+    }),
     held: new Gauge({
       name: 'sms_sending_held',
-      help: '1 while this worker holds sending because Kaarai reports a configuration fault.',
+      help: '1 while sending is held on every worker because Kaarai reports a configuration fault.',
+      registers: [registry],
+    }),
+    circuitOpen: new Gauge({
+      name: 'sms_circuit_open',
+      help: '1 while the circuit to Kaarai is open (most recent calls failed) on every worker.',
       registers: [registry],
     }),
   };

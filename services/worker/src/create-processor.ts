@@ -7,24 +7,37 @@ import { type Job, Worker } from 'bullmq';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import { RetryableSendError } from './send-errors';
+import type { SendingGate } from './sending-gate';
 
 export interface ProcessorDeps {
   readonly kaarai: { send(sms: SmsToSend): Promise<KaaraiOutcome> };
   readonly statusStore: StatusStore;
   readonly deadLetterQueue: DeadLetterQueue;
+  readonly gate: SendingGate;
   readonly metrics: WorkerMetrics;
   readonly logger: Logger;
-  /** Pauses sending on every worker of the queue (a configuration fault was reported). */
-  readonly holdSending: () => Promise<void>;
+  /** Stops every worker of the queue from taking jobs for this long (BullMQ's rate limit). */
+  readonly pauseSending: (ms: number) => Promise<void>;
+  /** After a configuration fault, how long sending pauses before the next probe, in ms. */
+  readonly holdProbeIntervalMs: number;
+  readonly now?: () => number;
 }
 
 /**
  * The BullMQ processor: sends one message and records what happened. Retries are BullMQ's
  * (durable across crashes): a retryable outcome throws `RetryableSendError`, except on the
  * last attempt, where the message is given up as `failed` and kept in the dead-letter queue.
+ * While the sending gate is closed (configuration fault, or circuit open) messages go back to
+ * the queue through BullMQ's manual rate limit, which does not use up an attempt.
  */
 export function createProcessor(deps: ProcessorDeps) {
-  const { statusStore, metrics, logger } = deps;
+  const { statusStore, metrics, logger, gate } = deps;
+  const now = deps.now ?? Date.now;
+
+  const waitForGate = async (ms: number): Promise<never> => {
+    await deps.pauseSending(ms);
+    throw Worker.RateLimitError();
+  };
 
   return async (job: Job<SmsJobData>): Promise<void> => {
     const id = job.id!;
@@ -33,38 +46,59 @@ export function createProcessor(deps: ProcessorDeps) {
     const maxAttempts = job.opts.attempts ?? 1;
     const log = logger.child({ messageId: id, requestId: data.requestId, attempt });
 
+    // Written with every record a message may start with, so that it can be looked up.
+    const identity = { client: data.client, to: maskNumber(data.to), createdAt: data.acceptedAt };
+    const putAside = async (
+      reason: DeadLetterReason,
+      status: 'dead_lettered' | 'failed' | 'expired',
+      last: { attempts: number; lastCode?: number; lastMessage: string },
+    ) => {
+      await deadLetter(deps.deadLetterQueue, id, {
+        ...data,
+        reason,
+        ...(last.lastCode ? { code: last.lastCode } : {}),
+        message: last.lastMessage,
+        attempts: last.attempts,
+        deadLetteredAt: now(),
+      });
+      const record = { attempt: last.attempts, outcome: reason, message: last.lastMessage, at: now() };
+      await statusStore.write(id, { status, ...identity, ...last }, record);
+      metrics.deadLettered.inc({ reason });
+      log.warn({ code: last.lastCode, reason }, 'message dead-lettered');
+    };
+
     // A job redelivered after its message reached a final state must not send it again.
     if (await statusStore.isFinal(id)) {
       log.warn('message already final; not sending again');
       return;
     }
-    await statusStore.write(id, {
-      status: 'sending',
-      attempts: attempt,
-      client: data.client,
-      to: maskNumber(data.to),
-      createdAt: data.acceptedAt,
-    });
+    // A message past its validity is never sent: a late one-time password is worse than none.
+    if (data.expiresAt !== undefined && now() >= data.expiresAt) {
+      metrics.expired.inc();
+      await putAside('expired', 'expired', {
+        attempts: job.attemptsMade,
+        lastMessage: `validity ended at ${new Date(data.expiresAt).toISOString()} before delivery`,
+      });
+      return;
+    }
 
+    const admission = await gate.admit();
+    if (admission.kind === 'wait') return waitForGate(admission.ms);
+    const isProbe = admission.kind === 'probe';
+
+    await statusStore.write(id, { status: 'sending', attempts: attempt, ...identity });
     const outcome = await deps.kaarai.send(data.from === undefined ? { to: data.to, text: data.text } : data);
     const code = outcome.type === 'answered' ? outcome.code : 0;
     metrics.providerDuration.observe(outcome.durationMs / 1000);
     if (outcome.type === 'no_answer' && outcome.requestSent) metrics.unknownOutcomes.inc();
     const last = { attempts: attempt, lastCode: code, lastMessage: outcome.message };
-
-    const putAside = async (reason: DeadLetterReason, status: 'dead_lettered' | 'failed') => {
-      await deadLetter(deps.deadLetterQueue, id, {
-        ...data,
-        reason,
-        ...(code !== 0 && { code }),
-        message: outcome.message,
-        attempts: attempt,
-        deadLetteredAt: Date.now(),
-      });
-      await statusStore.write(id, { status, ...last });
-      metrics.deadLettered.inc({ reason });
-      log.warn({ code, reason, providerMessage: outcome.message }, 'message dead-lettered');
-    };
+    const history = (result: string) => ({
+      attempt,
+      ...(code ? { code } : {}),
+      outcome: result,
+      message: outcome.message,
+      at: now(),
+    });
 
     switch (outcome.action) {
       case 'succeed': {
@@ -73,40 +107,56 @@ export function createProcessor(deps: ProcessorDeps) {
         // Kaarai has the message: a failed write must not make BullMQ send it again, so a
         // short Redis blip is ridden out here rather than by a retry of the job.
         const status = code === 2021 ? 'accepted_queued' : 'accepted';
-        await pRetry(() => statusStore.write(id, { status, ...last }), {
+        await pRetry(() => statusStore.write(id, { status, ...last }, history('success')), {
           retries: 5,
           minTimeout: 100,
           maxTimeout: 2_000,
         });
-        log.debug({ code }, 'accepted by Kaarai');
+        await gate
+          .recordAnswer()
+          .catch((err: unknown) => log.warn({ err }, 'could not update the sending gate'));
+        if (isProbe) log.info({ code }, 'probe succeeded: sending resumes');
         return;
       }
       case 'dead_letter': {
         metrics.providerAnswers.inc({ code, outcome: 'dead_letter' });
-        await putAside('rejected', 'dead_lettered');
+        await putAside('rejected', 'dead_lettered', last);
+        await gate.recordAnswer();
         return;
       }
       case 'hold': {
         metrics.providerAnswers.inc({ code, outcome: 'hold' });
-        log.error(
-          { code, providerMessage: outcome.message },
-          'Kaarai reports a configuration fault: sending held',
-        );
-        await statusStore.write(id, { status: 'queued', ...last });
-        await deps.holdSending();
-        // Puts the job back without using up an attempt (BullMQ's manual rate limit).
-        throw Worker.RateLimitError();
+        const newlyHeld = await gate.recordHold(code, outcome.message);
+        // One clear error per hold; failed probes while held are routine.
+        if (newlyHeld) {
+          log.error(
+            { code, providerMessage: outcome.message, probeEveryMs: deps.holdProbeIntervalMs },
+            'Kaarai reports a configuration fault: sending held on every worker until a probe succeeds',
+          );
+        } else {
+          log.warn({ code }, 'sending still held');
+        }
+        await statusStore.write(id, { status: 'queued', ...last }, history('hold'));
+        return waitForGate(deps.holdProbeIntervalMs);
       }
       case 'retry': {
+        const reason = outcome.type === 'answered' ? String(code) : outcome.reason;
+        const closed = await gate.recordFailure(code, `${reason} ${outcome.message}`, isProbe);
+        if (closed) {
+          // The circuit is open: Kaarai is down, not this message; keep its attempts.
+          metrics.providerAnswers.inc({ code, outcome: 'circuit_open' });
+          await statusStore.write(id, { status: 'retrying', ...last }, history('circuit_open'));
+          const state = await gate.state();
+          return waitForGate(state.state === 'open' ? 1_000 : Math.max(100, state.until - now()));
+        }
         if (attempt >= maxAttempts) {
           metrics.providerAnswers.inc({ code, outcome: 'dead_letter' });
-          await putAside('retries_exhausted', 'failed');
+          await putAside('retries_exhausted', 'failed', last);
           return;
         }
         metrics.providerAnswers.inc({ code, outcome: 'retry' });
-        const reason = outcome.type === 'answered' ? String(code) : outcome.reason;
         metrics.retried.inc({ reason });
-        await statusStore.write(id, { status: 'retrying', ...last });
+        await statusStore.write(id, { status: 'retrying', ...last }, history('retry'));
         log.info({ code, reason }, 'send failed; will retry');
         const retryAfterMs = outcome.type === 'answered' ? outcome.retryAfterMs : undefined;
         throw new RetryableSendError(outcome.message, code, retryAfterMs);

@@ -11,34 +11,30 @@ export interface SmsWorkerOptions {
   readonly prefix: string;
   readonly concurrency: number;
   readonly retry: RetryDelaySettings;
-  /** How long sending pauses after a configuration fault, in ms. */
+  /** How long sending pauses after a configuration fault before a probe, in ms. */
   readonly holdMs: number;
+  /** Most messages sent per second across every replica; 0 for no limit. */
+  readonly ratePerSecond?: number;
 }
 
 /** A BullMQ worker for the send queue, wired to the processor and our backoff strategy. */
 export function createSmsWorker(
   options: SmsWorkerOptions,
-  deps: Omit<ProcessorDeps, 'holdSending'>,
+  deps: Omit<ProcessorDeps, 'pauseSending' | 'holdProbeIntervalMs'>,
 ): Worker<SmsJobData> {
   const holder: { worker?: Worker<SmsJobData> } = {};
-  let heldUntil = 0;
   const processor = createProcessor({
     ...deps,
-    // rateLimit is stored in Redis, so the pause applies to every replica.
-    holdSending: async () => {
-      heldUntil = Date.now() + options.holdMs;
-      deps.metrics.held.set(1);
-      // The gauge falls back to 0 when the last hold window ends, not at the next success.
-      setTimeout(() => {
-        if (Date.now() >= heldUntil) deps.metrics.held.set(0);
-      }, options.holdMs).unref();
-      await holder.worker!.rateLimit(options.holdMs);
-    },
+    holdProbeIntervalMs: options.holdMs,
+    // BullMQ keeps the rate limit in Redis, so the pause applies to every replica at once.
+    pauseSending: (ms) => holder.worker!.rateLimit(ms),
   });
   const worker = new Worker<SmsJobData>(SMS_QUEUE, processor, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    // BullMQ's limiter is global: every worker of the queue shares one budget per second.
+    ...(options.ratePerSecond ? { limiter: { max: options.ratePerSecond, duration: 1_000 } } : {}),
     settings: {
       backoffStrategy: (attemptsMade: number, type?: string, error?: Error) => {
         if (type !== SEND_BACKOFF) return -1;

@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 
 export interface StatusServerDeps {
   readonly registry: Registry;
+  /** Refreshes gauges that mirror shared state, before each scrape. */
+  readonly beforeScrape?: () => Promise<void>;
   /** Resolves with details when the worker can take jobs; rejects with the reason otherwise. */
   readonly checkReady: () => Promise<Record<string, unknown>>;
 }
@@ -13,7 +15,7 @@ export interface StatusServerDeps {
  * serves three fixed routes and must stay out of the worker's way.
  */
 export function createStatusServer(deps: StatusServerDeps): Server {
-  const metrics = metricsHandler(deps.registry);
+  const metrics = metricsHandler(deps.registry, deps.beforeScrape);
   const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));

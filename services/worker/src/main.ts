@@ -12,6 +12,7 @@ import { StatusStore } from '@sms/status-store';
 import pino from 'pino';
 import { createSmsWorker } from './create-sms-worker';
 import { createStatusServer } from './create-status-server';
+import { SendingGate } from './sending-gate';
 
 async function main(): Promise<void> {
   const config = loadConfig(workerConfigSchema);
@@ -54,6 +55,17 @@ async function main(): Promise<void> {
     prefix: config.QUEUE_PREFIX,
     retentionSeconds: config.STATUS_RETENTION_SECONDS,
   });
+  const gate = new SendingGate(redis, {
+    prefix: config.QUEUE_PREFIX,
+    holdProbeIntervalMs: config.HOLD_PROBE_INTERVAL_MS,
+    circuit: {
+      failureRatio: config.CIRCUIT_FAILURE_RATIO,
+      minCalls: config.CIRCUIT_MIN_CALLS,
+      windowMs: config.CIRCUIT_WINDOW_MS,
+      openMs: config.CIRCUIT_OPEN_MS,
+    },
+    probeLeaseMs: config.KAARAI_TIMEOUT_MS + 1_000,
+  });
   const worker = createSmsWorker(
     {
       connection: workerRedis,
@@ -61,8 +73,9 @@ async function main(): Promise<void> {
       concurrency: config.WORKER_CONCURRENCY,
       retry: { baseMs: config.RETRY_BASE_DELAY_MS, maxMs: config.RETRY_MAX_DELAY_MS },
       holdMs: config.HOLD_PROBE_INTERVAL_MS,
+      ratePerSecond: config.RATE_LIMIT_PER_SECOND,
     },
-    { kaarai, statusStore, deadLetterQueue, metrics, logger },
+    { kaarai, statusStore, deadLetterQueue, gate, metrics, logger },
   );
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
 

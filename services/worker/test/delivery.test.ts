@@ -134,3 +134,30 @@ it('keeps a final status record only for the retention time', async () => {
   expect(ttl).toBeGreaterThan(3500);
   expect(ttl).toBeLessThanOrEqual(3600);
 });
+
+it('never sends a message past its validity: it ends expired in the dead-letter queue', async () => {
+  const text = uniqueText('stale one-time password');
+  const id = await worker.send({ to: '573001234575', text }, 5, Date.now() - 1);
+  expect(await finalStatus(id)).toMatchObject({ status: 'expired', attempts: 0 });
+  expect((await worker.deadLetterQueue.getJob(id))?.data).toMatchObject({ reason: 'expired' });
+  expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 0, lost: [text] });
+});
+
+it('rides out an outage longer than the retry budget: all delivered once, none dead-lettered', async () => {
+  // Budget: 3 attempts 10-50 ms apart, far shorter than the 3 s outage; only the circuit
+  // breaker (it opens after 20 calls, half of them failed) keeps the messages' attempts.
+  await simulator.admin.setFaults({ outageMs: 3_000 });
+  const texts = Array.from({ length: 40 }, () => uniqueText('outage'));
+  const ids = await Promise.all(
+    texts.map((text, i) => worker.send({ to: `5730012${String(10_000 + i)}`, text }, 3)),
+  );
+  await waitFor(async () => (await worker.gate.state()).state === 'circuit_open', {
+    description: 'the circuit to open',
+  });
+
+  const records = await Promise.all(ids.map(finalStatus));
+  expect(records.map((r) => r.status)).toEqual(ids.map(() => 'accepted'));
+  expect(await simulator.admin.tally(texts)).toMatchObject({ delivered: 40, duplicated: [], lost: [] });
+  for (const id of ids) expect(await worker.deadLetterQueue.getJob(id)).toBeUndefined();
+  expect(await worker.gate.state()).toEqual({ state: 'open' });
+}, 60_000);

@@ -7,6 +7,7 @@ import { StatusStore } from '@sms/status-store';
 import type { Worker } from 'bullmq';
 import pino from 'pino';
 import { createSmsWorker } from '../src/create-sms-worker';
+import { type GateSettings, SendingGate } from '../src/sending-gate';
 
 export interface WorkerUnderTest {
   readonly prefix: string;
@@ -17,8 +18,13 @@ export interface WorkerUnderTest {
   readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
   readonly statusStore: StatusStore;
   readonly metrics: ReturnType<typeof createWorkerMetrics>;
+  readonly gate: SendingGate;
   /** Enqueues a message the way the API does and returns its id. */
-  send(sms: { to: string; text: string; from?: string }, attempts?: number): Promise<string>;
+  send(
+    sms: { to: string; text: string; from?: string },
+    attempts?: number,
+    expiresAt?: number,
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +35,8 @@ export interface WorkerTestOptions {
   readonly password?: string;
   readonly timeoutMs?: number;
   readonly holdMs?: number;
+  readonly circuit?: Partial<GateSettings['circuit']>;
+  readonly ratePerSecond?: number;
   /** Key prefix; a fresh one by default, the API's to share its queue. */
   readonly prefix?: string;
 }
@@ -53,15 +61,23 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
     timeoutMs: options.timeoutMs ?? 5_000,
     ...(options.ca !== undefined && { ca: options.ca }),
   });
+  const holdMs = options.holdMs ?? 200;
+  const gate = new SendingGate(redis, {
+    prefix,
+    holdProbeIntervalMs: holdMs,
+    circuit: { failureRatio: 0.5, minCalls: 20, windowMs: 10_000, openMs: 300, ...options.circuit },
+    probeLeaseMs: (options.timeoutMs ?? 5_000) + 1_000,
+  });
   const worker = createSmsWorker(
     {
       connection: workerRedis,
       prefix,
       concurrency: 8,
       retry: { baseMs: 10, maxMs: 50 },
-      holdMs: options.holdMs ?? 200,
+      holdMs,
+      ...(options.ratePerSecond !== undefined && { ratePerSecond: options.ratePerSecond }),
     },
-    { kaarai, statusStore, deadLetterQueue, metrics, logger: pino({ level: 'silent' }) },
+    { kaarai, statusStore, deadLetterQueue, gate, metrics, logger: pino({ level: 'silent' }) },
   );
   await worker.waitUntilReady();
   return {
@@ -72,9 +88,15 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
     deadLetterQueue,
     statusStore,
     metrics,
-    send: async (sms, attempts = 5) => {
+    gate,
+    send: async (sms, attempts = 5, expiresAt = Date.now() + 3_600_000) => {
       const id = randomUUID();
-      await enqueueSms(queue, id, { ...sms, client: 'billing', acceptedAt: Date.now() }, { attempts });
+      await enqueueSms(
+        queue,
+        id,
+        { ...sms, client: 'billing', acceptedAt: Date.now(), expiresAt },
+        { attempts },
+      );
       return id;
     },
     stop: async () => {
