@@ -1,4 +1,10 @@
-import { codeForHttpStatus, isKaaraiCode, KAARAI_CODES, type KaaraiAction } from './kaarai-codes';
+import {
+  codeForHttpStatus,
+  isKaaraiCode,
+  KAARAI_CODES,
+  type KaaraiAction,
+  NO_ANSWER_POLICY,
+} from './kaarai-codes';
 
 // Each row copied from Kaarai's send-SMS API document («Return "Code N: text"» and its HTTP
 // status), with the gateway's decision about it.
@@ -77,4 +83,20 @@ describe('codeForHttpStatus', () => {
       expect(KAARAI_CODES[codeForHttpStatus(status)].action).toBe('retry');
     },
   );
+});
+
+describe('NO_ANSWER_POLICY', () => {
+  it.each([
+    ['timeout', 'retry', true],
+    ['connection_dropped', 'retry', true],
+    ['connection_failed', 'retry', false],
+    ['tls', 'hold', false],
+  ] as const)('treats %s as %s (request may have been sent: %p)', (reason, action, requestSent) => {
+    expect(NO_ANSWER_POLICY[reason]).toEqual({ action, requestSent });
+  });
+
+  it('marks as possibly sent exactly the outcomes that retry into a possible duplicate', () => {
+    const unknown = Object.entries(NO_ANSWER_POLICY).filter(([, info]) => info.requestSent);
+    expect(unknown.map(([reason]) => reason).sort()).toEqual(['connection_dropped', 'timeout']);
+  });
 });
