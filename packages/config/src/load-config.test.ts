@@ -76,6 +76,7 @@ describe('loadConfig', () => {
         CIRCUIT_MIN_CALLS: 20,
         CIRCUIT_WINDOW_MS: 10_000,
         CIRCUIT_OPEN_MS: 5_000,
+        JOB_LOCK_MS: 30_000,
         STATUS_RETENTION_SECONDS: 604_800,
         WORKER_HTTP_PORT: 9_100,
       });

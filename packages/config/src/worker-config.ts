@@ -64,6 +64,11 @@ export const workerConfigSchema = z
       .describe(
         'How long an open circuit stops all calls before one probe is let through, in ms. Default 5000.',
       ),
+    JOB_LOCK_MS: envInt(1_000, 600_000)
+      .default(30_000)
+      .describe(
+        'How long a job stays locked to a worker that stops renewing it (crashed), in ms; it is redelivered after that. Default 30000.',
+      ),
     STATUS_RETENTION_SECONDS: envInt(60, 31_536_000)
       .default(604_800)
       .describe(

@@ -15,6 +15,8 @@ export interface SmsWorkerOptions {
   readonly holdMs: number;
   /** Most messages sent per second across every replica; 0 for no limit. */
   readonly ratePerSecond?: number;
+  /** Lock of an active job; a crashed worker's jobs are redelivered once it lapses, in ms. */
+  readonly lockMs?: number;
 }
 
 /** A BullMQ worker for the send queue, wired to the processor and our backoff strategy. */
@@ -33,6 +35,9 @@ export function createSmsWorker(
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    // A live worker renews its locks every lockDuration / 2; the stalled check then finds the
+    // jobs of a crashed one within about one lock duration.
+    ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     // BullMQ's limiter is global: every worker of the queue shares one budget per second.
     ...(options.ratePerSecond ? { limiter: { max: options.ratePerSecond, duration: 1_000 } } : {}),
     settings: {

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       retry: { baseMs: config.RETRY_BASE_DELAY_MS, maxMs: config.RETRY_MAX_DELAY_MS },
       holdMs: config.HOLD_PROBE_INTERVAL_MS,
       ratePerSecond: config.RATE_LIMIT_PER_SECOND,
+      lockMs: config.JOB_LOCK_MS,
     },
     { kaarai, statusStore, deadLetterQueue, gate, metrics, logger },
   );
