@@ -55,7 +55,9 @@ describe('loadConfig', () => {
         DEFAULT_VALIDITY_SECONDS: 14_400,
         MAX_VALIDITY_SECONDS: 172_800,
         ENQUEUE_TIMEOUT_MS: 1_500,
+        IDEMPOTENCY_TTL_SECONDS: 86_400,
       });
+      expect(loadConfig(apiConfigSchema, apiEnv).ADMIN_API_KEYS).toBeUndefined();
     });
 
     it('fills in every default of the worker', () => {
@@ -364,6 +366,65 @@ describe('loadConfig', () => {
     it('does not print a key pasted without "client="', () => {
       const problems = problemsOf(() => loadConfig(apiConfigSchema, { API_KEYS: KEY }));
       expect(problems.join('\n')).not.toContain(KEY.slice(0, 9));
+    });
+  });
+
+  describe('ADMIN_API_KEYS', () => {
+    const ADMIN_KEY = 'k3y-0f-the-operator-9';
+
+    it('maps each admin key to its operator name, as API_KEYS does', () => {
+      expect(
+        loadConfig(apiConfigSchema, { ...apiEnv, ADMIN_API_KEYS: `ops=${ADMIN_KEY}` }).ADMIN_API_KEYS,
+      ).toEqual(new Map([[ADMIN_KEY, 'ops']]));
+    });
+
+    it('reads ADMIN_API_KEYS_FILE', () => {
+      const env = { ...apiEnv, ADMIN_API_KEYS_FILE: secretFile('admin-keys', `ops=${ADMIN_KEY}\n`) };
+      expect(loadConfig(apiConfigSchema, env).ADMIN_API_KEYS).toEqual(new Map([[ADMIN_KEY, 'ops']]));
+    });
+
+    it.each([
+      ['a short key', 'ops=short', 'ADMIN_API_KEYS: the key of admin "ops" must be at least 16 characters'],
+      ['an entry without "="', 'ops', 'ADMIN_API_KEYS: entry "ops…" must look like admin=key'],
+      ['only commas', ',', 'ADMIN_API_KEYS: needs at least one admin=key entry'],
+    ])('refuses %s', (_name, value, problem) => {
+      expect(problemsOf(() => loadConfig(apiConfigSchema, { ...apiEnv, ADMIN_API_KEYS: value }))).toEqual([
+        problem,
+      ]);
+    });
+
+    it('refuses a key that is both an admin key and a client key, without printing it', () => {
+      const problems = problemsOf(() =>
+        loadConfig(apiConfigSchema, {
+          API_KEYS: `shop=${KEY}`,
+          ADMIN_API_KEYS: `ops=${ADMIN_KEY},root=${KEY}`,
+        }),
+      );
+      expect(problems).toEqual([
+        'ADMIN_API_KEYS: the key of admin "root" is also a client\'s key in API_KEYS',
+      ]);
+      expect(problems.join('\n')).not.toContain(KEY);
+    });
+
+    it('reports the shared key together with the other problems', () => {
+      const env = { API_KEYS: `shop=${KEY}`, ADMIN_API_KEYS: `root=${KEY}`, API_PORT: 'x' };
+      expect(problemsOf(() => loadConfig(apiConfigSchema, env))).toEqual(
+        expect.arrayContaining([
+          'API_PORT: must be a number',
+          'ADMIN_API_KEYS: the key of admin "root" is also a client\'s key in API_KEYS',
+        ]),
+      );
+    });
+  });
+
+  describe('IDEMPOTENCY_TTL_SECONDS', () => {
+    it.each([
+      ['59', 'must be at least 60'],
+      ['604801', 'must be at most 604800'],
+    ])('refuses %s: %s', (value, message) => {
+      expect(
+        problemsOf(() => loadConfig(apiConfigSchema, { ...apiEnv, IDEMPOTENCY_TTL_SECONDS: value })),
+      ).toEqual([`IDEMPOTENCY_TTL_SECONDS: ${message}`]);
     });
   });
 

@@ -12,13 +12,18 @@ export const API_ERROR_CODES = {
   4005: { httpStatus: 400, text: 'Invalid text message' },
   4006: { httpStatus: 400, text: 'Unknown field' },
   4007: { httpStatus: 400, text: 'Malformed JSON body' },
+  4008: { httpStatus: 400, text: 'Invalid Idempotency-Key header' },
   4009: { httpStatus: 400, text: 'Invalid validity period' },
   4030: { httpStatus: 401, text: 'Missing or invalid API key' },
   4040: { httpStatus: 404, text: 'Unknown request' },
   4041: { httpStatus: 404, text: 'Unknown message id' },
   4130: { httpStatus: 413, text: 'Request body too large' },
+  4220: { httpStatus: 422, text: 'Idempotency-Key reused with a different request' },
   5000: { httpStatus: 500, text: 'Internal error' },
   5030: { httpStatus: 503, text: 'Temporarily unavailable, try again later' },
+  4010: { httpStatus: 400, text: 'Invalid dead-letter filter' },
+  4042: { httpStatus: 404, text: 'Not in the dead-letter queue' },
+  4090: { httpStatus: 409, text: 'Message still being processed, try again shortly' },
 } as const satisfies Record<number, { httpStatus: number; text: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

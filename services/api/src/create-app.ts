@@ -4,17 +4,23 @@ import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
 import { enqueueSms, type SmsQueue } from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error';
-import { createAuthenticator } from './authenticate';
+import { type Authenticate, createAuthenticator } from './authenticate';
+import { checkTextCharacters } from './check-text-characters';
 import { findMessage } from './find-message';
+import { acceptOnce, type IdempotencyStore, idempotencyKeyOf, requestHash } from './idempotency';
+import { jsonBody, requireJson } from './json-body';
 import { sendError } from './send-error';
 import { withTimeout } from './with-timeout';
 
 export interface AppConfig {
+  /** Client keys: key to client name. */
   readonly apiKeys: ReadonlyMap<string, string>;
+  /** Keys of `/v1/admin`: key to operator name; none may also be a client key. */
+  readonly adminApiKeys: ReadonlyMap<string, string>;
   readonly maxTextLength: number;
   /** Validity of a message without `validFor`, and the longest `validFor` accepted, in seconds. */
   readonly defaultValiditySeconds: number;
@@ -29,10 +35,14 @@ export interface AppDeps {
   readonly config: AppConfig;
   readonly queue: SmsQueue;
   readonly statusStore: StatusStore;
+  /** Remembers `Idempotency-Key`s of `POST /v1/sms`. */
+  readonly idempotencyStore: IdempotencyStore;
   /** The producer connection, pinged by `/readyz`. */
   readonly redis: Redis;
   readonly metrics: ApiMetrics;
   readonly logger: Logger;
+  /** Operator routes, mounted at `/v1/admin` behind the admin keys. */
+  readonly adminRouter?: Router;
 }
 
 // Seconds a caller should wait after a 503 before trying again.
@@ -40,6 +50,7 @@ const RETRY_AFTER_SECONDS = 5;
 
 interface Locals {
   requestId: string;
+  /** Who presented the key: the client, or on `/v1/admin` the operator. */
   client: string;
   code: number;
 }
@@ -47,7 +58,9 @@ interface Locals {
 /** The HTTP API: send, status, health, readiness and metrics. Builds no connections itself. */
 export function createApp(deps: AppDeps): express.Express {
   const { config, metrics, logger } = deps;
-  const authenticate = createAuthenticator(config.apiKeys);
+  for (const key of config.adminApiKeys.keys()) {
+    if (config.apiKeys.has(key)) throw new Error('an admin key must not also be a client key');
+  }
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -75,30 +88,21 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   };
 
-  const authenticated = (req: Request, res: Response, next: NextFunction) => {
+  const bearer = (authenticate: Authenticate) => (req: Request, res: Response, next: NextFunction) => {
     (res.locals as Locals).client = authenticate(req.get('authorization'));
     next();
   };
+  const authenticated = bearer(createAuthenticator(config.apiKeys));
 
-  const jsonBody = express.json({ limit: config.maxBodyBytes, type: () => true, strict: false });
-  const requireJson = (req: Request, _res: Response, next: NextFunction) => {
-    const type = req.get('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      throw new ApiError(
-        4000,
-        `Invalid content-type: ${type.slice(0, 100) || '(none)'}; send application/json`,
-      );
-    }
-    next();
-  };
-
-  app.post('/v1/sms', observe('send'), authenticated, requireJson, jsonBody, async (req, res) => {
+  const readBody = jsonBody(config.maxBodyBytes);
+  app.post('/v1/sms', observe('send'), authenticated, requireJson, readBody, async (req, res) => {
     const locals = res.locals as Locals;
+    const idempotencyKey = idempotencyKeyOf(req);
     const result = validateSmsRequest(req.body, config);
     if (!result.ok) {
       throw new ApiError(result.error.code, result.error.message, result.error.field);
     }
-    const id = randomUUID();
+    checkTextCharacters(result.value.text);
     const { validFor = config.defaultValiditySeconds, ...sms } = result.value;
     const acceptedAt = Date.now();
     const data: SmsJobData = {
@@ -108,14 +112,26 @@ export function createApp(deps: AppDeps): express.Express {
       expiresAt: acceptedAt + validFor * 1000,
       requestId: locals.requestId,
     };
+    const enqueue = (id: string) => enqueueSms(deps.queue, id, data, { attempts: config.sendAttempts });
+    let accepted: { id: string; replayed: boolean };
     try {
-      await inTime(enqueueSms(deps.queue, id, data, { attempts: config.sendAttempts }));
+      // Without the header nothing is remembered, and accepting costs a single Redis call.
+      if (idempotencyKey === undefined) {
+        const id = randomUUID();
+        await inTime(enqueue(id));
+        accepted = { id, replayed: false };
+      } else {
+        const request = { client: locals.client, idempotencyKey, requestHash: requestHash(result.value) };
+        accepted = await inTime(acceptOnce(deps, request, enqueue));
+      }
     } catch (error) {
-      if (!(error instanceof ApiError))
-        logger.error({ err: error, requestId: locals.requestId }, 'enqueue failed');
+      if (error instanceof ApiError) throw error;
+      logger.error({ err: error, requestId: locals.requestId }, 'enqueue failed');
       throw redisUnavailable();
     }
-    metrics.accepted.inc({ client: locals.client });
+    const { id, replayed } = accepted;
+    if (replayed) res.setHeader('Idempotency-Replayed', 'true');
+    else metrics.accepted.inc({ client: locals.client });
     locals.code = 2020;
     res.status(202).location(`/v1/sms/${id}`).json({ id, status: 'queued' });
   });
@@ -147,6 +163,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/metrics', metricsHandler(metrics.registry));
+
+  if (deps.adminRouter) {
+    const admin = bearer(createAuthenticator(config.adminApiKeys));
+    app.use('/v1/admin', observe('admin'), admin, deps.adminRouter);
+  }
 
   app.use(observe('unknown'), () => {
     throw new ApiError(4040, 'Unknown request: see the README for the routes');

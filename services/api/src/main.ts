@@ -2,12 +2,13 @@ import { apiConfigSchema, ConfigError, loadConfig } from '@sms/config';
 import { createApiMetrics } from '@sms/metrics';
 import { createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import pino from 'pino';
 import { createApp } from './create-app';
+import { createLogger } from './create-logger';
+import { IdempotencyStore } from './idempotency';
 
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
-  const logger = pino({ name: 'api', level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
   const redis = createProducerConnection(config.REDIS_URL);
   // ioredis reports every failed reconnection; one line per state change is enough.
   let redisDown = false;
@@ -24,10 +25,15 @@ async function main(): Promise<void> {
   const queue = createSmsQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
   queue.on('error', () => {});
   const statusStore = new StatusStore(redis, { prefix: config.QUEUE_PREFIX });
+  const idempotencyStore = new IdempotencyStore(redis, {
+    prefix: config.QUEUE_PREFIX,
+    ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+  });
   const metrics = createApiMetrics();
   const app = createApp({
     config: {
       apiKeys: config.API_KEYS,
+      adminApiKeys: config.ADMIN_API_KEYS ?? new Map(),
       maxTextLength: config.MAX_TEXT_LENGTH,
       defaultValiditySeconds: config.DEFAULT_VALIDITY_SECONDS,
       maxValiditySeconds: config.MAX_VALIDITY_SECONDS,
@@ -37,6 +43,7 @@ async function main(): Promise<void> {
     },
     queue,
     statusStore,
+    idempotencyStore,
     redis,
     metrics,
     logger,

@@ -39,5 +39,13 @@ function toApiError(error: unknown): ApiError {
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new ApiError(4000, 'the body must be UTF-8 JSON');
   }
+  // Express's router could not percent-decode a path parameter.
+  if (error instanceof URIError) return new ApiError(4040, 'the path is not valid percent-encoding');
+  // Any other fault body-parser lays on the caller (a Content-Encoding that does not decode, a
+  // body cut short): http-errors marks those as 4xx and safe to expose.
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError(4007, 'the body could not be read');
+  }
   return new ApiError(5000);
 }

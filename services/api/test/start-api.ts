@@ -1,13 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApiMetrics } from '@sms/metrics';
-import { createProducerConnection, createSmsQueue } from '@sms/queue';
+import { createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import pino from 'pino';
+import type { Router } from 'express';
+import pino, { type Logger } from 'pino';
 import { type AppConfig, createApp } from '../src/create-app';
+import { IdempotencyStore } from '../src/idempotency';
 
 export const TEST_KEY = 'test-key-0123456789abcdef';
 export const OTHER_KEY = 'other-key-0123456789abcdef';
+export const ADMIN_KEY = 'admin-key-0123456789abcdef';
+
+/** Parts of the app a test may replace. */
+export interface StartApiOptions {
+  /** @defaultValue a silent logger */
+  readonly logger?: Logger;
+  readonly adminRouter?: Router;
+  /** @defaultValue 86400 */
+  readonly idempotencyTtlSeconds?: number;
+}
 
 export interface RunningApi {
   readonly url: string;
@@ -25,33 +37,53 @@ export async function startApi(
   redisUrl: string,
   overrides: Partial<AppConfig> = {},
   prefix = `t${randomUUID().slice(0, 8)}`,
+  options: StartApiOptions = {},
 ): Promise<RunningApi> {
   const redis = createProducerConnection(redisUrl);
   redis.on('error', () => {});
+  // As main.ts does: the connection has no offline queue, so a request sent before it is ready
+  // would be answered 503.
+  await waitForRedis(redis, { warn: () => {} });
   const queue = createSmsQueue({ connection: redis, prefix });
   queue.on('error', () => {});
   const statusStore = new StatusStore(redis, { prefix });
-  const metrics = createApiMetrics();
-  const app = createApp({
-    config: {
-      apiKeys: new Map([
-        [TEST_KEY, 'billing'],
-        [OTHER_KEY, 'marketing'],
-      ]),
-      maxTextLength: 500,
-      defaultValiditySeconds: 3_600,
-      maxValiditySeconds: 86_400,
-      maxBodyBytes: 4096,
-      sendAttempts: 3,
-      redisTimeoutMs: 1_000,
-      ...overrides,
-    },
-    queue,
-    statusStore,
-    redis,
-    metrics,
-    logger: pino({ level: 'silent' }),
+  const idempotencyStore = new IdempotencyStore(redis, {
+    prefix,
+    ttlSeconds: options.idempotencyTtlSeconds ?? 86_400,
   });
+  const metrics = createApiMetrics();
+  const build = () =>
+    createApp({
+      config: {
+        apiKeys: new Map([
+          [TEST_KEY, 'billing'],
+          [OTHER_KEY, 'marketing'],
+        ]),
+        adminApiKeys: new Map([[ADMIN_KEY, 'ops']]),
+        maxTextLength: 500,
+        defaultValiditySeconds: 3_600,
+        maxValiditySeconds: 86_400,
+        maxBodyBytes: 4096,
+        sendAttempts: 3,
+        redisTimeoutMs: 1_000,
+        ...overrides,
+      },
+      queue,
+      statusStore,
+      idempotencyStore,
+      redis,
+      metrics,
+      logger: options.logger ?? pino({ level: 'silent' }),
+      ...(options.adminRouter && { adminRouter: options.adminRouter }),
+    });
+  let app: ReturnType<typeof createApp>;
+  try {
+    app = build();
+  } catch (error) {
+    await queue.close();
+    redis.disconnect();
+    throw error;
+  }
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,0 +1,133 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { SmsRequest } from '@sms/contracts';
+import type { StatusStore } from '@sms/status-store';
+import type Redis from 'ioredis';
+import { ApiError } from './api-error';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+// Printable ASCII, space included; the HTTP parser has already trimmed blanks around the value.
+const KEY_SYNTAX = /^[\x20-\x7e]{1,255}$/;
+
+/** The caller's Idempotency-Key, or undefined without the header; 4008 when it is malformed. */
+export function idempotencyKeyOf(req: IncomingMessage): string | undefined {
+  if (req.headers['idempotency-key'] === undefined) return undefined;
+  // Node joins a repeated header with ", " in `headers`, which would make two keys look like one.
+  const values = req.headersDistinct['idempotency-key'] ?? [];
+  const [key] = values;
+  if (values.length !== 1 || key === undefined || !KEY_SYNTAX.test(key)) {
+    throw new ApiError(
+      4008,
+      `send one ${IDEMPOTENCY_KEY_HEADER} header of 1 to 255 printable ASCII characters`,
+      IDEMPOTENCY_KEY_HEADER,
+    );
+  }
+  return key;
+}
+
+/** SHA-256 of the validated request as JSON with sorted keys: the same request, the same hash. */
+export function requestHash(request: SmsRequest): string {
+  const sorted = Object.fromEntries(Object.entries(request).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return sha256(JSON.stringify(sorted));
+}
+
+/** What a key is remembered with: the message it created and the request that created it. */
+export interface IdempotencyClaim {
+  readonly id: string;
+  readonly requestHash: string;
+}
+
+export interface IdempotencyStoreOptions {
+  /** Key prefix shared with the queues. */
+  readonly prefix: string;
+  /** How long a key is remembered after its first use, in seconds. */
+  readonly ttlSeconds: number;
+}
+
+// Sets the claim unless the key has one, and returns the earlier claim, in one atomic step
+// (SET NX GET would do the same but needs Redis 7).
+const CLAIM_SCRIPT = `
+local earlier = redis.call('GET', KEYS[1])
+if earlier then return earlier end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return false`;
+
+/** Idempotency keys in Redis, one per client and key, each expiring `ttlSeconds` after first use. */
+export class IdempotencyStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: IdempotencyStoreOptions,
+  ) {}
+
+  // The caller's key is hashed so that any printable string makes a short, safe Redis key.
+  key(client: string, idempotencyKey: string): string {
+    return `${this.options.prefix}:idem:${client}:${sha256(idempotencyKey)}`;
+  }
+
+  /** Claims the key for `claim`; returns the earlier claim when there is one, leaving it as it was. */
+  async claim(
+    client: string,
+    idempotencyKey: string,
+    claim: IdempotencyClaim,
+  ): Promise<IdempotencyClaim | undefined> {
+    const earlier = (await this.redis.eval(
+      CLAIM_SCRIPT,
+      1,
+      this.key(client, idempotencyKey),
+      JSON.stringify(claim),
+      this.options.ttlSeconds,
+    )) as string | null;
+    return earlier === null ? undefined : (JSON.parse(earlier) as IdempotencyClaim);
+  }
+}
+
+export interface AcceptOnceDeps {
+  readonly idempotencyStore: IdempotencyStore;
+  readonly statusStore: Pick<StatusStore, 'read'>;
+}
+
+export interface IdempotentRequest {
+  readonly client: string;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+}
+
+/**
+ * Accepts a message at most once per client and Idempotency-Key, and resolves only once Redis
+ * holds it. The first request claims the key for a new id, then enqueues. A repeat of the same
+ * request answers with the claimed id, after making sure the message exists:
+ * - with a status record, a worker has taken the message: it exists, and is not added again;
+ * - otherwise the job is added under the claimed id. BullMQ ignores the add while a job with
+ *   that id exists, so racing repeats make one job, and each answers only after the job is in
+ *   Redis. A first request whose enqueue failed (its caller got a 503, not the id) is
+ *   completed by its repeat, so no 202 ever names a message that does not exist.
+ * Should the job finish and be removed between the status read and the add, the job is added
+ * again; the worker reads `statusStore.isFinal(id)` before sending (services/worker's
+ * create-processor.ts) and finishes it without sending twice.
+ */
+export async function acceptOnce(
+  deps: AcceptOnceDeps,
+  request: IdempotentRequest,
+  enqueue: (id: string) => Promise<void>,
+): Promise<{ id: string; replayed: boolean }> {
+  const fresh: IdempotencyClaim = { id: randomUUID(), requestHash: request.requestHash };
+  const earlier = await deps.idempotencyStore.claim(request.client, request.idempotencyKey, fresh);
+  if (earlier === undefined) {
+    await enqueue(fresh.id);
+    return { id: fresh.id, replayed: false };
+  }
+  if (earlier.requestHash !== request.requestHash) {
+    throw new ApiError(
+      4220,
+      `this ${IDEMPOTENCY_KEY_HEADER} was used with a different request; use a new key for a new message`,
+      IDEMPOTENCY_KEY_HEADER,
+    );
+  }
+  if ((await deps.statusStore.read(earlier.id)) === undefined) await enqueue(earlier.id);
+  return { id: earlier.id, replayed: true };
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
