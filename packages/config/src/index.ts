@@ -1,3 +1,4 @@
+export { type AdminCliConfig, adminCliConfigSchema } from './admin-cli-config';
 export { type ApiConfig, apiConfigSchema } from './api-config';
 export { envBoolean, envInt, envList, envNumber, envUrl } from './env-types';
 export { ConfigError, loadConfig } from './load-config';

@@ -1,14 +1,16 @@
 import { apiConfigSchema, ConfigError, loadConfig } from '@sms/config';
+import { DeadLetters } from '@sms/dead-letters';
+import { createLogger } from '@sms/logging';
 import { createApiMetrics } from '@sms/metrics';
-import { createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
+import { createDeadLetterQueue, createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import { createApp } from './create-app';
-import { createLogger } from './create-logger';
+import { createDeadLetterRouter } from './dead-letter-routes';
 import { IdempotencyStore } from './idempotency';
 
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger('api', config.LOG_LEVEL);
   const redis = createProducerConnection(config.REDIS_URL);
   // ioredis reports every failed reconnection; one line per state change is enough.
   let redisDown = false;
@@ -30,6 +32,18 @@ async function main(): Promise<void> {
     ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
   });
   const metrics = createApiMetrics();
+  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
+  deadLetterQueue.on('error', () => {});
+  const deadLetters = new DeadLetters({
+    deadLetterQueue,
+    smsQueue: queue,
+    statusStore,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    sendAttempts: config.SEND_ATTEMPTS,
+  });
+  // Operators reach the dead-letter routes only with an admin key.
+  const adminRouter = config.ADMIN_API_KEYS ? createDeadLetterRouter({ deadLetters, logger }) : undefined;
   const app = createApp({
     config: {
       apiKeys: config.API_KEYS,
@@ -47,6 +61,7 @@ async function main(): Promise<void> {
     redis,
     metrics,
     logger,
+    ...(adminRouter && { adminRouter }),
   });
 
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
@@ -70,7 +85,7 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-    await queue.close().catch(() => {});
+    await Promise.all([queue.close(), deadLetterQueue.close()]).catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
     logger.info('stopped');
     process.exit(0);

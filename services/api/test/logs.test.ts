@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { createLogger } from '@sms/logging';
 import { type RedisServer, startRedisServer, waitFor } from '@sms/testing';
 import Redis from 'ioredis';
-import { createLogger } from '../src/create-logger';
 import { type RunningApi, startApi, TEST_KEY } from './start-api';
 
 // Invariant: whatever the API logs, for accepted, refused and failing requests alike, no line
@@ -27,7 +27,7 @@ beforeAll(async () => {
       done();
     },
   });
-  api = await startApi(redis.url, {}, undefined, { logger: createLogger('trace', sink) });
+  api = await startApi(redis.url, {}, undefined, { logger: createLogger('api', 'trace', sink) });
 });
 afterAll(async () => {
   await api?.stop();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, workerConfigSchema } from '@sms/config';
 import { KaaraiClient } from '@sms/kaarai-client';
+import { createLogger } from '@sms/logging';
 import { createWorkerMetrics } from '@sms/metrics';
 import {
   createDeadLetterQueue,
@@ -9,14 +10,13 @@ import {
   waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import pino from 'pino';
 import { createSmsWorker } from './create-sms-worker';
 import { createStatusServer } from './create-status-server';
 import { SendingGate } from './sending-gate';
 
 async function main(): Promise<void> {
   const config = loadConfig(workerConfigSchema);
-  const logger = pino({ name: 'worker', level: config.LOG_LEVEL });
+  const logger = createLogger('worker', config.LOG_LEVEL);
   const ca = readCa(config.KAARAI_CA_FILE);
   if (config.KAARAI_URL.startsWith('http://')) {
     logger.warn('KAARAI_URL is plain http: the Kaarai password travels in clear (development only)');
