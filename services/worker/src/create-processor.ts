@@ -9,6 +9,9 @@ import type { Logger } from 'pino';
 import { RetryableSendError } from './send-errors';
 import type { SendingGate } from './sending-gate';
 
+// Short in-process retries of a status write that must not fail the job (about 6 s in all).
+const WRITE_RETRIES = { retries: 5, minTimeout: 100, maxTimeout: 2_000 };
+
 export interface ProcessorDeps {
   readonly kaarai: { send(sms: SmsToSend): Promise<KaaraiOutcome> };
   readonly statusStore: StatusStore;
@@ -62,7 +65,9 @@ export function createProcessor(deps: ProcessorDeps) {
         deadLetteredAt: now(),
       });
       const record = { attempt: last.attempts, outcome: reason, message: last.lastMessage, at: now() };
-      await statusStore.write(id, { status, ...identity, ...last }, record);
+      // The entry is in the dead-letter queue: from here the message must not be retried, so
+      // a Redis blip on the status write is ridden out rather than thrown to BullMQ.
+      await pRetry(() => statusStore.write(id, { status, ...identity, ...last }, record), WRITE_RETRIES);
       metrics.deadLettered.inc({ reason });
       log.warn({ code: last.lastCode, reason }, 'message dead-lettered');
     };
@@ -107,11 +112,7 @@ export function createProcessor(deps: ProcessorDeps) {
         // Kaarai has the message: a failed write must not make BullMQ send it again, so a
         // short Redis blip is ridden out here rather than by a retry of the job.
         const status = code === 2021 ? 'accepted_queued' : 'accepted';
-        await pRetry(() => statusStore.write(id, { status, ...last }, history('success')), {
-          retries: 5,
-          minTimeout: 100,
-          maxTimeout: 2_000,
-        });
+        await pRetry(() => statusStore.write(id, { status, ...last }, history('success')), WRITE_RETRIES);
         await gate
           .recordAnswer()
           .catch((err: unknown) => log.warn({ err }, 'could not update the sending gate'));
