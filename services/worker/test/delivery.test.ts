@@ -161,3 +161,20 @@ it('rides out an outage longer than the retry budget: all delivered once, none d
   for (const id of ids) expect(await worker.deadLetterQueue.getJob(id)).toBeUndefined();
   expect(await worker.gate.state()).toEqual({ state: 'open' });
 }, 60_000);
+
+it('does not send again a message whose status is already final (a redelivered job)', async () => {
+  const text = uniqueText('redelivered');
+  const id = await worker.send({ to: '573001234576', text });
+  await finalStatus(id);
+  // What a stalled job's redelivery looks like: the same job id back in the queue.
+  await worker.queue.add(
+    'send',
+    { to: '573001234576', text, client: 'billing', acceptedAt: Date.now() },
+    { jobId: id },
+  );
+  await waitFor(async () => (await worker.queue.getJob(id)) === undefined, {
+    description: 'the job to be processed',
+  });
+  expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [] });
+  expect(await worker.statusStore.read(id)).toMatchObject({ status: 'accepted', attempts: 1 });
+});
