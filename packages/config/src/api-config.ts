@@ -85,6 +85,19 @@ export const apiConfigSchema = z
   // when another variable is invalid, so that one start-up error lists every problem.
   .superRefine(
     (config, ctx) => {
+      const defaultValidity: unknown = config.DEFAULT_VALIDITY_SECONDS;
+      const maxValidity: unknown = config.MAX_VALIDITY_SECONDS;
+      if (
+        typeof defaultValidity === 'number' &&
+        typeof maxValidity === 'number' &&
+        defaultValidity > maxValidity
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DEFAULT_VALIDITY_SECONDS'],
+          message: 'must not exceed MAX_VALIDITY_SECONDS',
+        });
+      }
       const clients: unknown = config.API_KEYS;
       const admins: unknown = config.ADMIN_API_KEYS;
       if (!(clients instanceof Map) || !(admins instanceof Map)) return;

@@ -428,6 +428,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('refuses a default validity above the maximum', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig(apiConfigSchema, {
+          ...apiEnv,
+          DEFAULT_VALIDITY_SECONDS: '7200',
+          MAX_VALIDITY_SECONDS: '3600',
+        }),
+      ),
+    ).toEqual(['DEFAULT_VALIDITY_SECONDS: must not exceed MAX_VALIDITY_SECONDS']);
+  });
+
   describe('the worker', () => {
     it('refuses a plain http:// KAARAI_URL', () => {
       expect(

@@ -44,7 +44,7 @@ export const workerConfigSchema = z
     RATE_LIMIT_PER_SECOND: envInt(0, 100_000)
       .default(0)
       .describe(
-        'Most messages sent to Kaarai per second, shared by every worker replica; 0 means no limit. Default 0.',
+        'Most messages taken for sending per second, shared by every worker replica (so at most that many calls to Kaarai); 0 means no limit. Default 0.',
       ),
     CIRCUIT_FAILURE_RATIO: envNumber(0.05, 1)
       .default(0.5)

@@ -40,7 +40,7 @@ export function createWorkerMetrics(registry = new Registry()) {
     }),
     unknownOutcomes: new Counter({
       name: 'sms_provider_unknown_outcomes_total',
-      help: 'Calls that timed out after the request was sent: Kaarai may or may not have the message.',
+      help: 'Calls that timed out or lost their connection after the request was sent: Kaarai may have the message.',
       registers: [registry],
     }),
     expired: new Counter({

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { RetryableSendError } from './send-errors';
 import type { SendingGate } from './sending-gate';
 
-// Short in-process retries of a status write that must not fail the job (about 6 s in all).
+// Short in-process retries of a status write that must not fail the job (about 3 s in all).
 const WRITE_RETRIES = { retries: 5, minTimeout: 100, maxTimeout: 2_000 };
 
 export interface ProcessorDeps {
@@ -64,7 +64,13 @@ export function createProcessor(deps: ProcessorDeps) {
         attempts: last.attempts,
         deadLetteredAt: now(),
       });
-      const record = { attempt: last.attempts, outcome: reason, message: last.lastMessage, at: now() };
+      const record = {
+        attempt: last.attempts,
+        ...(last.lastCode ? { code: last.lastCode } : {}),
+        outcome: reason,
+        message: last.lastMessage,
+        at: now(),
+      };
       // The entry is in the dead-letter queue: from here the message must not be retried, so
       // a Redis blip on the status write is ridden out rather than thrown to BullMQ.
       await pRetry(() => statusStore.write(id, { status, ...identity, ...last }, record), WRITE_RETRIES);
@@ -122,7 +128,9 @@ export function createProcessor(deps: ProcessorDeps) {
       case 'dead_letter': {
         metrics.providerAnswers.inc({ code, outcome: 'dead_letter' });
         await putAside('rejected', 'dead_lettered', last);
-        await gate.recordAnswer();
+        await gate
+          .recordAnswer()
+          .catch((err: unknown) => log.warn({ err }, 'could not update the sending gate'));
         return;
       }
       case 'hold': {
@@ -137,7 +145,12 @@ export function createProcessor(deps: ProcessorDeps) {
         } else {
           log.warn({ code }, 'sending still held');
         }
-        await statusStore.write(id, { status: 'queued', ...last }, history('hold'));
+        // A hold uses up no attempt: the count stays at the attempts really made.
+        await statusStore.write(
+          id,
+          { status: 'queued', ...last, attempts: job.attemptsMade },
+          history('hold'),
+        );
         return waitForGate(deps.holdProbeIntervalMs);
       }
       case 'retry': {

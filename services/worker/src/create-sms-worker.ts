@@ -1,4 +1,4 @@
-import type { SmsJobData } from '@sms/contracts';
+import { maskNumber, type SmsJobData } from '@sms/contracts';
 import { deadLetter, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
 import { type Job, Worker } from 'bullmq';
 import type Redis from 'ioredis';
@@ -67,10 +67,23 @@ export function createSmsWorker(
         attempts,
         deadLetteredAt: Date.now(),
       }),
-      deps.statusStore.write(id, { status: 'failed', attempts, lastMessage: error.message }),
-    ]).catch((err: unknown) =>
-      deps.logger.error({ err, messageId: id }, 'could not record a failed message'),
-    );
+      deps.statusStore.write(
+        id,
+        {
+          status: 'failed',
+          attempts,
+          lastMessage: error.message,
+          client: job.data.client,
+          to: maskNumber(job.data.to),
+          createdAt: job.data.acceptedAt,
+        },
+        { attempt: attempts, outcome: 'retries_exhausted', message: error.message, at: Date.now() },
+      ),
+    ])
+      .then(() => deps.metrics.deadLettered.inc({ reason: 'retries_exhausted' }))
+      .catch((err: unknown) =>
+        deps.logger.error({ err, messageId: id }, 'could not record a failed message'),
+      );
   });
   return worker;
 }

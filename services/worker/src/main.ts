@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     prefix: config.QUEUE_PREFIX,
     retentionSeconds: config.STATUS_RETENTION_SECONDS,
   });
-  const gate = new SendingGate(redis, {
+  const gateSettings = {
     prefix: config.QUEUE_PREFIX,
     holdProbeIntervalMs: config.HOLD_PROBE_INTERVAL_MS,
     circuit: {
@@ -65,7 +65,10 @@ async function main(): Promise<void> {
       openMs: config.CIRCUIT_OPEN_MS,
     },
     probeLeaseMs: config.KAARAI_TIMEOUT_MS + 1_000,
-  });
+  };
+  const gate = new SendingGate(redis, gateSettings);
+  // Probes read the gate over the fail-fast connection, so they answer while Redis is away.
+  const probeGate = new SendingGate(probe, gateSettings);
   const worker = createSmsWorker(
     {
       connection: workerRedis,
@@ -80,17 +83,27 @@ async function main(): Promise<void> {
   );
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
 
+  const withinASecond = <T>(work: Promise<T>) =>
+    Promise.race([
+      work,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('redis did not answer')), 1_000).unref(),
+      ),
+    ]);
   const server = createStatusServer({
     registry: metrics.registry,
+    // The gate is shared state in Redis: every replica reports it as it is at scrape time.
+    beforeScrape: async () => {
+      const { state } = await withinASecond(probeGate.state());
+      metrics.held.set(state === 'held' ? 1 : 0);
+      metrics.circuitOpen.set(state === 'circuit_open' ? 1 : 0);
+    },
+    // Ready means able to work: a held gate or an open circuit is reported, but restarting the
+    // worker would not fix either.
     checkReady: async () => {
       if (!worker.isRunning()) throw new Error('worker not running');
-      await Promise.race([
-        probe.ping(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('redis did not answer')), 1_000).unref(),
-        ),
-      ]);
-      return { redis: 'ok', concurrency: config.WORKER_CONCURRENCY };
+      const sending = await withinASecond(probeGate.state());
+      return { redis: 'ok', concurrency: config.WORKER_CONCURRENCY, sending };
     },
   });
   server.listen(config.WORKER_HTTP_PORT, () => {

@@ -1,3 +1,4 @@
+import { enqueueSms } from '@sms/queue';
 import { type RunningSimulator, startRedis, startSimulator, type TestRedis, waitFor } from '@sms/testing';
 import { startWorker, type WorkerUnderTest } from './start-worker';
 
@@ -166,15 +167,15 @@ it('does not send again a message whose status is already final (a redelivered j
   const text = uniqueText('redelivered');
   const id = await worker.send({ to: '573001234576', text });
   await finalStatus(id);
+  const jobGone = () =>
+    waitFor(async () => (await worker.queue.getJob(id)) === undefined, {
+      description: 'the job to be removed',
+    });
+  await jobGone();
   // What a stalled job's redelivery looks like: the same job id back in the queue.
-  await worker.queue.add(
-    'send',
-    { to: '573001234576', text, client: 'billing', acceptedAt: Date.now() },
-    { jobId: id },
-  );
-  await waitFor(async () => (await worker.queue.getJob(id)) === undefined, {
-    description: 'the job to be processed',
-  });
+  const data = { to: '573001234576', text, client: 'billing', acceptedAt: Date.now() };
+  await enqueueSms(worker.queue, id, data, { attempts: 3 });
+  await jobGone();
   expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [] });
   expect(await worker.statusStore.read(id)).toMatchObject({ status: 'accepted', attempts: 1 });
 });
