@@ -1,4 +1,8 @@
 export { freePort } from './free-port';
+export { mapConcurrently } from './map-concurrently';
+export { metricValue } from './metric-value';
+export { type QueueJobCounts, queueJobCounts } from './queue-job-counts';
+export { readQueueJob, type StoredJob } from './read-queue-job';
 export {
   type DeliveryTally,
   SimulatorAdmin,
@@ -9,6 +13,25 @@ export {
   type SimulatorSettings,
   type SimulatorStats,
 } from './simulator-admin';
-export { type RedisServer, startRedis, startRedisServer, type TestRedis } from './start-redis';
+export type { ServiceExit, ServiceProcess, ServiceStop } from './spawn-service';
+export {
+  type ApiProcess,
+  FAULT_TEST_API_KEY,
+  type StartApiProcessOptions,
+  startApiProcess,
+} from './start-api-process';
+export {
+  type RedisServer,
+  type RedisServerOptions,
+  startRedis,
+  startRedisServer,
+  type TestRedis,
+} from './start-redis';
 export { type RunningSimulator, type StartSimulatorOptions, startSimulator } from './start-simulator';
+export {
+  type StartWorkerProcessOptions,
+  startWorkerProcess,
+  type WorkerProcess,
+  type WorkerReadiness,
+} from './start-worker-process';
 export { type WaitOptions, waitFor } from './wait-for';

@@ -15,8 +15,26 @@ export interface TestRedis {
 
 export interface RedisServer extends TestRedis {
   readonly port: number;
-  /** Starts the server again on the same port, after `stop()`. */
+  /**
+   * Starts the server again on the same port, after `stop()` or `crash()`; after `crash()` it
+   * reloads the append-only file, as a Redis restarted by its supervisor does.
+   */
   restart(): Promise<void>;
+  /**
+   * Kills the server with SIGKILL and keeps its data directory, so that `restart()` finds what
+   * the append-only file holds. Needs a local `redis-server` (not the container fallback).
+   */
+  crash(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** Keep an append-only file. @defaultValue false, or true when `appendfsync` is given */
+  readonly appendOnly?: boolean;
+  /**
+   * When Redis fsyncs the append-only file: after every write (`always`), once a second
+   * (`everysec`), or when the OS decides (`no`). @defaultValue 'everysec' (Redis' own default)
+   */
+  readonly appendfsync?: 'always' | 'everysec' | 'no';
 }
 
 const INSTALL_HINT =
@@ -33,37 +51,50 @@ export async function startRedis(): Promise<TestRedis> {
   return startRedisServer();
 }
 
-/** Starts a private `redis-server` on a free port; falls back to a container when Docker runs. */
-export async function startRedisServer(options: { appendOnly?: boolean } = {}): Promise<RedisServer> {
+/**
+ * Starts a private `redis-server` on a free port of 127.0.0.1, without RDB snapshots; falls back
+ * to a container when `redis-server` is missing and Docker runs.
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   if (!hasRedisServer()) return startRedisContainer();
+  const appendOnly = options.appendOnly ?? options.appendfsync !== undefined;
   const dir = mkdtempSync(join(tmpdir(), 'sms-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
 
   const start = async () => {
+    if (child) throw new Error(`redis-server on port ${port} is still running: stop() or crash() it first`);
     mkdirSync(dir, { recursive: true });
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
     args.push(
       '--appendonly',
-      options.appendOnly ? 'yes' : 'no',
+      appendOnly ? 'yes' : 'no',
+      '--appendfsync',
+      options.appendfsync ?? 'everysec',
       '--daemonize',
       'no',
       '--loglevel',
       'warning',
     );
-    const proc = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
+    let log = '';
+    const collect = (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-4_000);
+    };
+    proc.stdout.on('data', collect);
+    proc.stderr.on('data', collect);
     let exited = false;
     proc.once('exit', () => {
       exited = true;
+      if (child === proc) child = undefined;
     });
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`redis-server on port ${port} exited at start`);
-        return (await ping(port)) === 'PONG';
-      },
-      { timeoutMs: 15_000, description: `redis-server on port ${port}` },
-    );
+    // waitFor keeps polling after a thrown error, so an early exit is checked by the condition.
+    await waitFor(async () => exited || (await ping(port)) === 'PONG', {
+      timeoutMs: 15_000,
+      description: `redis-server on port ${port}`,
+    });
+    if (exited) throw new Error(`redis-server on port ${port} exited at start:\n${log}`);
   };
 
   const stop = async () => {
@@ -81,6 +112,7 @@ export async function startRedisServer(options: { appendOnly?: boolean } = {}): 
     port,
     owned: true,
     restart: start,
+    crash: stop,
     stop: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
@@ -122,6 +154,9 @@ async function startRedisContainer(): Promise<RedisServer> {
     owned: true,
     restart: async () => {
       await container.restart();
+    },
+    crash: async () => {
+      throw new Error('crash() needs a local redis-server; the container fallback cannot keep its data');
     },
     stop: async () => {
       await container.stop();

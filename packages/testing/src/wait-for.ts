@@ -5,6 +5,8 @@ export interface WaitOptions {
   readonly intervalMs?: number;
   /** Named in the error when the deadline passes. */
   readonly description?: string;
+  /** Stops the polling: `waitFor` then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -16,10 +18,11 @@ export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   options: WaitOptions = {},
 ): Promise<T> {
-  const { timeoutMs = 10_000, intervalMs = 25, description = 'condition' } = options;
+  const { timeoutMs = 10_000, intervalMs = 25, description = 'condition', signal } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
+    signal?.throwIfAborted();
     try {
       const value = await check();
       if (value !== undefined && value !== false) return value;

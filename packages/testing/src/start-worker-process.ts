@@ -1,0 +1,74 @@
+import { freePort } from './free-port';
+import { type ServiceProcess, spawnService, untilExit } from './spawn-service';
+import { waitFor } from './wait-for';
+
+export interface StartWorkerProcessOptions {
+  readonly redisUrl: string;
+  /** `QUEUE_PREFIX`: the API's prefix, so that the worker takes its messages. */
+  readonly prefix: string;
+  /** `KAARAI_URL`, e.g. the simulator's `httpsUrl`. */
+  readonly kaaraiUrl: string;
+  /** `KAARAI_CA_FILE`, e.g. the simulator's `caFile`. */
+  readonly caFile?: string;
+  /** More variables, or overrides of the defaults (`KAARAI_PASSWORD`, `LOG_LEVEL`...). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What the worker's `/readyz` answered. */
+export interface WorkerReadiness {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+export interface WorkerProcess extends ServiceProcess {
+  /** Base URL of the worker's `/metrics`, `/healthz` and `/readyz`. */
+  readonly httpUrl: string;
+  /** Resolves once `/readyz` answers 200; rejects with the output if the process exits first. */
+  ready(timeoutMs?: number): Promise<void>;
+  readyz(): Promise<WorkerReadiness>;
+  /** The text of `/metrics` (see `metricValue`). */
+  metrics(): Promise<string>;
+}
+
+/**
+ * Starts `services/worker/src/main.ts` as a child process, its status server on a free port,
+ * and returns at once: call `ready()` before counting on it (several workers can start in
+ * parallel that way).
+ */
+export async function startWorkerProcess(options: StartWorkerProcessOptions): Promise<WorkerProcess> {
+  const port = await freePort();
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const service = spawnService({
+    name: 'worker',
+    main: 'services/worker/src/main.ts',
+    env: {
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: options.prefix,
+      KAARAI_URL: options.kaaraiUrl,
+      ...(options.caFile !== undefined && { KAARAI_CA_FILE: options.caFile }),
+      KAARAI_USER: 'gateway',
+      KAARAI_PASSWORD: 'secret',
+      WORKER_HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+  });
+  return {
+    ...service,
+    httpUrl,
+    ready: (timeoutMs = 30_000) =>
+      untilExit(service, async (signal) => {
+        await waitFor(async () => (await fetch(`${httpUrl}/readyz`, { signal })).ok, {
+          timeoutMs,
+          intervalMs: 100,
+          description: `worker ${service.pid} to be ready`,
+          signal,
+        });
+      }),
+    readyz: async () => {
+      const response = await fetch(`${httpUrl}/readyz`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    metrics: async () => (await fetch(`${httpUrl}/metrics`)).text(),
+  };
+}

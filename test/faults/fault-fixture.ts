@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { isFinalStatus, type MessageStatus } from '@sms/contracts';
+import {
+  type ApiProcess,
+  mapConcurrently,
+  type QueueJobCounts,
+  queueJobCounts,
+  type SimulatorAdmin,
+  waitFor,
+} from '@sms/testing';
+
+/** The send queue and the dead-letter queue, as the gateway names them (`packages/queue`). */
+export const SEND_QUEUE = 'sms';
+export const DEAD_LETTER_QUEUE = 'sms-dead-letter';
+
+/** Retries in tens of milliseconds instead of seconds, so that a fault test runs quickly. */
+export const FAST_RETRIES = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '500' } as const;
+
+/** A key prefix of its own for one test, so that tests can share a Redis. */
+export function newPrefix(): string {
+  return `f${randomUUID().slice(0, 8)}`;
+}
+
+/** `count` texts unique to this run, which the simulator's record is then counted by. */
+export function uniqueTexts(label: string, count: number): string[] {
+  const run = randomUUID().slice(0, 8);
+  return Array.from({ length: count }, (_, i) => `${label} ${run} #${i}`);
+}
+
+/** Posts one message per text through the API and returns their ids; each must get 202. */
+export async function postAll(
+  api: ApiProcess,
+  texts: readonly string[],
+  extra: { readonly validFor?: number } = {},
+): Promise<string[]> {
+  return mapConcurrently(texts, 16, async (text) => {
+    const response = await api.post({ to: '573001234567', text, ...extra });
+    const body = (await response.json()) as { id?: string };
+    if (response.status !== 202 || body.id === undefined)
+      throw new Error(`POST of "${text}" answered ${response.status}: ${JSON.stringify(body)}`);
+    return body.id;
+  });
+}
+
+/** Waits until the send queue holds no job in any state: every message was taken to its end. */
+export function queueDrained(redisUrl: string, prefix: string, timeoutMs: number): Promise<QueueJobCounts> {
+  return waitFor(
+    async () => {
+      const counts = await queueJobCounts(redisUrl, prefix, SEND_QUEUE);
+      return counts.total === 0 ? counts : undefined;
+    },
+    { timeoutMs, intervalMs: 200, description: 'the send queue to drain' },
+  );
+}
+
+/** Waits until every message has a final status and returns the statuses, by id. */
+export function finalStatuses(
+  api: ApiProcess,
+  ids: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, string>> {
+  return waitFor(
+    async () => {
+      const views = await mapConcurrently(ids, 16, (id) => api.status(id));
+      return views.every((view) => isFinal(view.status))
+        ? new Map(views.map((view, i) => [ids[i]!, view.status]))
+        : undefined;
+    },
+    { timeoutMs, intervalMs: 250, description: 'every message to reach a final status' },
+  );
+}
+
+/** True for a status after which a message no longer changes (`@sms/contracts`). */
+export function isFinal(status: string): boolean {
+  return isFinalStatus(status as MessageStatus);
+}
+
+/** How many statuses have each value, e.g. `{ accepted: 99, failed: 1 }`. */
+export function countStatuses(statuses: ReadonlyMap<string, string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses.values()) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+/** Texts among `texts` that the simulator recorded at least once. */
+export async function recordedAmong(admin: SimulatorAdmin, texts: readonly string[]): Promise<string[]> {
+  const counts = await admin.countBy('text');
+  return texts.filter((text) => (counts.get(text) ?? 0) > 0);
+}
+
+/** Runs the registered clean-ups in reverse order; one failing does not skip the others. */
+export class Teardown {
+  readonly #steps: Array<() => Promise<unknown>> = [];
+
+  add<T>(resource: T, stop: (resource: T) => Promise<unknown>): T {
+    this.#steps.push(() => stop(resource));
+    return resource;
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const step of this.#steps.splice(0).reverse()) await step().catch((error) => errors.push(error));
+    if (errors.length > 0) throw errors[0];
+  }
+}

@@ -1,0 +1,148 @@
+import {
+  mapConcurrently,
+  type RedisServer,
+  type RunningSimulator,
+  startApiProcess,
+  startRedisServer,
+  startSimulator,
+  startWorkerProcess,
+  waitFor,
+} from '@sms/testing';
+import { FAST_RETRIES, newPrefix, queueDrained, recordedAmong, Teardown, uniqueTexts } from './fault-fixture';
+
+// Fault: Redis is killed with SIGKILL while clients keep posting, stays down for at least
+//   2 s, and is restarted from its append-only file (appendfsync always).
+// Load: 8 clients posting back to back, each message with its own text and Idempotency-Key,
+//   before, during and after the outage (a few hundred requests answered 202, more 503).
+// Invariant: every request is answered 202, or 503 with code 5030, within 2 s (the API must
+//   give up on Redis after ENQUEUE_TIMEOUT_MS, 1.5 s). Every message answered 202 is delivered
+//   exactly once by a worker started afterwards. A message answered 503 is not delivered, except
+//   one whose enqueue was in flight at the crash: Redis may have stored it and died before
+//   answering, which the API cannot tell from a failed enqueue. Its client, retrying with the
+//   same Idempotency-Key as told, gets 202 and no second copy: in the end every message is
+//   delivered exactly once.
+const ANSWER_BOUND_MS = 2_000;
+const CLIENTS = 8;
+
+const teardown = new Teardown();
+let redis: RedisServer;
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  [redis, simulator] = await Promise.all([
+    startRedisServer({ appendfsync: 'always' }).then((r) => teardown.add(r, (it) => it.stop())),
+    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
+  ]);
+});
+afterAll(() => teardown.run());
+
+interface Answer {
+  readonly text: string;
+  readonly startedAt: number;
+  readonly status: number;
+  readonly code?: number;
+  readonly ms: number;
+  readonly at: number;
+}
+
+it('answers 202 or 503 within 2 s through a Redis crash, and delivers every message once', async () => {
+  const prefix = newPrefix();
+  const api = teardown.add(
+    await startApiProcess({ redisUrl: redis.url, prefix, env: { ENQUEUE_TIMEOUT_MS: '1500' } }),
+    (it) => it.stop(),
+  );
+  const texts = uniqueTexts('redis down', 100_000);
+  const answers: Answer[] = [];
+  let next = 0;
+  let posting = true;
+  const client = async () => {
+    while (posting) {
+      const text = texts[next++]!;
+      const startedAt = Date.now();
+      const started = performance.now();
+      let status = 0;
+      let code: number | undefined;
+      try {
+        const response = await api.post({ to: '573001234567', text }, { 'idempotency-key': text });
+        status = response.status;
+        code = ((await response.json()) as { code?: number }).code;
+      } catch {
+        // status 0: no HTTP answer at all, which the invariant forbids
+      }
+      answers.push({ text, startedAt, status, code, ms: performance.now() - started, at: Date.now() });
+    }
+  };
+  const clients = Promise.all(Array.from({ length: CLIENTS }, client));
+  const count = (status: number, since = 0) =>
+    answers.filter((a) => a.status === status && a.at >= since).length;
+
+  let crashedAt = 0;
+  try {
+    await waitFor(() => count(202) >= 200, { timeoutMs: 30_000, description: '200 answers 202' });
+    await redis.crash();
+    crashedAt = Date.now();
+    await waitFor(() => count(503, crashedAt) >= 20 && Date.now() - crashedAt >= 2_000, {
+      timeoutMs: 30_000,
+      description: 'answers 503 while Redis is down',
+    });
+    await redis.restart();
+    const restartedAt = Date.now();
+    await waitFor(() => count(202, restartedAt) >= 200, {
+      timeoutMs: 30_000,
+      description: '200 answers 202 after the restart',
+    });
+  } finally {
+    posting = false;
+    await clients;
+  }
+
+  const slow = answers.filter((a) => a.ms >= ANSWER_BOUND_MS);
+  const unexpected = answers.filter((a) => a.status !== 202 && !(a.status === 503 && a.code === 5030));
+  const accepted = answers.filter((a) => a.status === 202).map((a) => a.text);
+  const refused = answers.filter((a) => a.status === 503);
+  const slowest = Math.round(Math.max(...answers.map((a) => a.ms)));
+  expect(unexpected.slice(0, 5)).toEqual([]);
+  expect(slow.slice(0, 5)).toEqual([]);
+
+  const worker = teardown.add(
+    await startWorkerProcess({
+      redisUrl: redis.url,
+      prefix,
+      kaaraiUrl: simulator.httpsUrl!,
+      caFile: simulator.caFile!,
+      env: { ...FAST_RETRIES, WORKER_CONCURRENCY: '64' },
+    }),
+    (it) => it.stop(),
+  );
+  await worker.ready();
+  await queueDrained(redis.url, prefix, 60_000);
+  const tally = await simulator.admin.tally(accepted);
+  const refusedButStored = new Set(
+    await recordedAmong(
+      simulator.admin,
+      refused.map((a) => a.text),
+    ),
+  );
+  const inFlightAtCrash = refused.filter((a) => a.startedAt <= crashedAt).map((a) => a.text);
+  console.log(
+    `Redis down while posting: ${answers.length} requests, ${accepted.length} answered 202, ` +
+      `${refused.length} answered 503 (${inFlightAtCrash.length} of them in flight at the crash, ` +
+      `${refusedButStored.size} of those delivered all the same); slowest answer ${slowest} ms`,
+  );
+  expect(tally).toMatchObject({ delivered: accepted.length, duplicated: [], lost: [] });
+  expect([...refusedButStored].filter((text) => !inFlightAtCrash.includes(text))).toEqual([]);
+
+  // Each client answered 503 tries again with the same key, as the Retry-After header tells it.
+  const retried = await mapConcurrently(refused, 16, async ({ text }) => {
+    const response = await api.post({ to: '573001234567', text }, { 'idempotency-key': text });
+    return response.status;
+  });
+  expect(retried.filter((status) => status !== 202)).toEqual([]);
+  await queueDrained(redis.url, prefix, 60_000);
+  expect(await simulator.admin.tally(answers.map((a) => a.text))).toMatchObject({
+    delivered: answers.length,
+    duplicated: [],
+    lost: [],
+    unexpected: [],
+  });
+}, 150_000);
