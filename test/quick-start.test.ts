@@ -50,10 +50,14 @@ it('starts the whole gateway, and the printed curl line sends an SMS that ends a
   for (const stream of [stack.stdout!, stack.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => output.push(line));
   }
+  // Stop waiting as soon as the stack gives up, with what it printed.
+  const stackExited = new AbortController();
+  stack.once('exit', (code) => stackExited.abort(new Error(`the start command exited (${code})`)));
   const curl = await waitFor(() => output.find((line) => line.trim().startsWith('curl -s -X POST'))?.trim(), {
     timeoutMs: 90_000,
     intervalMs: 100,
     description: 'the printed curl line',
+    signal: stackExited.signal,
   }).catch((error: Error) => {
     throw new Error(`${error.message}; the start command printed:\n${output.join('\n')}`);
   });
