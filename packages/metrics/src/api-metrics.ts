@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { API_REQUEST_BUCKETS } from './buckets';
+import { createQueueStateMetrics } from './queue-state-metrics';
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
@@ -8,6 +9,7 @@ export function createApiMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
+    queueState: createQueueStateMetrics(registry),
     requests: new Counter({
       name: 'sms_api_requests_total',
       help: 'HTTP requests answered by the API, by route, HTTP status, gateway code and client.',

@@ -1,4 +1,15 @@
 export { type ApiMetrics, createApiMetrics } from './api-metrics';
-export { API_REQUEST_BUCKETS, PROVIDER_CALL_BUCKETS } from './buckets';
+export {
+  API_REQUEST_BUCKETS,
+  DELIVERY_ATTEMPT_BUCKETS,
+  DELIVERY_LATENCY_BUCKETS,
+  PROVIDER_CALL_BUCKETS,
+} from './buckets';
 export { metricsHandler } from './metrics-handler';
+export {
+  createQueueStateMetrics,
+  type ObservedQueueState,
+  type QueueStateMetrics,
+  recordQueueState,
+} from './queue-state-metrics';
 export { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { PROVIDER_CALL_BUCKETS } from './buckets';
+import { DELIVERY_ATTEMPT_BUCKETS, DELIVERY_LATENCY_BUCKETS, PROVIDER_CALL_BUCKETS } from './buckets';
+import { createQueueStateMetrics } from './queue-state-metrics';
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
@@ -8,6 +9,19 @@ export function createWorkerMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
+    queueState: createQueueStateMetrics(registry),
+    deliveryLatency: new Histogram({
+      name: 'sms_delivery_latency_seconds',
+      help: "Time from the API's acceptance of a message to Kaarai's accepting answer.",
+      buckets: DELIVERY_LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    deliveryAttempts: new Histogram({
+      name: 'sms_delivery_attempts',
+      help: 'Attempts it took to deliver a message, counted when Kaarai accepts it.',
+      buckets: DELIVERY_ATTEMPT_BUCKETS,
+      registers: [registry],
+    }),
     providerAnswers: new Counter({
       name: 'sms_provider_answers_total',
       help: "Kaarai's answers by code (0 when no answer arrived) and what the gateway did.",

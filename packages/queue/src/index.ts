@@ -6,6 +6,7 @@ export {
   deadLetter,
 } from './dead-letter-queue';
 export { DEAD_LETTER_QUEUE, SEND_BACKOFF, SEND_JOB, SMS_QUEUE } from './queue-names';
+export { QUEUE_STATES, type QueueState, type QueueStateName, readQueueState } from './read-queue-state';
 export { createProducerConnection, createWorkerConnection } from './redis-connections';
 export { type SendJobSettings, sendJobOptions } from './send-job-options';
 export { createSmsQueue, enqueueSms, type QueueSetup, type SmsQueue } from './sms-queue';

@@ -40,6 +40,8 @@ export interface AppDeps {
   /** The producer connection, pinged by `/readyz`. */
   readonly redis: Redis;
   readonly metrics: ApiMetrics;
+  /** Refreshes the gauges read from Redis (queue depths) before each scrape. */
+  readonly beforeScrape?: () => Promise<void>;
   readonly logger: Logger;
   /** Operator routes, mounted at `/v1/admin` behind the admin keys. */
   readonly adminRouter?: Router;
@@ -162,7 +164,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
-  app.get('/metrics', metricsHandler(metrics.registry));
+  app.get('/metrics', metricsHandler(metrics.registry, deps.beforeScrape));
 
   if (deps.adminRouter) {
     const admin = bearer(createAuthenticator(config.adminApiKeys));

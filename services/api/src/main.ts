@@ -1,8 +1,16 @@
 import { apiConfigSchema, ConfigError, loadConfig } from '@sms/config';
 import { DeadLetters } from '@sms/dead-letters';
 import { createLogger } from '@sms/logging';
-import { createApiMetrics } from '@sms/metrics';
-import { createDeadLetterQueue, createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
+import { createApiMetrics, recordQueueState } from '@sms/metrics';
+import {
+  createDeadLetterQueue,
+  createProducerConnection,
+  createSmsQueue,
+  DEAD_LETTER_QUEUE,
+  readQueueState,
+  SMS_QUEUE,
+  waitForRedis,
+} from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import { createApp } from './create-app';
 import { createDeadLetterRouter } from './dead-letter-routes';
@@ -60,6 +68,14 @@ async function main(): Promise<void> {
     idempotencyStore,
     redis,
     metrics,
+    beforeScrape: async () => {
+      const [sms, deadLetter] = await Promise.all([
+        readQueueState(queue, redis),
+        readQueueState(deadLetterQueue, redis),
+      ]);
+      recordQueueState(metrics.queueState, SMS_QUEUE, sms);
+      recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
+    },
     logger,
     ...(adminRouter && { adminRouter }),
   });

@@ -115,6 +115,8 @@ export function createProcessor(deps: ProcessorDeps) {
       case 'succeed': {
         metrics.providerAnswers.inc({ code, outcome: 'success' });
         metrics.sent.inc({ code });
+        metrics.deliveryLatency.observe((now() - data.acceptedAt) / 1000);
+        metrics.deliveryAttempts.observe(attempt);
         // Kaarai has the message: a failed write must not make BullMQ send it again, so a
         // short Redis blip is ridden out here rather than by a retry of the job.
         const status = code === 2021 ? 'accepted_queued' : 'accepted';

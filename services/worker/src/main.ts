@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, workerConfigSchema } from '@sms/config';
 import { KaaraiClient } from '@sms/kaarai-client';
 import { createLogger } from '@sms/logging';
-import { createWorkerMetrics } from '@sms/metrics';
+import { createWorkerMetrics, recordQueueState } from '@sms/metrics';
 import {
   createDeadLetterQueue,
   createProducerConnection,
+  createSmsQueue,
   createWorkerConnection,
+  DEAD_LETTER_QUEUE,
+  readQueueState,
+  SMS_QUEUE,
   waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
@@ -69,6 +73,9 @@ async function main(): Promise<void> {
   const gate = new SendingGate(redis, gateSettings);
   // Probes read the gate over the fail-fast connection, so they answer while Redis is away.
   const probeGate = new SendingGate(probe, gateSettings);
+  const observed = { connection: probe, prefix: config.QUEUE_PREFIX };
+  const observedQueue = createSmsQueue(observed);
+  const observedDeadLetters = createDeadLetterQueue(observed);
   const worker = createSmsWorker(
     {
       connection: workerRedis,
@@ -94,9 +101,17 @@ async function main(): Promise<void> {
     registry: metrics.registry,
     // The gate is shared state in Redis: every replica reports it as it is at scrape time.
     beforeScrape: async () => {
-      const { state } = await withinASecond(probeGate.state());
+      const [{ state }, sms, deadLetter] = await withinASecond(
+        Promise.all([
+          probeGate.state(),
+          readQueueState(observedQueue, probe),
+          readQueueState(observedDeadLetters, probe),
+        ]),
+      );
       metrics.held.set(state === 'held' ? 1 : 0);
       metrics.circuitOpen.set(state === 'circuit_open' ? 1 : 0);
+      recordQueueState(metrics.queueState, SMS_QUEUE, sms);
+      recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
     },
     // Ready means able to work: a held gate or an open circuit is reported, but restarting the
     // worker would not fix either.
@@ -127,7 +142,7 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     await worker.close();
-    await deadLetterQueue.close();
+    await Promise.all([deadLetterQueue.close(), observedQueue.close(), observedDeadLetters.close()]);
     server.close();
     kaarai.close();
     await Promise.all([redis.quit(), workerRedis.quit(), probe.quit()].map((p) => p.catch(() => {})));

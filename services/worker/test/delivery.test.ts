@@ -62,6 +62,13 @@ it('delivers once after two 5030 answers, on the third attempt', async () => {
   expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [], lost: [] });
   const metrics = await worker.metrics.registry.getSingleMetricAsString('sms_messages_retried_total');
   expect(metrics).toMatch(/sms_messages_retried_total\{reason="5030"\} [2-9]/);
+  const attempts = await worker.metrics.deliveryAttempts.get();
+  const sumBefore = attempts.values.find((v) => v.metricName === 'sms_delivery_attempts_sum')?.value ?? 0;
+  expect(sumBefore).toBeGreaterThanOrEqual(3);
+  const latency = await worker.metrics.deliveryLatency.get();
+  expect(
+    latency.values.find((v) => v.metricName === 'sms_delivery_latency_seconds_count')?.value,
+  ).toBeGreaterThan(0);
 });
 
 it('dead-letters 4031 at once with its reason, having sent it exactly once', async () => {

@@ -1,0 +1,36 @@
+import { Gauge, type Registry } from 'prom-client';
+
+export type QueueStateMetrics = ReturnType<typeof createQueueStateMetrics>;
+
+/**
+ * Queue depths, read from Redis when scraped. Every API and worker replica reports the same
+ * values, so dashboards and alerts aggregate them with max(), not sum().
+ */
+export function createQueueStateMetrics(registry: Registry) {
+  return {
+    jobs: new Gauge({
+      name: 'sms_queue_jobs',
+      help: 'Jobs in a queue by state (waiting, delayed, active, prioritized, failed); same on every replica.',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+    }),
+    oldestWaitingAge: new Gauge({
+      name: 'sms_queue_oldest_waiting_age_seconds',
+      help: 'Age of the oldest message waiting to be sent (0 when none waits); same on every replica.',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** What `readQueueState` from @sms/queue returns, as far as the gauges need it. */
+export interface ObservedQueueState {
+  readonly counts: Readonly<Record<string, number>>;
+  readonly oldestWaitingAgeSeconds: number;
+}
+
+/** Sets the gauges of one queue from a fresh reading. */
+export function recordQueueState(metrics: QueueStateMetrics, queue: string, state: ObservedQueueState): void {
+  for (const [name, count] of Object.entries(state.counts)) metrics.jobs.set({ queue, state: name }, count);
+  metrics.oldestWaitingAge.set({ queue }, state.oldestWaitingAgeSeconds);
+}

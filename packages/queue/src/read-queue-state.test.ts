@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { startRedis, type TestRedis } from '@sms/testing';
+import { readQueueState } from './read-queue-state';
+import { createProducerConnection } from './redis-connections';
+import { createSmsQueue, enqueueSms } from './sms-queue';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+it('counts waiting and delayed jobs and ages the oldest waiting one', async () => {
+  const connection = createProducerConnection(redis.url);
+  const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
+  expect(await readQueueState(queue, connection)).toEqual({
+    counts: { waiting: 0, delayed: 0, active: 0, prioritized: 0, failed: 0 },
+    oldestWaitingAgeSeconds: 0,
+  });
+
+  const data = { to: '573001234567', text: 'hi', client: 'billing', acceptedAt: Date.now() };
+  await enqueueSms(queue, 'first', data, { attempts: 1 });
+  const firstAddedAt = Date.now();
+  await enqueueSms(queue, 'second', data, { attempts: 1 });
+  await queue.add('send', data, { jobId: 'later', delay: 60_000 });
+
+  const state = await readQueueState(queue, connection, firstAddedAt + 30_000);
+  expect(state.counts).toMatchObject({ waiting: 2, delayed: 1, active: 0 });
+  expect(state.oldestWaitingAgeSeconds).toBeGreaterThanOrEqual(29);
+  expect(state.oldestWaitingAgeSeconds).toBeLessThanOrEqual(31);
+  await queue.close();
+  connection.disconnect();
+});
