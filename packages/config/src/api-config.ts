@@ -71,7 +71,7 @@ export const apiConfigSchema = z
     ADMIN_API_KEYS: keyPairs('admin')
       .optional()
       .describe(
-        'Operators allowed on /v1/admin and their keys, as admin=key pairs like API_KEYS; no key may also be in API_KEYS. Default none. Secret: use ADMIN_API_KEYS_FILE.',
+        'Operators allowed on /v1/admin and the queue UI (/admin/queues), with their keys, as admin=key pairs like API_KEYS; no key may also be in API_KEYS. Default none. Secret: use ADMIN_API_KEYS_FILE.',
       ),
     // At most the worker's default STATUS_RETENTION_SECONDS: a repeated request finds the message
     // finished by its status record, and once that record is gone it would be sent again.

@@ -66,3 +66,34 @@ describe('createAuthenticator', () => {
     expect(() => nobody(`Bearer ${SHOP_KEY}`)).toThrow(ApiError);
   });
 });
+
+describe('createAuthenticator with Basic', () => {
+  const either = createAuthenticator(new Map([[SHOP_KEY, 'shop']]), { basic: true });
+  const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
+
+  it.each([
+    ['a bearer key', `Bearer ${SHOP_KEY}`],
+    ['the key as password', basic(`shop:${SHOP_KEY}`)],
+    ['any user name', basic(`someone else:${SHOP_KEY}`)],
+    ['an empty user name', basic(`:${SHOP_KEY}`)],
+    ['a lower-case scheme', basic(`shop:${SHOP_KEY}`).replace('Basic', 'basic')],
+  ])('gives the client name for %s', (_name, authorization) => {
+    expect(either(authorization)).toBe('shop');
+  });
+
+  it.each([
+    ['a missing header', undefined],
+    ['the key as user name', basic(`${SHOP_KEY}:`)],
+    ['the key without a colon', basic(SHOP_KEY)],
+    ['a wrong password', basic('shop:not-a-key-of-anybody')],
+    ['a password with the key inside', basic(`shop:${SHOP_KEY}x`)],
+    ['credentials that are not base64', `Basic shop:${SHOP_KEY}`],
+    ['two credentials', `${basic(`shop:${SHOP_KEY}`)} ${basic(`shop:${SHOP_KEY}`)}`],
+  ])('refuses %s with 4030', (_name, authorization) => {
+    expect(() => either(authorization)).toThrow(expect.objectContaining({ code: 4030, httpStatus: 401 }));
+  });
+
+  it('tells a caller without credentials both ways to send the key', () => {
+    expect(() => either(undefined)).toThrow(/Bearer <key>".*Basic/);
+  });
+});

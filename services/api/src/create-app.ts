@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type SmsJobData, validateSmsRequest } from '@sms/contracts';
+import { maskNumber, type SmsJobData, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
 import { enqueueSms, type SmsQueue } from '@sms/queue';
@@ -45,10 +45,17 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Operator routes, mounted at `/v1/admin` behind the admin keys. */
   readonly adminRouter?: Router;
+  /** The queue UI (`createQueueUi`), mounted at `/admin/queues` behind the admin keys, if any. */
+  readonly queueUi?: express.Express;
 }
+
+/** Where the queue UI is mounted; `createQueueUi` needs it to link its pages and files. */
+export const QUEUE_UI_PATH = '/admin/queues';
 
 // Seconds a caller should wait after a 503 before trying again.
 const RETRY_AFTER_SECONDS = 5;
+// A browser shows its login prompt only when a 401 names the Basic scheme (RFC 7617).
+const QUEUE_UI_CHALLENGE = 'Basic realm="sms-gateway admin"';
 
 interface Locals {
   requestId: string;
@@ -134,6 +141,17 @@ export function createApp(deps: AppDeps): express.Express {
     const { id, replayed } = accepted;
     if (replayed) res.setHeader('Idempotency-Replayed', 'true');
     else metrics.accepted.inc({ client: locals.client });
+    // The line that joins this request to the worker's lines about the message; never the text.
+    logger.info(
+      {
+        messageId: id,
+        requestId: locals.requestId,
+        client: locals.client,
+        to: maskNumber(data.to),
+        replayed,
+      },
+      replayed ? 'repeated request answered with the message already accepted' : 'message accepted',
+    );
     locals.code = 2020;
     res.status(202).location(`/v1/sms/${id}`).json({ id, status: 'queued' });
   });
@@ -169,6 +187,22 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.adminRouter) {
     const admin = bearer(createAuthenticator(config.adminApiKeys));
     app.use('/v1/admin', observe('admin'), admin, deps.adminRouter);
+  }
+
+  // Browsers cannot be told to send a bearer token, so the UI also takes an admin key as the
+  // Basic password. Its page, static files and JSON API are all behind the check.
+  if (deps.queueUi && config.adminApiKeys.size > 0) {
+    const authenticateOperator = createAuthenticator(config.adminApiKeys, { basic: true });
+    const operator = (req: Request, res: Response, next: NextFunction) => {
+      try {
+        (res.locals as Locals).client = authenticateOperator(req.get('authorization'));
+      } catch (error) {
+        res.setHeader('WWW-Authenticate', QUEUE_UI_CHALLENGE);
+        throw error;
+      }
+      next();
+    };
+    app.use(QUEUE_UI_PATH, observe('queue_ui'), operator, deps.queueUi);
   }
 
   app.use(observe('unknown'), () => {

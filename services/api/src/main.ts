@@ -12,7 +12,8 @@ import {
   waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import { createApp } from './create-app';
+import { createApp, QUEUE_UI_PATH } from './create-app';
+import { createQueueUi } from './create-queue-ui';
 import { createDeadLetterRouter } from './dead-letter-routes';
 import { IdempotencyStore } from './idempotency';
 
@@ -52,6 +53,9 @@ async function main(): Promise<void> {
   });
   // Operators reach the dead-letter routes only with an admin key.
   const adminRouter = config.ADMIN_API_KEYS ? createDeadLetterRouter({ deadLetters, logger }) : undefined;
+  const queueUi = config.ADMIN_API_KEYS
+    ? createQueueUi({ smsQueue: queue, deadLetterQueue }, QUEUE_UI_PATH)
+    : undefined;
   const app = createApp({
     config: {
       apiKeys: config.API_KEYS,
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
     },
     logger,
     ...(adminRouter && { adminRouter }),
+    ...(queueUi && { queueUi }),
   });
 
   const server = app.listen(config.API_PORT, config.API_HOST, () => {

@@ -36,6 +36,36 @@ afterAll(async () => {
 });
 
 const sms = { to: `+${NUMBER}`, text: TEXT };
+const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+it('logs each accepted message once, with its id, the request id, the client and the masked number', async () => {
+  const requestId = `trace-${randomUUID()}`;
+  const res = await api.post('/v1/sms', sms, { 'x-request-id': requestId });
+  expect(res.status).toBe(202);
+  const { id } = (await res.json()) as { id: string };
+
+  const about = parsed().filter((line) => line.messageId === id);
+  expect(about).toEqual([
+    expect.objectContaining({
+      level: 30,
+      msg: 'message accepted',
+      messageId: id,
+      requestId,
+      client: 'billing',
+      to: '5730******67',
+    }),
+  ]);
+
+  // A repeat under the same Idempotency-Key is logged under its own request id, same message.
+  const key = randomUUID();
+  const first = (await (await api.post('/v1/sms', sms, { 'idempotency-key': key })).json()) as { id: string };
+  const repeat = await api.post('/v1/sms', sms, { 'idempotency-key': key, 'x-request-id': `${requestId}-2` });
+  expect(repeat.headers.get('idempotency-replayed')).toBe('true');
+  expect(parsed().filter((line) => line.messageId === first.id)).toEqual([
+    expect.objectContaining({ msg: 'message accepted', replayed: false }),
+    expect.objectContaining({ requestId: `${requestId}-2`, replayed: true, to: '5730******67' }),
+  ]);
+});
 
 it('logs neither the text, nor the full number, nor a key, whatever the request', async () => {
   // Accepted, with and without an idempotency key.

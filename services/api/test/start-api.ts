@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApiMetrics } from '@sms/metrics';
-import { createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
+import { createDeadLetterQueue, createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import type { Router } from 'express';
 import pino, { type Logger } from 'pino';
-import { type AppConfig, createApp } from '../src/create-app';
+import { type AppConfig, createApp, QUEUE_UI_PATH } from '../src/create-app';
+import { createQueueUi } from '../src/create-queue-ui';
 import { IdempotencyStore } from '../src/idempotency';
 
 export const TEST_KEY = 'test-key-0123456789abcdef';
@@ -19,12 +20,15 @@ export interface StartApiOptions {
   readonly adminRouter?: Router;
   /** @defaultValue 86400 */
   readonly idempotencyTtlSeconds?: number;
+  /** Serve the queue UI over the app's queues. @defaultValue false */
+  readonly queueUi?: boolean;
 }
 
 export interface RunningApi {
   readonly url: string;
   readonly prefix: string;
   readonly queue: ReturnType<typeof createSmsQueue>;
+  readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
   readonly statusStore: StatusStore;
   readonly metrics: ReturnType<typeof createApiMetrics>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -46,6 +50,8 @@ export async function startApi(
   await waitForRedis(redis, { warn: () => {} });
   const queue = createSmsQueue({ connection: redis, prefix });
   queue.on('error', () => {});
+  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
+  deadLetterQueue.on('error', () => {});
   const statusStore = new StatusStore(redis, { prefix });
   const idempotencyStore = new IdempotencyStore(redis, {
     prefix,
@@ -75,12 +81,13 @@ export async function startApi(
       metrics,
       logger: options.logger ?? pino({ level: 'silent' }),
       ...(options.adminRouter && { adminRouter: options.adminRouter }),
+      ...(options.queueUi && { queueUi: createQueueUi({ smsQueue: queue, deadLetterQueue }, QUEUE_UI_PATH) }),
     });
   let app: ReturnType<typeof createApp>;
   try {
     app = build();
   } catch (error) {
-    await queue.close();
+    await Promise.all([queue.close(), deadLetterQueue.close()]);
     redis.disconnect();
     throw error;
   }
@@ -91,6 +98,7 @@ export async function startApi(
     url,
     prefix,
     queue,
+    deadLetterQueue,
     statusStore,
     metrics,
     post: (path, body, headers = {}) =>
@@ -103,7 +111,7 @@ export async function startApi(
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await queue.close();
+      await Promise.all([queue.close(), deadLetterQueue.close()]);
       redis.disconnect();
     },
   };

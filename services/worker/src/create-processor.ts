@@ -124,6 +124,7 @@ export function createProcessor(deps: ProcessorDeps) {
         await gate
           .recordAnswer()
           .catch((err: unknown) => log.warn({ err }, 'could not update the sending gate'));
+        log.info({ code, status }, 'message accepted by Kaarai');
         if (isProbe) log.info({ code }, 'probe succeeded: sending resumes');
         return;
       }

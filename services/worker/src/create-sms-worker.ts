@@ -57,7 +57,8 @@ export function createSmsWorker(
   worker.on('failed', (job: Job<SmsJobData> | undefined, error: Error) => {
     if (!job?.finishedOn || error instanceof RetryableSendError) return;
     const id = job.id!;
-    deps.logger.error({ err: error, messageId: id }, 'message failed outside the send policy');
+    const log = deps.logger.child({ messageId: id, requestId: job.data.requestId });
+    log.error({ err: error }, 'message failed outside the send policy');
     const attempts = Math.max(job.attemptsMade, 1);
     void Promise.all([
       deadLetter(deps.deadLetterQueue, id, {
@@ -81,9 +82,7 @@ export function createSmsWorker(
       ),
     ])
       .then(() => deps.metrics.deadLettered.inc({ reason: 'retries_exhausted' }))
-      .catch((err: unknown) =>
-        deps.logger.error({ err, messageId: id }, 'could not record a failed message'),
-      );
+      .catch((err: unknown) => log.error({ err }, 'could not record a failed message'));
   });
   return worker;
 }

@@ -5,7 +5,7 @@ import { createWorkerMetrics } from '@sms/metrics';
 import { createDeadLetterQueue, createSmsQueue, createWorkerConnection, enqueueSms } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import type { Worker } from 'bullmq';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createSmsWorker } from '../src/create-sms-worker';
 import { type GateSettings, SendingGate } from '../src/sending-gate';
 
@@ -19,9 +19,9 @@ export interface WorkerUnderTest {
   readonly statusStore: StatusStore;
   readonly metrics: ReturnType<typeof createWorkerMetrics>;
   readonly gate: SendingGate;
-  /** Enqueues a message the way the API does and returns its id. */
+  /** Enqueues a message the way the API does (with a fresh request id unless given) and returns its id. */
   send(
-    sms: { to: string; text: string; from?: string },
+    sms: { to: string; text: string; from?: string; requestId?: string },
     attempts?: number,
     expiresAt?: number,
   ): Promise<string>;
@@ -39,6 +39,8 @@ export interface WorkerTestOptions {
   readonly ratePerSecond?: number;
   /** Key prefix; a fresh one by default, the API's to share its queue. */
   readonly prefix?: string;
+  /** @defaultValue a silent logger */
+  readonly logger?: Logger;
 }
 
 /**
@@ -77,7 +79,14 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
       holdMs,
       ...(options.ratePerSecond !== undefined && { ratePerSecond: options.ratePerSecond }),
     },
-    { kaarai, statusStore, deadLetterQueue, gate, metrics, logger: pino({ level: 'silent' }) },
+    {
+      kaarai,
+      statusStore,
+      deadLetterQueue,
+      gate,
+      metrics,
+      logger: options.logger ?? pino({ level: 'silent' }),
+    },
   );
   await worker.waitUntilReady();
   return {
@@ -94,7 +103,7 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
       await enqueueSms(
         queue,
         id,
-        { ...sms, client: 'billing', acceptedAt: Date.now(), expiresAt },
+        { requestId: randomUUID(), ...sms, client: 'billing', acceptedAt: Date.now(), expiresAt },
         { attempts },
       );
       return id;
