@@ -1,3 +1,4 @@
+export { checkEvictionPolicy, type EvictionLogger } from './check-eviction-policy';
 export {
   createDeadLetterQueue,
   type DeadLetterEntry,

@@ -3,6 +3,7 @@ import { DeadLetters } from '@sms/dead-letters';
 import { createLogger } from '@sms/logging';
 import { createApiMetrics, recordQueueState } from '@sms/metrics';
 import {
+  checkEvictionPolicy,
   createDeadLetterQueue,
   createProducerConnection,
   createSmsQueue,
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   });
 
   await waitForRedis(redis, logger);
+  await checkEvictionPolicy(redis, logger);
   const queue = createSmsQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
   queue.on('error', () => {});
   const statusStore = new StatusStore(redis, { prefix: config.QUEUE_PREFIX });

@@ -4,6 +4,7 @@ import { KaaraiClient } from '@sms/kaarai-client';
 import { createLogger } from '@sms/logging';
 import { createWorkerMetrics, recordQueueState } from '@sms/metrics';
 import {
+  checkEvictionPolicy,
   createDeadLetterQueue,
   createProducerConnection,
   createSmsQueue,
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const probe = createProducerConnection(config.REDIS_URL);
   probe.on('error', () => {});
   await waitForRedis(probe, logger);
+  await checkEvictionPolicy(probe, logger);
 
   const kaarai = new KaaraiClient({
     url: config.KAARAI_URL,
