@@ -1,0 +1,194 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import {
+  allOfKind,
+  at,
+  container,
+  find,
+  K8S_DIR,
+  matchesLabels,
+  podSpec,
+  RENDERINGS,
+  SECRET_EXAMPLE,
+  WORKLOADS,
+} from './gateway-manifests';
+import { type Manifest, parseImage, readYamlDocuments } from './render-kustomization';
+import { schemaProblems } from './validate-manifest';
+
+// Every manifest that `kubectl apply -k` would send, checked against the schemas of Kubernetes,
+// KEDA and prometheus-operator (unknown fields included, as the API server's strict field
+// validation does), and against the conventions the gateway's pods rely on.
+
+const REPO_ROOT = join(K8S_DIR, '..', '..');
+const rendered = RENDERINGS.map(([name, render]) => [name, render()] as const);
+const everyManifest = rendered.flatMap(([name, manifests]) =>
+  manifests.map((m) => [name, `${m.kind} ${m.metadata.name}`, m] as const),
+);
+
+describe.each(rendered)('%s', (_name, manifests) => {
+  it('renders the API and the worker with their Services, budgets, policies and monitors', () => {
+    for (const { deployment } of WORKLOADS) {
+      for (const kind of [
+        'Deployment',
+        'Service',
+        'PodDisruptionBudget',
+        'NetworkPolicy',
+        'ServiceMonitor',
+      ]) {
+        expect(() => find(manifests, kind, deployment)).not.toThrow();
+      }
+    }
+    expect(allOfKind(manifests, 'PrometheusRule')).toHaveLength(1);
+  });
+
+  it('holds no Secret: secret.example.yaml stays out of every kustomization', () => {
+    expect(allOfKind(manifests, 'Secret')).toEqual([]);
+  });
+
+  it.each(WORKLOADS)(
+    'selects the pods of $deployment with every selector meant for them',
+    ({ deployment }) => {
+      const d = find(manifests, 'Deployment', deployment);
+      const podLabels = at(d, 'spec', 'template', 'metadata', 'labels') as Record<string, string>;
+      const selects = (selector: unknown) => matchesLabels(selector, podLabels);
+      expect(selects(at(d, 'spec', 'selector'))).toBe(true);
+      expect(selects(at(find(manifests, 'PodDisruptionBudget', deployment), 'spec', 'selector'))).toBe(true);
+      expect(selects(at(find(manifests, 'NetworkPolicy', deployment), 'spec', 'podSelector'))).toBe(true);
+      const service = find(manifests, 'Service', deployment);
+      expect(selects({ matchLabels: at(service, 'spec', 'selector') })).toBe(true);
+      const monitor = find(manifests, 'ServiceMonitor', deployment);
+      expect(matchesLabels(at(monitor, 'spec', 'selector'), service.metadata.labels ?? {})).toBe(true);
+    },
+  );
+
+  it.each(WORKLOADS)(
+    'runs $deployment under the restricted Pod Security Standard',
+    ({ deployment, container: name }) => {
+      const d = find(manifests, 'Deployment', deployment);
+      const pod = podSpec(d);
+      const c = container(d, name);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(at(pod, 'securityContext', 'runAsNonRoot')).toBe(true);
+      expect(at(pod, 'securityContext', 'seccompProfile', 'type')).toBe('RuntimeDefault');
+      expect(at(c, 'securityContext', 'allowPrivilegeEscalation')).toBe(false);
+      expect(at(c, 'securityContext', 'capabilities', 'drop')).toEqual(['ALL']);
+      // tsx writes its compile cache to the temporary directory: it must stay writable.
+      expect(at(c, 'securityContext', 'readOnlyRootFilesystem')).toBe(true);
+      const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
+      const volume = (pod.volumes as Array<{ name: string; emptyDir?: unknown }>).find(
+        (v) => v.name === tmp?.name,
+      );
+      expect(volume?.emptyDir).toBeDefined();
+    },
+  );
+
+  it.each(WORKLOADS)(
+    'gives $deployment requests and limits, requests within limits',
+    ({ deployment, container: name }) => {
+      const resources = container(find(manifests, 'Deployment', deployment), name).resources;
+      for (const resource of ['cpu', 'memory']) {
+        const request = quantity(at(resources, 'requests', resource));
+        const limit = quantity(at(resources, 'limits', resource));
+        expect(request).toBeGreaterThan(0);
+        expect(limit).toBeGreaterThanOrEqual(request);
+      }
+    },
+  );
+
+  it.each(WORKLOADS)(
+    'starts the $deployment entry point that exists in the image',
+    ({ deployment, container: name }) => {
+      const { command } = container(find(manifests, 'Deployment', deployment), name);
+      expect(command?.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
+      expect(existsSync(join(REPO_ROOT, command![3]!))).toBe(true);
+      // deploy/Dockerfile copies services/ into the image.
+      expect(readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')).toMatch(
+        /^COPY services services$/m,
+      );
+    },
+  );
+
+  it('disables Service links, so that no Service name can inject a variable like API_PORT', () => {
+    for (const { deployment } of WORKLOADS) {
+      expect(podSpec(find(manifests, 'Deployment', deployment)).enableServiceLinks).toBe(false);
+    }
+  });
+});
+
+describe('overlays/production', () => {
+  const manifests = rendered.find(([name]) => name === 'overlays/production')![1];
+
+  it('puts every namespaced resource in its namespace, which enforces the restricted profile', () => {
+    const namespace = find(manifests, 'Namespace', 'sms-gateway');
+    expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    for (const m of manifests.filter((m) => m.kind !== 'Namespace')) {
+      expect([m.kind, m.metadata.name, m.metadata.namespace]).toEqual([
+        m.kind,
+        m.metadata.name,
+        'sms-gateway',
+      ]);
+    }
+  });
+
+  it('runs a released image: a registry name and a tag other than latest', () => {
+    for (const { deployment, container: name } of WORKLOADS) {
+      const { name: image, tag } = parseImage(
+        container(find(manifests, 'Deployment', deployment), name).image!,
+      );
+      expect(image).toContain('/');
+      expect(tag).toMatch(/^\d+\.\d+\.\d+/);
+    }
+  });
+
+  it('runs several API replicas, each drained one at a time', () => {
+    expect(at(find(manifests, 'Deployment', 'sms-api'), 'spec', 'replicas')).toBeGreaterThanOrEqual(2);
+    expect(at(find(manifests, 'PodDisruptionBudget', 'sms-api'), 'spec', 'maxUnavailable')).toBe(1);
+  });
+});
+
+describe('schemas', () => {
+  it.each(everyManifest)('%s: %s is valid, without unknown fields', (_rendering, _name, manifest) => {
+    expect(schemaProblems(manifest)).toEqual([]);
+  });
+
+  it.each(readYamlDocuments(SECRET_EXAMPLE).map((d) => [(d as Manifest).metadata.name, d as Manifest]))(
+    'secret.example.yaml: Secret %s is valid',
+    (_name, secret) => {
+      expect(schemaProblems(secret)).toEqual([]);
+    },
+  );
+
+  it('knows every file under deploy/k8s: each is a manifest in some rendering, a kustomization or listed here', () => {
+    const notManifests = new Set([
+      'base/secret.example.yaml',
+      'components/hpa-prometheus-adapter/prometheus-adapter-values.yaml',
+    ]);
+    const files = yamlFilesUnder(K8S_DIR).map((file) => relative(K8S_DIR, file));
+    const unaccounted = files.filter(
+      (file) =>
+        !file.endsWith('kustomization.yaml') && !file.endsWith('-patch.yaml') && !notManifests.has(file),
+    );
+    const renderedNames = new Set(everyManifest.map(([, name]) => name));
+    for (const file of unaccounted) {
+      for (const document of readYamlDocuments(join(K8S_DIR, file)) as Manifest[]) {
+        expect([file, renderedNames.has(`${document.kind} ${document.metadata.name}`)]).toEqual([file, true]);
+      }
+    }
+  });
+});
+
+function yamlFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFilesUnder(path);
+    return entry.name.endsWith('.yaml') ? [path] : [];
+  });
+}
+
+/** A CPU or memory quantity in base units (cores, bytes). */
+function quantity(value: unknown): number {
+  const match = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi)?$/.exec(String(value));
+  if (!match) throw new Error(`not a quantity this test reads: ${String(value)}`);
+  const scale = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 }[match[2] ?? ''] ?? 1;
+  return Number(match[1]) * scale;
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApiProcess, startRedis, startWorkerProcess, type TestRedis } from '@sms/testing';
+import { environmentWithExampleSecrets } from './example-secret-files';
+import { at, type Container, container, find, RENDERINGS } from './gateway-manifests';
+import type { Manifest } from './render-kustomization';
+
+// The real API and worker processes, started with the environment overlays/production gives
+// them (secrets read from files, as mounted), answer every path the probes and the
+// ServiceMonitors use, and stop on SIGTERM within their grace period. Only what cannot be the
+// same outside a cluster is replaced: Redis (a local one), the listening port (a free one) and
+// the key prefix (one per test).
+
+const manifests = RENDERINGS.find(([name]) => name === 'overlays/production')![1]();
+const LOCAL = ['REDIS_URL', 'QUEUE_PREFIX', 'API_PORT', 'WORKER_HTTP_PORT'];
+
+let redis: TestRedis;
+let dir: string;
+beforeAll(async () => {
+  redis = await startRedis();
+  dir = mkdtempSync(join(tmpdir(), 'services-start-'));
+});
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function environment(deployment: Manifest, c: Container): Record<string, string> {
+  const env = environmentWithExampleSecrets(manifests, deployment, c, dir);
+  for (const name of LOCAL) delete env[name];
+  return env;
+}
+
+/** The HTTP paths the kubelet and Prometheus request from this container. */
+function probedPaths(deployment: Manifest, c: Container): string[] {
+  const probes = ['startupProbe', 'readinessProbe', 'livenessProbe'].map((p) => at(c, p, 'httpGet', 'path'));
+  const monitor = find(manifests, 'ServiceMonitor', deployment.metadata.name);
+  const scraped = (at(monitor, 'spec', 'endpoints') as Array<{ path: string }>).map((e) => e.path);
+  return [...new Set([...probes, ...scraped] as string[])];
+}
+
+function graceMs(deployment: Manifest): number {
+  return (at(deployment, 'spec', 'template', 'spec', 'terminationGracePeriodSeconds') as number) * 1000;
+}
+
+async function statuses(baseUrl: string, paths: readonly string[]): Promise<Record<string, number>> {
+  const answers = await Promise.all(paths.map(async (path) => [path, (await fetch(baseUrl + path)).status]));
+  return Object.fromEntries(answers);
+}
+
+it('the API answers its probes and its scrape, and stops in time on SIGTERM', async () => {
+  const deployment = find(manifests, 'Deployment', 'sms-api');
+  const c = container(deployment, 'api');
+  const env = environment(deployment, c);
+  // The helper gives the API a key of its own; an empty variable counts as unset, so the
+  // mounted API_KEYS_FILE is what the API reads.
+  const api = await startApiProcess({
+    redisUrl: redis.url,
+    prefix: `k${randomUUID().slice(0, 8)}`,
+    env: { API_KEYS: '', ...env },
+  });
+  try {
+    const paths = probedPaths(deployment, c);
+    expect(paths.sort()).toEqual(['/healthz', '/metrics', '/readyz']);
+    expect(await statuses(api.url, paths)).toEqual(Object.fromEntries(paths.map((p) => [p, 200])));
+    // The keys of secret.example.yaml are the ones it accepts.
+    const key = 'replace-with-a-random-key-0001';
+    const answer = await fetch(`${api.url}/v1/sms/unknown`, { headers: { authorization: `Bearer ${key}` } });
+    expect(answer.status).toBe(404);
+  } finally {
+    const stopped = await api.stop();
+    expect(stopped.code).toBe(0);
+    expect(stopped.elapsedMs).toBeLessThan(graceMs(deployment));
+  }
+});
+
+it('the worker answers its probes and its scrape, and stops in time on SIGTERM', async () => {
+  const deployment = find(manifests, 'Deployment', 'sms-worker');
+  const c = container(deployment, 'worker');
+  const env = environment(deployment, c);
+  const worker = await startWorkerProcess({
+    redisUrl: redis.url,
+    prefix: `k${randomUUID().slice(0, 8)}`,
+    kaaraiUrl: env.KAARAI_URL!,
+    env: { KAARAI_PASSWORD: '', ...env },
+  });
+  try {
+    await worker.ready();
+    const paths = probedPaths(deployment, c);
+    expect(paths.sort()).toEqual(['/healthz', '/metrics', '/readyz']);
+    expect(await statuses(worker.httpUrl, paths)).toEqual(Object.fromEntries(paths.map((p) => [p, 200])));
+    expect(await worker.metrics()).toMatch(/^sms_queue_jobs\{queue="sms",state="waiting"\} 0$/m);
+  } finally {
+    const stopped = await worker.stop();
+    expect(stopped.code).toBe(0);
+    expect(stopped.elapsedMs).toBeLessThan(graceMs(deployment));
+  }
+});
