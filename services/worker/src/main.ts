@@ -55,8 +55,13 @@ async function main(): Promise<void> {
     ...(ca !== undefined && { ca }),
   });
   const metrics = createWorkerMetrics();
-  const setup = { connection: redis, prefix: config.QUEUE_PREFIX };
-  const deadLetterQueue = createDeadLetterQueue(setup);
+  // The dead-letter queue gets a connection of its own: BullMQ defines its ~50 scripts on the
+  // connection a queue uses, and ioredis copies every defined script onto each MULTI made on it,
+  // which made the status store's and the gate's transactions (three per message) a third of the
+  // worker's CPU time (pnpm bench --only delivery --profile; BENCHMARKS.md).
+  const deadLetterRedis = createWorkerConnection(config.REDIS_URL);
+  deadLetterRedis.on('error', onRedisError);
+  const deadLetterQueue = createDeadLetterQueue({ connection: deadLetterRedis, prefix: config.QUEUE_PREFIX });
   const statusStore = new StatusStore(redis, {
     prefix: config.QUEUE_PREFIX,
     retentionSeconds: config.STATUS_RETENTION_SECONDS,
@@ -147,7 +152,9 @@ async function main(): Promise<void> {
     await Promise.all([deadLetterQueue.close(), observedQueue.close(), observedDeadLetters.close()]);
     server.close();
     kaarai.close();
-    await Promise.all([redis.quit(), workerRedis.quit(), probe.quit()].map((p) => p.catch(() => {})));
+    await Promise.all(
+      [redis.quit(), workerRedis.quit(), deadLetterRedis.quit(), probe.quit()].map((p) => p.catch(() => {})),
+    );
     logger.info('stopped');
     process.exit(0);
   };

@@ -1,0 +1,65 @@
+/** How big each scenario runs: `full` for the published figures, `smoke` to prove the bench works. */
+export interface BenchSizes {
+  readonly accept: {
+    /** autocannon connections (clients in flight at once). */
+    readonly connections: number;
+    readonly warmupSeconds: number;
+    /** Length of each measured run. */
+    readonly seconds: number;
+    /** Runs of the baseline and the API, alternated so that a change in the machine's load hits both. */
+    readonly rounds: number;
+  };
+  readonly delivery: {
+    /** Backlog drained by each of the three senders. */
+    readonly messages: number;
+    /** In flight at once: the worker's default WORKER_CONCURRENCY. */
+    readonly concurrency: number;
+  };
+  readonly latency: {
+    /** Messages per second, open loop. */
+    readonly rate: number;
+    readonly warmupSeconds: number;
+    readonly seconds: number;
+    /** Length of the baseline run straight at the simulator. */
+    readonly baselineSeconds: number;
+  };
+  readonly memory: {
+    /** API-shaped jobs waiting. */
+    readonly waiting: number;
+    /** Then posted through the API with an Idempotency-Key each. */
+    readonly withKey: number;
+  };
+  readonly recovery: {
+    readonly outageSeconds: number;
+    /** Messages per second posted through the API during the outage. */
+    readonly arrivalPerSecond: number;
+    /** The worker's RATE_LIMIT_PER_SECOND. */
+    readonly rateLimitPerSecond: number;
+  };
+  readonly capacity: {
+    readonly connections: number;
+    readonly warmupSeconds: number;
+    readonly seconds: number;
+    /** Backlog for measuring the worker's rate when the delivery scenario did not run. */
+    readonly workerMessages: number;
+  };
+}
+
+export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
+  full: {
+    accept: { connections: 32, warmupSeconds: 3, seconds: 8, rounds: 2 },
+    delivery: { messages: 50_000, concurrency: 32 },
+    latency: { rate: 500, warmupSeconds: 3, seconds: 20, baselineSeconds: 10 },
+    memory: { waiting: 100_000, withKey: 10_000 },
+    recovery: { outageSeconds: 30, arrivalPerSecond: 100, rateLimitPerSecond: 200 },
+    capacity: { connections: 32, warmupSeconds: 2, seconds: 10, workerMessages: 10_000 },
+  },
+  smoke: {
+    accept: { connections: 8, warmupSeconds: 0, seconds: 1, rounds: 1 },
+    delivery: { messages: 300, concurrency: 32 },
+    latency: { rate: 100, warmupSeconds: 0, seconds: 1, baselineSeconds: 1 },
+    memory: { waiting: 2_000, withKey: 100 },
+    recovery: { outageSeconds: 2, arrivalPerSecond: 50, rateLimitPerSecond: 100 },
+    capacity: { connections: 8, warmupSeconds: 0, seconds: 1, workerMessages: 300 },
+  },
+};

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { SmsJobData } from '@sms/contracts';
+import { SEND_JOB, SMS_QUEUE, sendJobOptions } from '@sms/queue';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+
+const CHUNK = 1_000;
+// Chunks in flight at once: enough to keep Redis busy without holding the whole backlog in memory.
+const PARALLEL_CHUNKS = 4;
+// The API's default SEND_ATTEMPTS.
+const SEND_ATTEMPTS = 8;
+
+/**
+ * The job of message `i` as the API would enqueue it (`services/api/src/create-app.ts`): the same
+ * fields, a typical one-time-password text, an id of the same form, the same job options; only
+ * `expiresAt` is 48 h away so that no message of a long benchmark expires.
+ */
+export function apiShapedJob(i: number, label: string, now = Date.now()) {
+  const data: SmsJobData = {
+    to: '573001234567',
+    text: `${label} #${i}: your verification code is 482913`,
+    client: 'bench',
+    acceptedAt: now,
+    expiresAt: now + 48 * 3_600_000,
+    requestId: randomUUID(),
+  };
+  return {
+    name: SEND_JOB,
+    data,
+    opts: { ...sendJobOptions({ attempts: SEND_ATTEMPTS }), jobId: randomUUID() },
+  };
+}
+
+/** Adds `count` API-shaped send jobs to the queue under `prefix` with `Queue.addBulk`, in chunks. */
+export async function fillBacklog(
+  connection: Redis,
+  prefix: string,
+  count: number,
+  label: string,
+): Promise<void> {
+  const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix });
+  try {
+    let next = 0;
+    const lane = async () => {
+      while (next < count) {
+        const from = next;
+        next = Math.min(count, next + CHUNK);
+        const jobs = [];
+        for (let i = from; i < next; i++) jobs.push(apiShapedJob(i, label));
+        await queue.addBulk(jobs);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_CHUNKS }, lane));
+  } finally {
+    await queue.close();
+  }
+}

@@ -1,0 +1,70 @@
+import type { SmsJobData } from '@sms/contracts';
+import { SMS_QUEUE } from '@sms/queue';
+import { queueJobCounts, waitFor } from '@sms/testing';
+import { Queue } from 'bullmq';
+import type { BenchEnvironment } from './bench-environment';
+import { fillBacklog } from './fill-backlog';
+import { CpuMeter } from './process-cpu';
+import { usedMemory } from './redis-memory';
+import { settleRedis } from './settle-redis';
+
+export interface WorkerDrain {
+  readonly messages: number;
+  readonly elapsedMs: number;
+  readonly messagesPerSecond: number;
+  /** CPU microseconds of each process from the queue's resume to the last message received. */
+  readonly cpuMicros: Record<string, number>;
+  /** Redis' used_memory before the fill, with the backlog waiting, and after the drain. */
+  readonly usedMemory: { readonly before: number; readonly waiting: number; readonly drained: number };
+}
+
+/**
+ * Fills the send queue with `messages` API-shaped jobs while it is paused, starts one gateway
+ * worker, then resumes the queue and times the worker from the resume until the simulator has
+ * received every message.
+ */
+export async function measureWorkerDrain(
+  env: BenchEnvironment,
+  messages: number,
+  cpuProfileDir?: string,
+): Promise<WorkerDrain> {
+  const { connection, prefix, simulator } = env;
+  const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix });
+  try {
+    await queue.pause();
+    await settleRedis(connection);
+    const before = await usedMemory(connection);
+    await fillBacklog(connection, prefix, messages, 'worker');
+    const waiting = await usedMemory(connection);
+    const worker = await env.startWorker(cpuProfileDir === undefined ? {} : { cpuProfileDir });
+    await simulator.admin.reset();
+    await settleRedis(connection);
+    const meter = CpuMeter.start({ worker: worker.pid, redis: env.redisPid, simulator: simulator.pid });
+    const started = performance.now();
+    await queue.resume();
+    await waitFor(async () => (await simulator.admin.stats()).recorded >= messages, {
+      timeoutMs: Math.max(120_000, messages * 20),
+      intervalMs: 20,
+      description: `the simulator to receive ${messages} messages`,
+    });
+    const elapsedMs = performance.now() - started;
+    const cpuMicros = meter.read();
+    // The worker records each outcome after Kaarai's answer: wait for the last jobs to finish.
+    await waitFor(async () => (await queueJobCounts(env.redis.url, prefix, SMS_QUEUE)).total === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      description: 'the send queue to empty',
+    });
+    await worker.stop();
+    const drained = await usedMemory(connection);
+    return {
+      messages,
+      elapsedMs,
+      messagesPerSecond: (messages / elapsedMs) * 1000,
+      cpuMicros,
+      usedMemory: { before, waiting, drained },
+    };
+  } finally {
+    await queue.close();
+  }
+}

@@ -1,0 +1,17 @@
+import type { Scenario } from '../scenario';
+import { acceptThroughput } from './accept-throughput';
+import { deliveryThroughput } from './delivery-throughput';
+import { endToEndLatency } from './end-to-end-latency';
+import { outageRecovery } from './outage-recovery';
+import { redisMemory } from './redis-memory';
+import { simulatorCapacity } from './simulator-capacity';
+
+/** Every scenario, in the order they run (capacity reuses the delivery figure when it ran). */
+export const SCENARIOS: readonly Scenario[] = [
+  acceptThroughput,
+  deliveryThroughput,
+  endToEndLatency,
+  redisMemory,
+  outageRecovery,
+  simulatorCapacity,
+];
