@@ -1,5 +1,5 @@
 import { isFinalStatus, type MessageStatus } from '@sms/contracts';
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** One message's recorded state, as stored. Times are milliseconds since the epoch. */
 export interface StatusRecord {
@@ -60,7 +60,7 @@ export class StatusStore {
   private readonly retentionSeconds: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly options: StatusStoreOptions,
   ) {
     this.now = options.now ?? Date.now;

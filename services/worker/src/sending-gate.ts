@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** Whether workers may call Kaarai, shared by every replica through Redis. */
 export type GateState =
@@ -50,7 +50,7 @@ export class SendingGate {
   private readonly probeKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly settings: GateSettings,
   ) {
     this.now = settings.now ?? Date.now;
