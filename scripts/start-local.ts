@@ -1,5 +1,6 @@
 /**
- * Runs the whole gateway on this machine: Redis (unless REDIS_URL is set), the Kaarai
+ * Runs the whole gateway on this machine: Redis (unless REDIS_URL, REDIS_SENTINELS or
+ * REDIS_CLUSTER_NODES names one, which the services then use), the Kaarai
  * simulator over HTTPS with a certificate made here, the API and one worker, with readable logs.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -69,8 +70,13 @@ async function stop(code: number): Promise<void> {
   process.exit(code);
 }
 
-function startRedis(): string {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+// The variables that name a Redis of the developer's: the services inherit them as they are.
+const REDIS_TOPOLOGIES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
+
+/** Where the services' Redis is, for the banner, and the variables that tell them. */
+function startRedis(): { shown: string; env: NodeJS.ProcessEnv } {
+  const given = REDIS_TOPOLOGIES.find((name) => process.env[name]);
+  if (given) return { shown: `${given}=${process.env[given]}`, env: {} };
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
     console.error(
       'redis-server was not found. Install Redis (Debian/Ubuntu: sudo apt-get install redis-server; ' +
@@ -92,13 +98,14 @@ function startRedis(): string {
     ],
     {},
   );
-  return `redis://127.0.0.1:${stack.redisPort}`;
+  const url = `redis://127.0.0.1:${stack.redisPort}`;
+  return { shown: url, env: { REDIS_URL: url } };
 }
 
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  const redisUrl = startRedis();
+  const redis = startRedis();
   const tlsDir = join(stack.dataDir, 'tls');
   const simulatorPath = '/api/v1/sms/send';
   service('simulator', 'services/kaarai-simulator/src/main.ts', {
@@ -111,7 +118,7 @@ async function main(): Promise<void> {
   });
   await waitUntilUp('simulator', `http://127.0.0.1:${stack.simulatorAdminPort}/healthz`);
 
-  const shared = { REDIS_URL: redisUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  const shared = { ...redis.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
   service('api', 'services/api/src/main.ts', {
     ...shared,
     API_PORT: String(stack.apiPort),
@@ -134,7 +141,7 @@ The gateway is running (Ctrl-C stops it).
   API          http://localhost:${stack.apiPort}   (key: ${stack.apiKey})
   worker       http://localhost:${stack.workerHttpPort}/metrics
   Kaarai sim   https://localhost:${stack.simulatorHttpsPort}${simulatorPath}, admin http://localhost:${stack.simulatorAdminPort}
-  Redis        ${redisUrl}
+  Redis        ${redis.shown}
 
 Send a test SMS:
   ${curlSendLine(stack)}

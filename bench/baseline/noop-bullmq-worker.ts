@@ -1,6 +1,7 @@
 // Baseline of the delivery benchmark: a BullMQ worker with the gateway worker's queue settings
 // (concurrency, lock duration) and a processor that does nothing, so the ratio shows the cost of
 // sending, the status records and the policy on top of BullMQ's own job handling.
+import { redisKeyPrefix } from '@sms/config';
 import { SMS_QUEUE } from '@sms/queue';
 import { Worker } from 'bullmq';
 import Redis from 'ioredis';
@@ -11,7 +12,7 @@ const count = numberArg(args, 'count');
 const connection = new Redis(stringArg(args, 'redis-url'), { maxRetriesPerRequest: null });
 const worker = new Worker(SMS_QUEUE, async () => {}, {
   connection,
-  prefix: stringArg(args, 'prefix'),
+  prefix: redisKeyPrefix(stringArg(args, 'prefix')),
   concurrency: numberArg(args, 'concurrency'),
   lockDuration: 30_000,
   stalledInterval: 30_000,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redisKeyPrefix } from '@sms/config';
 import type { SmsJobData } from '@sms/contracts';
 import { SEND_JOB, SMS_QUEUE, sendJobOptions } from '@sms/queue';
 import { Queue } from 'bullmq';
@@ -31,14 +32,17 @@ export function apiShapedJob(i: number, label: string, now = Date.now()) {
   };
 }
 
-/** Adds `count` API-shaped send jobs to the queue under `prefix` with `Queue.addBulk`, in chunks. */
+/**
+ * Adds `count` API-shaped send jobs, with `Queue.addBulk` in chunks, to the send queue of the
+ * gateway processes started with `QUEUE_PREFIX=prefix`.
+ */
 export async function fillBacklog(
   connection: Redis,
   prefix: string,
   count: number,
   label: string,
 ): Promise<void> {
-  const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix });
+  const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix: redisKeyPrefix(prefix) });
   try {
     let next = 0;
     const lane = async () => {

@@ -1,3 +1,4 @@
+import { redisKeyPrefix } from '@sms/config';
 import type { SmsJobData } from '@sms/contracts';
 import { SMS_QUEUE } from '@sms/queue';
 import { queueJobCounts, waitFor } from '@sms/testing';
@@ -29,7 +30,7 @@ export async function measureWorkerDrain(
   cpuProfileDir?: string,
 ): Promise<WorkerDrain> {
   const { connection, prefix, simulator } = env;
-  const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix });
+  const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix: redisKeyPrefix(prefix) });
   try {
     await queue.pause();
     await settleRedis(connection);

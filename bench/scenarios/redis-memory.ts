@@ -1,3 +1,4 @@
+import { redisKeyPrefix } from '@sms/config';
 import type Redis from 'ioredis';
 import { apiShapedJob, fillBacklog } from '../harness/fill-backlog';
 import { usedMemory } from '../harness/redis-memory';
@@ -63,7 +64,7 @@ export const redisMemory: Scenario = {
       await api.stop();
       const afterKeyed = await usedMemory(redis);
       const keyedBytes = (afterKeyed - afterJobs) / posted.load.ok;
-      const idempotencyKeys = await countKeys(redis, `${env.prefix}:idem:*`);
+      const idempotencyKeys = await countKeys(redis, `${redisKeyPrefix(env.prefix)}:idem:*`);
       const baseline = { name: 'plain list of the payloads', value: listBytes };
       return {
         figures: [

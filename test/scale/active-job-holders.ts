@@ -1,8 +1,10 @@
+import { redisKeyPrefix } from '@sms/config';
 import Redis from 'ioredis';
 
 /**
  * Which BullMQ worker holds each active job of `queue`, by job id: the worker's id, read from
- * the job's lock (`<prefix>:<queue>:<id>:lock` holds the token `<worker id>:<n>`). A killed
+ * the job's lock (`{<prefix>}:<queue>:<id>:lock` holds, for processes started with
+ * `QUEUE_PREFIX=prefix`, the token `<worker id>:<n>`). A killed
  * worker's jobs keep its id until their locks lapse, so a snapshot taken just after the kill
  * names every job it had in flight. Jobs that finish while being read are left out.
  */
@@ -15,9 +17,10 @@ export async function activeJobHolders(
   redis.on('error', () => {});
   try {
     await redis.connect();
-    const ids = await redis.lrange(`${prefix}:${queue}:active`, 0, -1);
+    const keys = `${redisKeyPrefix(prefix)}:${queue}`;
+    const ids = await redis.lrange(`${keys}:active`, 0, -1);
     if (ids.length === 0) return new Map();
-    const tokens = await redis.mget(ids.map((id) => `${prefix}:${queue}:${id}:lock`));
+    const tokens = await redis.mget(ids.map((id) => `${keys}:${id}:lock`));
     const holders = new Map<string, string>();
     ids.forEach((id, i) => {
       const token = tokens[i];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envInt } from './env-types';
+import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
 
 const CLIENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -68,6 +69,16 @@ export const apiConfigSchema = z
     ENQUEUE_TIMEOUT_MS: envInt(100, 30_000)
       .default(1_500)
       .describe('How long a request may wait for Redis before it is answered 503, in ms. Default 1500.'),
+    REDIS_WAIT_REPLICAS: envInt(0, 16)
+      .default(0)
+      .describe(
+        'Replicas that must hold a message before the API answers 202 (Redis WAIT after each enqueue), so that a failover loses none; 503 when fewer confirm in time. 0 answers once the primary holds it. Default 0.',
+      ),
+    REDIS_WAIT_TIMEOUT_MS: envInt(1, 30_000)
+      .default(1_000)
+      .describe(
+        'How long the API waits for REDIS_WAIT_REPLICAS replicas to confirm a message, in ms; below ENQUEUE_TIMEOUT_MS. Default 1000.',
+      ),
     ADMIN_API_KEYS: keyPairs('admin')
       .optional()
       .describe(
@@ -98,6 +109,25 @@ export const apiConfigSchema = z
           message: 'must not exceed MAX_VALIDITY_SECONDS',
         });
       }
+      const waitReplicas: unknown = config.REDIS_WAIT_REPLICAS;
+      const waitTimeout: unknown = config.REDIS_WAIT_TIMEOUT_MS;
+      const enqueueTimeout: unknown = config.ENQUEUE_TIMEOUT_MS;
+      if (
+        typeof waitReplicas === 'number' &&
+        waitReplicas > 0 &&
+        typeof waitTimeout === 'number' &&
+        typeof enqueueTimeout === 'number' &&
+        waitTimeout >= enqueueTimeout
+      ) {
+        // The request would time out first, and the caller would not learn why.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['REDIS_WAIT_TIMEOUT_MS'],
+          message: 'must be below ENQUEUE_TIMEOUT_MS',
+        });
+      }
+      for (const [key, message] of redisTopologyProblems(config))
+        ctx.addIssue({ code: 'custom', path: [key], message });
       const clients: unknown = config.API_KEYS;
       const admins: unknown = config.ADMIN_API_KEYS;
       if (!(clients instanceof Map) || !(admins instanceof Map)) return;

@@ -37,3 +37,33 @@ export function envList() {
 export function envUrl() {
   return z.url({ error: 'must be a URL such as https://host/path' });
 }
+
+/** Where a Redis server or sentinel listens. */
+export interface RedisAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+// host:port, [v6 address]:port, or a host alone.
+const ADDRESS = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9_.-]+))(?::(\d{1,5}))?$/;
+
+/**
+ * A comma-separated list of `host:port` (IPv6 as `[::1]:6379`), at least one; an address without
+ * a port gets `defaultPort`.
+ */
+export function envAddressList(defaultPort: number) {
+  return envList().transform((items, ctx) => {
+    if (items.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one host:port' });
+    const addresses: RedisAddress[] = [];
+    for (const item of items) {
+      const match = ADDRESS.exec(item);
+      const port = match?.[3] === undefined ? defaultPort : Number(match[3]);
+      if (!match || port < 1 || port > 65_535) {
+        ctx.addIssue({ code: 'custom', message: `"${item.slice(0, 64)}" is not a host:port` });
+      } else {
+        addresses.push({ host: (match[1] ?? match[2])!, port });
+      }
+    }
+    return addresses;
+  });
+}

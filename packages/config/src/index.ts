@@ -1,8 +1,29 @@
 export { type AdminCliConfig, adminCliConfigSchema } from './admin-cli-config';
 export { type ApiConfig, apiConfigSchema } from './api-config';
-export { envBoolean, envInt, envList, envNumber, envUrl } from './env-types';
+export {
+  envAddressList,
+  envBoolean,
+  envInt,
+  envList,
+  envNumber,
+  envUrl,
+  type RedisAddress,
+} from './env-types';
 export { ConfigError, loadConfig } from './load-config';
-export { sharedConfigShape } from './shared-config';
+export { redisKeyPrefix } from './redis-key-prefix';
+export {
+  type ClusterTarget,
+  DEFAULT_REDIS_URL,
+  describeRedisTarget,
+  type RedisCredentials,
+  type RedisSettings,
+  type RedisTarget,
+  redisTargetOf,
+  type SentinelTarget,
+  type ServerTarget,
+} from './redis-target';
+export { redisTopologyProblems } from './redis-topology-problems';
+export { redisConfigShape, sharedConfigShape } from './shared-config';
 export {
   SIMULATOR_BODY_STYLES,
   SIMULATOR_LOG_LEVELS,

@@ -3,26 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiConfigSchema } from './api-config';
 import { ConfigError, loadConfig } from './load-config';
+import { problemsOf, workerEnv } from './test-fixtures';
 import { workerConfigSchema } from './worker-config';
 
 const KEY = 'k3y-0f-the-shop-0123';
 const OTHER_KEY = 'k3y-0f-the-crm-45678';
 const apiEnv = { API_KEYS: `shop=${KEY}` };
-const workerEnv = {
-  KAARAI_URL: 'https://kaarai.example/api/v1/sms/send',
-  KAARAI_USER: 'gateway',
-  KAARAI_PASSWORD: 's3cret',
-};
-
-function problemsOf(load: () => unknown): readonly string[] {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 let dir: string;
 beforeAll(() => {
@@ -42,7 +28,7 @@ describe('loadConfig', () => {
   describe('defaults', () => {
     it('fills in every default of the API', () => {
       expect(loadConfig(apiConfigSchema, apiEnv)).toEqual({
-        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_TLS: false,
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,
@@ -55,6 +41,8 @@ describe('loadConfig', () => {
         DEFAULT_VALIDITY_SECONDS: 14_400,
         MAX_VALIDITY_SECONDS: 172_800,
         ENQUEUE_TIMEOUT_MS: 1_500,
+        REDIS_WAIT_REPLICAS: 0,
+        REDIS_WAIT_TIMEOUT_MS: 1_000,
         IDEMPOTENCY_TTL_SECONDS: 86_400,
       });
       expect(loadConfig(apiConfigSchema, apiEnv).ADMIN_API_KEYS).toBeUndefined();
@@ -62,7 +50,7 @@ describe('loadConfig', () => {
 
     it('fills in every default of the worker', () => {
       expect(loadConfig(workerConfigSchema, workerEnv)).toEqual({
-        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_TLS: false,
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envBoolean, envInt, envNumber, envUrl } from './env-types';
+import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
 
 export const workerConfigSchema = z
@@ -98,6 +99,8 @@ export const workerConfigSchema = z
             'is plain http://, which would send the password in clear; use https:// (or set KAARAI_ALLOW_INSECURE_HTTP=true locally)',
         });
       }
+      for (const [key, message] of redisTopologyProblems(config))
+        ctx.addIssue({ code: 'custom', path: [key], message });
       const base: unknown = config.RETRY_BASE_DELAY_MS;
       const max: unknown = config.RETRY_MAX_DELAY_MS;
       if (typeof base === 'number' && typeof max === 'number' && max < base) {

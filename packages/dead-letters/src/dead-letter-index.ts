@@ -1,5 +1,4 @@
-import type { DeadLetterQueue, DeadLetterReason } from '@sms/queue';
-import type Redis from 'ioredis';
+import type { DeadLetterQueue, DeadLetterReason, RedisConnection } from '@sms/queue';
 import { compareNewestFirst, decodeCursor, encodeCursor } from './dead-letter-cursor';
 import type { DeadLetterFilter } from './dead-letter-query';
 import type { ReplayJournal } from './replay-journal';
@@ -16,10 +15,12 @@ export interface IndexRow {
 // Reads the reason and time of each entry inside Redis, so that filtering a large queue moves
 // only a few bytes per entry over the network instead of every text. Entries removed since their
 // ids were read are skipped. Job hashes are `<queue key prefix><id>` (BullMQ's `toKey(id)`).
+// KEYS[1] is that prefix: not a key itself, but it routes the call to the Redis Cluster node
+// holding the queue's slot, where every job hash is too (the prefix carries the hash tag).
 const READ_KEYS = `
 local out = {}
-for i = 2, #ARGV do
-  local data = redis.call('HGET', ARGV[1] .. ARGV[i], 'data')
+for i = 1, #ARGV do
+  local data = redis.call('HGET', KEYS[1] .. ARGV[i], 'data')
   if data then
     local ok, entry = pcall(cjson.decode, data)
     if ok and type(entry) == 'table' and type(entry.reason) == 'string'
@@ -42,7 +43,7 @@ const CHUNK = 500;
  */
 export async function readIndex(
   deadLetterQueue: DeadLetterQueue,
-  redis: Redis,
+  redis: RedisConnection,
   journal: ReplayJournal,
 ): Promise<IndexRow[]> {
   // Nothing consumes the queue, so every entry waits in it.
@@ -52,7 +53,7 @@ export async function readIndex(
   for (let start = 0; start < ids.length; start += CHUNK) {
     const flat = (await redis.eval(
       READ_KEYS,
-      0,
+      1,
       jobKeyPrefix,
       ...ids.slice(start, start + CHUNK),
     )) as string[];

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 async function connect(): Promise<Redis> {
-  const connection = createProducerConnection(server.url);
+  const connection = createProducerConnection(server.target);
   connection.on('error', () => {});
   connections.push(connection);
   await waitForRedis(connection, { warn: () => {} });

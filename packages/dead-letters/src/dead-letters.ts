@@ -1,6 +1,5 @@
-import type { DeadLetterEntry, DeadLetterQueue, SmsQueue } from '@sms/queue';
+import type { DeadLetterEntry, DeadLetterQueue, RedisConnection, SmsQueue } from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
-import type Redis from 'ioredis';
 import { pageOf, readIndex, selectRows } from './dead-letter-index';
 import {
   DEFAULT_PAGE_SIZE,
@@ -19,8 +18,8 @@ export interface DeadLettersDeps {
   readonly smsQueue: SmsQueue;
   readonly statusStore: StatusStore;
   /** Connection for the locks, the replay journal and reading the queue's index. */
-  readonly redis: Redis;
-  /** Key prefix shared with the queues (`QUEUE_PREFIX`). */
+  readonly redis: RedisConnection;
+  /** Key prefix shared with the queues: `redisKeyPrefix(QUEUE_PREFIX)` (`@sms/config`). */
   readonly prefix: string;
   /** Attempts a replayed message gets (`SEND_ATTEMPTS`). */
   readonly sendAttempts: number;

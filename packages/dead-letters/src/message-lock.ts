@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisConnection } from '@sms/queue';
 
 // Deletes the lock only while it still holds this holder's token, so a holder whose lock
 // expired cannot release the next holder's.
@@ -12,7 +12,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  */
 export class MessageLock {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
     /** @defaultValue 30000 */
     private readonly ttlMs = 30_000,

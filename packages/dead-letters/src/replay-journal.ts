@@ -1,5 +1,4 @@
-import type { DeadLetterEntry } from '@sms/queue';
-import type Redis from 'ioredis';
+import type { DeadLetterEntry, RedisConnection } from '@sms/queue';
 
 /**
  * Copies of dead-letter entries whose replay has begun: a replay writes the copy before it takes
@@ -11,7 +10,7 @@ export class ReplayJournal {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
   ) {
     this.key = `${prefix}:dead-letters:replaying`;

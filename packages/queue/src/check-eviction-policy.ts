@@ -1,4 +1,5 @@
-import type Redis from 'ioredis';
+import { isCluster, primariesOf } from './ping-redis';
+import type { RedisConnection } from './redis-connections';
 
 export interface EvictionLogger {
   error(details: object, message: string): void;
@@ -6,22 +7,31 @@ export interface EvictionLogger {
 
 /**
  * Warns loudly when Redis may evict keys: under memory pressure any policy but `noeviction`
- * silently deletes queued messages (https://docs.bullmq.io/guide/going-to-production). Managed
- * Redis services often refuse CONFIG; then nothing can be checked and nothing is said.
+ * silently deletes queued messages (https://docs.bullmq.io/guide/going-to-production). On a
+ * Cluster every primary is asked, since the gateway's slot may move to any of them; with
+ * Sentinel the current primary is. Managed Redis services often refuse CONFIG; then nothing can
+ * be checked and nothing is said. Returns the first policy that may evict, else `noeviction`.
  */
-export async function checkEvictionPolicy(redis: Redis, logger: EvictionLogger): Promise<string | undefined> {
-  let policy: string | undefined;
-  try {
-    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
-    policy = reply[1];
-  } catch {
-    return undefined;
-  }
-  if (policy !== undefined && policy !== 'noeviction') {
+export async function checkEvictionPolicy(
+  connection: RedisConnection,
+  logger: EvictionLogger,
+): Promise<string | undefined> {
+  const policies = await Promise.all(
+    primariesOf(connection).map(async (node) => {
+      try {
+        const reply = (await node.config('GET', 'maxmemory-policy')) as string[];
+        return { node: `${node.options.host}:${node.options.port}`, policy: reply[1] };
+      } catch {
+        return { node: `${node.options.host}:${node.options.port}`, policy: undefined };
+      }
+    }),
+  );
+  const evicting = policies.filter(({ policy }) => policy !== undefined && policy !== 'noeviction');
+  for (const { node, policy } of evicting) {
     logger.error(
-      { maxmemoryPolicy: policy },
+      { maxmemoryPolicy: policy, ...(isCluster(connection) && { node }) },
       'Redis maxmemory-policy is not noeviction: under memory pressure Redis will delete queued messages; set maxmemory-policy noeviction',
     );
   }
-  return policy;
+  return evicting[0]?.policy ?? policies.find(({ policy }) => policy !== undefined)?.policy;
 }

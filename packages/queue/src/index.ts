@@ -6,9 +6,18 @@ export {
   type DeadLetterReason,
   deadLetter,
 } from './dead-letter-queue';
+export { NotReplicatedError } from './not-replicated-error';
+export { isCluster, pingRedis, primariesOf } from './ping-redis';
 export { DEAD_LETTER_QUEUE, SEND_BACKOFF, SEND_JOB, SMS_QUEUE } from './queue-names';
 export { QUEUE_STATES, type QueueState, type QueueStateName, readQueueState } from './read-queue-state';
-export { createProducerConnection, createWorkerConnection } from './redis-connections';
+export {
+  type ConnectionFor,
+  type ConnectionSettings,
+  createProducerConnection,
+  createWorkerConnection,
+  type RedisConnection,
+} from './redis-connections';
+export { ReplicaAcknowledgement, type ReplicaAcknowledgementSettings } from './replica-acknowledgement';
 export { type SendJobSettings, sendJobOptions } from './send-job-options';
 export { createSmsQueue, enqueueSms, type QueueSetup, type SmsQueue } from './sms-queue';
 export { type StartupLogger, waitForRedis } from './wait-for-redis';

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 it('counts waiting and delayed jobs and ages the oldest waiting one', async () => {
-  const connection = createProducerConnection(redis.url);
+  const connection = createProducerConnection(redis.target);
   const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
   expect(await readQueueState(queue, connection)).toEqual({
     counts: { waiting: 0, delayed: 0, active: 0, prioritized: 0, failed: 0 },

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisConnection } from './redis-connections';
 
 export const QUEUE_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'failed'] as const;
 export type QueueStateName = (typeof QUEUE_STATES)[number];
@@ -15,7 +15,11 @@ export interface QueueState {
  * call for the counts, and two commands for the oldest waiting job (BullMQ takes jobs from the
  * right end of the wait list, so the oldest is the last element).
  */
-export async function readQueueState(queue: Queue, redis: Redis, now = Date.now()): Promise<QueueState> {
+export async function readQueueState(
+  queue: Queue,
+  redis: RedisConnection,
+  now = Date.now(),
+): Promise<QueueState> {
   const counts = await queue.getJobCounts(...QUEUE_STATES);
   const oldestId = await redis.lindex(queue.keys.wait!, -1);
   const timestamp = oldestId ? await redis.hget(queue.toKey(oldestId), 'timestamp') : null;

@@ -1,4 +1,16 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import type { ClusterTarget, RedisTarget, SentinelTarget } from '@sms/config';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+
+/** A connection to the gateway's Redis, whichever topology it is. */
+export type RedisConnection = Redis | Cluster;
+
+/** What a target gives: a `Cluster` for a Redis Cluster, a `Redis` otherwise. */
+export type ConnectionFor<T extends RedisTarget> = T extends ClusterTarget ? Cluster : Redis;
+
+export interface ConnectionSettings {
+  /** Connect on `connect()` or the first command rather than at once. @defaultValue false */
+  readonly lazyConnect?: boolean;
+}
 
 /**
  * A connection for producers (the API). With the offline queue off and one retry per command,
@@ -6,24 +18,90 @@ import Redis, { type RedisOptions } from 'ioredis';
  * once instead of holding the caller while ioredis buffers commands.
  * See https://docs.bullmq.io/guide/going-to-production#maxretriesperrequest
  */
-export function createProducerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function createProducerConnection<T extends RedisTarget>(
+  target: T,
+  settings: ConnectionSettings = {},
+): ConnectionFor<T> {
+  return connect(target, settings, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     retryStrategy: (times) => Math.min(times * 100, 1_000),
-    ...options,
   });
 }
 
 /**
- * A connection for workers. BullMQ requires `maxRetriesPerRequest: null` here: its blocking
- * commands must survive reconnections instead of failing the worker loop.
+ * A connection for workers. BullMQ requires `maxRetriesPerRequest: null` here, on a Cluster's
+ * nodes too: its blocking commands must survive reconnections instead of failing the worker loop.
  */
-export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function createWorkerConnection<T extends RedisTarget>(
+  target: T,
+  settings: ConnectionSettings = {},
+): ConnectionFor<T> {
+  return connect(target, settings, {
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
-    ...options,
   });
+}
+
+interface Behaviour {
+  readonly enableOfflineQueue?: boolean;
+  readonly maxRetriesPerRequest: number | null;
+  readonly connectTimeout?: number;
+  readonly retryStrategy: (times: number) => number;
+}
+
+function connect<T extends RedisTarget>(
+  target: T,
+  settings: ConnectionSettings,
+  behaviour: Behaviour,
+): ConnectionFor<T> {
+  const own = { lazyConnect: settings.lazyConnect ?? false };
+  const credentials = {
+    ...(target.username !== undefined && { username: target.username }),
+    ...(target.password !== undefined && { password: target.password }),
+  };
+  switch (target.kind) {
+    case 'server':
+      return new Redis(target.url, { ...behaviour, ...credentials, ...own }) as ConnectionFor<T>;
+    case 'sentinel':
+      return new Redis({
+        ...sentinelOptions(target),
+        ...behaviour,
+        ...credentials,
+        ...own,
+      }) as ConnectionFor<T>;
+    case 'cluster':
+      return new Cluster(
+        target.nodes.map(({ host, port }) => ({ host, port })),
+        { ...clusterOptions(target, behaviour, credentials), ...own },
+      ) as ConnectionFor<T>;
+  }
+}
+
+function sentinelOptions(target: SentinelTarget): RedisOptions {
+  return {
+    sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+    name: target.masterName,
+    ...(target.sentinelPassword !== undefined && { sentinelPassword: target.sentinelPassword }),
+    ...(target.tls && { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true }),
+    // Without it a client learns of a failover only when its connection to the old primary
+    // breaks; a primary demoted while still reachable would keep answering (read-only) to it.
+    failoverDetector: true,
+  };
+}
+
+function clusterOptions(
+  target: ClusterTarget,
+  behaviour: Behaviour,
+  credentials: Pick<RedisOptions, 'username' | 'password'>,
+): ClusterOptions {
+  const { enableOfflineQueue, retryStrategy, ...perNode } = behaviour;
+  return {
+    // ioredis keeps an offline queue per node regardless; this is the Cluster's own, used
+    // while it discovers the slots.
+    ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
+    clusterRetryStrategy: retryStrategy,
+    redisOptions: { ...perNode, ...credentials, ...(target.tls && { tls: {} }) },
+  };
 }

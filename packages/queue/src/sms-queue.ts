@@ -1,14 +1,17 @@
 import type { SmsJobData } from '@sms/contracts';
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { SEND_JOB, SMS_QUEUE } from './queue-names';
+import type { RedisConnection } from './redis-connections';
 import { type SendJobSettings, sendJobOptions } from './send-job-options';
 
 export type SmsQueue = Queue<SmsJobData>;
 
 export interface QueueSetup {
-  readonly connection: Redis;
-  /** Key prefix of every BullMQ key, so that several gateways (or tests) can share a Redis. */
+  readonly connection: RedisConnection;
+  /**
+   * Key prefix of every BullMQ key, so that several gateways (or tests) can share a Redis; a
+   * gateway's is `redisKeyPrefix(QUEUE_PREFIX)` (`@sms/config`), in braces for Redis Cluster.
+   */
   readonly prefix: string;
 }
 

@@ -7,7 +7,7 @@ const quiet = { warn: () => {} };
 it('resolves once a Redis that starts late answers', async () => {
   const server = await startRedisServer();
   await server.stop();
-  const redis = createProducerConnection(server.url);
+  const redis = createProducerConnection(server.target);
   redis.on('error', () => {});
   const waiting = waitForRedis(redis, quiet);
   await server.restart();
@@ -17,7 +17,7 @@ it('resolves once a Redis that starts late answers', async () => {
 });
 
 it('gives up with the connection error when Redis never answers', async () => {
-  const redis = createProducerConnection(`redis://127.0.0.1:${await freePort()}`);
+  const redis = createProducerConnection({ kind: 'server', url: `redis://127.0.0.1:${await freePort()}` });
   redis.on('error', () => {});
   await expect(waitForRedis(redis, quiet, 1)).rejects.toThrow(/not connected|ECONNREFUSED|writeable/);
   redis.disconnect();

@@ -1,5 +1,6 @@
-import type Redis from 'ioredis';
 import pRetry from 'p-retry';
+import { pingRedis } from './ping-redis';
+import type { RedisConnection } from './redis-connections';
 
 export interface StartupLogger {
   warn(details: object, message: string): void;
@@ -10,7 +11,11 @@ export interface StartupLogger {
  * process started just before Redis (docker compose, a rolling restart) comes up on its own;
  * after that it fails, and the orchestrator's restart policy takes over.
  */
-export async function waitForRedis(redis: Redis, logger: StartupLogger, retries = 8): Promise<void> {
+export async function waitForRedis(
+  redis: RedisConnection,
+  logger: StartupLogger,
+  retries = 8,
+): Promise<void> {
   await pRetry(() => pingWhenConnected(redis, 2_000), {
     retries,
     minTimeout: 250,
@@ -23,7 +28,7 @@ export async function waitForRedis(redis: Redis, logger: StartupLogger, retries 
 
 // A connection without an offline queue refuses commands until it is ready, so wait for that
 // first instead of counting a connection still being made as a failure.
-async function pingWhenConnected(redis: Redis, timeoutMs: number): Promise<void> {
+async function pingWhenConnected(redis: RedisConnection, timeoutMs: number): Promise<void> {
   if (redis.status !== 'ready') {
     await new Promise<void>((resolve, reject) => {
       const onReady = () => {
@@ -37,5 +42,5 @@ async function pingWhenConnected(redis: Redis, timeoutMs: number): Promise<void>
       redis.once('ready', onReady);
     });
   }
-  await redis.ping();
+  await pingRedis(redis);
 }

@@ -3,6 +3,7 @@ export { mapConcurrently } from './map-concurrently';
 export { metricValue } from './metric-value';
 export { type QueueJobCounts, queueJobCounts } from './queue-job-counts';
 export { readQueueJob, type StoredJob } from './read-queue-job';
+export { infoFields } from './redis-process';
 export {
   type DeliveryTally,
   SimulatorAdmin,
@@ -27,6 +28,8 @@ export {
   startRedisServer,
   type TestRedis,
 } from './start-redis';
+export { type RedisCluster, type RedisClusterOptions, startRedisCluster } from './start-redis-cluster';
+export { type RedisSentinelOptions, type RedisSentinelSet, startRedisSentinel } from './start-redis-sentinel';
 export { type RunningSimulator, type StartSimulatorOptions, startSimulator } from './start-simulator';
 export {
   type StartWorkerProcessOptions,

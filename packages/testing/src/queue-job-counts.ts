@@ -1,3 +1,4 @@
+import { redisKeyPrefix } from '@sms/config';
 import Redis from 'ioredis';
 
 /** How many jobs a BullMQ queue holds in each state. */
@@ -14,9 +15,10 @@ export interface QueueJobCounts {
 }
 
 /**
- * Counts the jobs of the BullMQ queue `queue` under `prefix` (e.g. the dead-letter queue,
- * `sms-dead-letter`) by reading BullMQ's keys (`<prefix>:<queue>:wait`, `:active`...), so that a
- * test can look into any queue without a BullMQ dependency of its own.
+ * Counts the jobs of the BullMQ queue `queue` (e.g. the dead-letter queue, `sms-dead-letter`) of
+ * the gateway processes started with `QUEUE_PREFIX=prefix`, by reading BullMQ's keys
+ * (`{<prefix>}:<queue>:wait`, `:active`...), so that a test can look into any queue without a
+ * BullMQ dependency of its own.
  */
 export async function queueJobCounts(
   redisUrl: string,
@@ -27,7 +29,7 @@ export async function queueJobCounts(
   redis.on('error', () => {});
   try {
     await redis.connect();
-    const key = (state: string) => `${prefix}:${queue}:${state}`;
+    const key = (state: string) => `${redisKeyPrefix(prefix)}:${queue}:${state}`;
     const [waiting, active, paused, delayed, prioritized, completed, failed] = await Promise.all([
       redis.llen(key('wait')),
       redis.llen(key('active')),

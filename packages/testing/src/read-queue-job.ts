@@ -1,3 +1,4 @@
+import { redisKeyPrefix } from '@sms/config';
 import Redis from 'ioredis';
 
 /** One BullMQ job as stored: its name and its data. */
@@ -7,8 +8,9 @@ export interface StoredJob {
 }
 
 /**
- * Reads job `id` of the BullMQ queue `queue` under `prefix` straight from its hash
- * (`<prefix>:<queue>:<id>`), e.g. a dead-letter entry, whose name is its reason.
+ * Reads job `id` of the BullMQ queue `queue` of the gateway processes started with
+ * `QUEUE_PREFIX=prefix` straight from its hash (`{<prefix>}:<queue>:<id>`), e.g. a dead-letter
+ * entry, whose name is its reason.
  */
 export async function readQueueJob(
   redisUrl: string,
@@ -20,7 +22,7 @@ export async function readQueueJob(
   redis.on('error', () => {});
   try {
     await redis.connect();
-    const [name, data] = await redis.hmget(`${prefix}:${queue}:${id}`, 'name', 'data');
+    const [name, data] = await redis.hmget(`${redisKeyPrefix(prefix)}:${queue}:${id}`, 'name', 'data');
     if (name === null || name === undefined) return undefined;
     return { name, data: data === null || data === undefined ? undefined : JSON.parse(data) };
   } finally {

@@ -110,6 +110,16 @@ export function spawnService(options: SpawnServiceOptions): ServiceProcess {
   };
 }
 
+/** `REDIS_URL`, or the variables of another topology, for a gateway process; exactly one. */
+export function redisVariables(options: {
+  readonly redisUrl?: string;
+  readonly redisEnv?: Readonly<Record<string, string>>;
+}): Record<string, string> {
+  if ((options.redisUrl === undefined) === (options.redisEnv === undefined))
+    throw new Error('give either redisUrl or redisEnv');
+  return options.redisEnv ? { ...options.redisEnv } : { REDIS_URL: options.redisUrl! };
+}
+
 const GATEWAY_VARIABLES: ReadonlySet<string> = new Set(
   [apiConfigSchema, workerConfigSchema, simulatorConfigSchema].flatMap((schema) =>
     Object.keys(schema.shape).flatMap((name) => [name, `${name}_FILE`]),

@@ -1,12 +1,18 @@
 import { freePort } from './free-port';
-import { type ServiceProcess, spawnService, untilExit } from './spawn-service';
+import { redisVariables, type ServiceProcess, spawnService, untilExit } from './spawn-service';
 import { waitFor } from './wait-for';
 
 /** The key the API process accepts, for the client named `faults`. */
 export const FAULT_TEST_API_KEY = 'faults-key-0123456789abcdef';
 
 export interface StartApiProcessOptions {
-  readonly redisUrl: string;
+  /** `REDIS_URL`; or give `redisEnv` instead. */
+  readonly redisUrl?: string;
+  /**
+   * Instead of `redisUrl`: the variables that name a Sentinel set or a Cluster, e.g. the `env`
+   * of `startRedisSentinel()` or `startRedisCluster()`.
+   */
+  readonly redisEnv?: Readonly<Record<string, string>>;
   /** `QUEUE_PREFIX`, shared with the workers. */
   readonly prefix: string;
   /** More variables, or overrides of the defaults (`SEND_ATTEMPTS`, `ENQUEUE_TIMEOUT_MS`...). */
@@ -40,7 +46,7 @@ export async function startApiProcess(options: StartApiProcessOptions): Promise<
     name: 'api',
     main: 'services/api/src/main.ts',
     env: {
-      REDIS_URL: options.redisUrl,
+      ...redisVariables(options),
       QUEUE_PREFIX: options.prefix,
       API_PORT: String(port),
       API_HOST: '127.0.0.1',

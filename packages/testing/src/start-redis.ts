@@ -1,13 +1,15 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import type { ServerTarget } from '@sms/config';
 import { freePort } from './free-port';
-import { waitFor } from './wait-for';
+import { type RedisProcess, spawnRedisServer } from './redis-process';
 
 export interface TestRedis {
   readonly url: string;
+  /** The same server as a target, for `createProducerConnection` and `createWorkerConnection`. */
+  readonly target: ServerTarget;
   /** False when the tests were pointed at someone else's Redis through `REDIS_URL`. */
   readonly owned: boolean;
   stop(): Promise<void>;
@@ -47,7 +49,7 @@ const INSTALL_HINT =
  */
 export async function startRedis(): Promise<TestRedis> {
   const url = process.env.REDIS_URL;
-  if (url) return { url, owned: false, stop: async () => {} };
+  if (url) return { url, target: { kind: 'server', url }, owned: false, stop: async () => {} };
   return startRedisServer();
 }
 
@@ -60,55 +62,30 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const appendOnly = options.appendOnly ?? options.appendfsync !== undefined;
   const dir = mkdtempSync(join(tmpdir(), 'sms-redis-'));
   const port = await freePort();
-  let child: ChildProcess | undefined;
+  let child: RedisProcess | undefined;
 
   const start = async () => {
-    if (child) throw new Error(`redis-server on port ${port} is still running: stop() or crash() it first`);
+    if (child && !child.exited()) {
+      throw new Error(`redis-server on port ${port} is still running: stop() or crash() it first`);
+    }
     mkdirSync(dir, { recursive: true });
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
-    args.push(
-      '--appendonly',
-      appendOnly ? 'yes' : 'no',
-      '--appendfsync',
-      options.appendfsync ?? 'everysec',
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
-    );
-    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    let log = '';
-    const collect = (chunk: Buffer) => {
-      log = (log + chunk.toString()).slice(-4_000);
-    };
-    proc.stdout.on('data', collect);
-    proc.stderr.on('data', collect);
-    let exited = false;
-    proc.once('exit', () => {
-      exited = true;
-      if (child === proc) child = undefined;
-    });
-    // waitFor keeps polling after a thrown error, so an early exit is checked by the condition.
-    await waitFor(async () => exited || (await ping(port)) === 'PONG', {
-      timeoutMs: 15_000,
-      description: `redis-server on port ${port}`,
-    });
-    if (exited) throw new Error(`redis-server on port ${port} exited at start:\n${log}`);
+    child = await spawnRedisServer(port, [
+      ...serverArgs(port, dir),
+      ...['--appendonly', appendOnly ? 'yes' : 'no', '--appendfsync', options.appendfsync ?? 'everysec'],
+    ]);
   };
 
   const stop = async () => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGKILL');
-    await exited;
+    await proc?.kill();
   };
 
   await start();
+  const url = `redis://127.0.0.1:${port}`;
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url,
+    target: { kind: 'server', url },
     port,
     owned: true,
     restart: start,
@@ -120,21 +97,26 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
-function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+/** The options every test server starts with: 127.0.0.1 only, data in `dir`, no RDB snapshots. */
+export function serverArgs(port: number, dir: string): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
 }
 
-async function ping(port: number): Promise<string | undefined> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await client.ping();
-  } catch {
-    return undefined;
-  } finally {
-    client.disconnect();
-  }
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 // Only used where Docker runs and Redis is not installed; testcontainers is loaded lazily so
@@ -148,8 +130,10 @@ async function startRedisContainer(): Promise<RedisServer> {
     throw new Error(`${INSTALL_HINT} (no Docker either: ${(error as Error).message})`);
   }
   const port = container.getMappedPort(6379);
+  const url = `redis://${container.getHost()}:${port}`;
   return {
-    url: `redis://${container.getHost()}:${port}`,
+    url,
+    target: { kind: 'server', url },
     port,
     owned: true,
     restart: async () => {

@@ -1,9 +1,15 @@
 import { freePort } from './free-port';
-import { type ServiceProcess, spawnService, untilExit } from './spawn-service';
+import { redisVariables, type ServiceProcess, spawnService, untilExit } from './spawn-service';
 import { waitFor } from './wait-for';
 
 export interface StartWorkerProcessOptions {
-  readonly redisUrl: string;
+  /** `REDIS_URL`; or give `redisEnv` instead. */
+  readonly redisUrl?: string;
+  /**
+   * Instead of `redisUrl`: the variables that name a Sentinel set or a Cluster, e.g. the `env`
+   * of `startRedisSentinel()` or `startRedisCluster()`.
+   */
+  readonly redisEnv?: Readonly<Record<string, string>>;
   /** `QUEUE_PREFIX`: the API's prefix, so that the worker takes its messages. */
   readonly prefix: string;
   /** `KAARAI_URL`, e.g. the simulator's `httpsUrl`. */
@@ -42,7 +48,7 @@ export async function startWorkerProcess(options: StartWorkerProcessOptions): Pr
     name: 'worker',
     main: 'services/worker/src/main.ts',
     env: {
-      REDIS_URL: options.redisUrl,
+      ...redisVariables(options),
       QUEUE_PREFIX: options.prefix,
       KAARAI_URL: options.kaaraiUrl,
       ...(options.caFile !== undefined && { KAARAI_CA_FILE: options.caFile }),

@@ -1,4 +1,11 @@
-import { adminCliConfigSchema, ConfigError, loadConfig } from '@sms/config';
+import {
+  adminCliConfigSchema,
+  ConfigError,
+  describeRedisTarget,
+  loadConfig,
+  redisKeyPrefix,
+  redisTargetOf,
+} from '@sms/config';
 import { DeadLetters } from '@sms/dead-letters';
 import { createDeadLetterQueue, createProducerConnection, createSmsQueue } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
@@ -18,7 +25,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig(adminCliConfigSchema);
 
-  const redis = createProducerConnection(config.REDIS_URL, { lazyConnect: true });
+  const target = redisTargetOf(config);
+  const prefix = redisKeyPrefix(config.QUEUE_PREFIX);
+  const redis = createProducerConnection(target, { lazyConnect: true });
   // The 'error' event says why (ECONNREFUSED...); connect() only that the connection closed.
   let cause: Error | undefined;
   redis.on('error', (error) => {
@@ -29,19 +38,19 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     redis.disconnect();
     const reason = (cause ?? (error as Error)).message;
-    process.stderr.write(`cannot reach Redis at ${withoutPassword(config.REDIS_URL)}: ${reason}\n`);
+    process.stderr.write(`cannot reach Redis at ${describeRedisTarget(target)}: ${reason}\n`);
     return 1;
   }
-  const setup = { connection: redis, prefix: config.QUEUE_PREFIX };
+  const setup = { connection: redis, prefix };
   const deadLetterQueue = createDeadLetterQueue(setup);
   const smsQueue = createSmsQueue(setup);
   try {
     const deadLetters = new DeadLetters({
       deadLetterQueue,
       smsQueue,
-      statusStore: new StatusStore(redis, { prefix: config.QUEUE_PREFIX }),
+      statusStore: new StatusStore(redis, { prefix }),
       redis,
-      prefix: config.QUEUE_PREFIX,
+      prefix,
       sendAttempts: config.SEND_ATTEMPTS,
     });
     const output = await runCommand(parsed.command, deadLetters);
@@ -50,16 +59,6 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await Promise.all([deadLetterQueue.close(), smsQueue.close()]).catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
-  }
-}
-
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable REDIS_URL)';
   }
 }
 

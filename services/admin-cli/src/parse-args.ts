@@ -46,7 +46,7 @@ Options:
   --json                  print JSON instead of text
   -h, --help              this text
 
-Environment: REDIS_URL, QUEUE_PREFIX, SEND_ATTEMPTS (see the README).`;
+Environment: REDIS_URL (or REDIS_SENTINELS or REDIS_CLUSTER_NODES), QUEUE_PREFIX, SEND_ATTEMPTS (see the README).`;
 
 const FILTER_OPTIONS = {
   reason: { type: 'string' },

@@ -1,28 +1,29 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { redisKeyPrefix } from '@sms/config';
 import {
   createDeadLetterQueue,
   createProducerConnection,
   createSmsQueue,
   type DeadLetterEntry,
   deadLetter,
+  type RedisConnection,
   waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import { freePort, startRedis, type TestRedis } from '@sms/testing';
-import type Redis from 'ioredis';
 
 // Runs the real command line, as an operator would, against a real Redis. Each test has its
 // own key prefix, so that it sees only its own dead letters.
 const ROOT = join(__dirname, '..', '..', '..');
 let server: TestRedis;
-let redis: Redis;
+let redis: RedisConnection;
 const queues: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
   server = await startRedis();
-  redis = createProducerConnection(server.url);
+  redis = createProducerConnection(server.target);
   redis.on('error', () => {});
   await waitForRedis(redis, { warn: () => {} });
 });
@@ -39,7 +40,8 @@ interface Run {
 }
 
 function gateway() {
-  const prefix = `cli-${randomUUID().slice(0, 8)}`;
+  const queuePrefix = `cli-${randomUUID().slice(0, 8)}`;
+  const prefix = redisKeyPrefix(queuePrefix);
   const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
   const smsQueue = createSmsQueue({ connection: redis, prefix });
   queues.push(deadLetterQueue, smsQueue);
@@ -51,7 +53,13 @@ function gateway() {
         ['--import', 'tsx', 'services/admin-cli/src/main.ts', 'dlq', ...args],
         {
           cwd: ROOT,
-          env: { ...process.env, REDIS_URL: server.url, QUEUE_PREFIX: prefix, SEND_ATTEMPTS: '6', ...env },
+          env: {
+            ...process.env,
+            REDIS_URL: server.url,
+            QUEUE_PREFIX: queuePrefix,
+            SEND_ATTEMPTS: '6',
+            ...env,
+          },
           timeout: 30_000,
         },
         (error, stdout, stderr) => {

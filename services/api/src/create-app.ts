@@ -2,10 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { maskNumber, type SmsJobData, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
-import { enqueueSms, type SmsQueue } from '@sms/queue';
+import {
+  enqueueSms,
+  NotReplicatedError,
+  pingRedis,
+  type RedisConnection,
+  type ReplicaAcknowledgement,
+  type SmsQueue,
+} from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error';
 import { type Authenticate, createAuthenticator } from './authenticate';
@@ -37,8 +43,17 @@ export interface AppDeps {
   readonly statusStore: StatusStore;
   /** Remembers `Idempotency-Key`s of `POST /v1/sms`. */
   readonly idempotencyStore: IdempotencyStore;
-  /** The producer connection, pinged by `/readyz`. */
-  readonly redis: Redis;
+  /** The producer connection, pinged by `/readyz` (every primary of a Cluster). */
+  readonly redis: RedisConnection;
+  /**
+   * With REDIS_WAIT_REPLICAS: messages are added through `queue`, a send queue on a connection of
+   * its own, and answered 202 only once `acknowledgement` confirms enough replicas hold them.
+   * The connection is its own because WAIT blocks it, and status reads must not wait behind.
+   */
+  readonly replication?: {
+    readonly queue: SmsQueue;
+    readonly acknowledgement: ReplicaAcknowledgement;
+  };
   readonly metrics: ApiMetrics;
   /** Refreshes the gauges read from Redis (queue depths) before each scrape. */
   readonly beforeScrape?: () => Promise<void>;
@@ -77,6 +92,15 @@ export function createApp(deps: AppDeps): express.Express {
   const redisUnavailable = () =>
     new ApiError(5030, 'the message store is unavailable', undefined, RETRY_AFTER_SECONDS);
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
+  // The primary holds the message, so it may well be sent: only a retry with the same key is
+  // sure not to make a second one.
+  const notReplicated = (error: NotReplicatedError) =>
+    new ApiError(
+      5030,
+      `the message store could not confirm a copy on ${error.required} replica(s) in time, so the message may or may not be sent: retry with the same Idempotency-Key`,
+      undefined,
+      RETRY_AFTER_SECONDS,
+    );
 
   // Counts and times each request under a fixed route label (never the raw path: ids would
   // make the label set unbounded).
@@ -121,7 +145,13 @@ export function createApp(deps: AppDeps): express.Express {
       expiresAt: acceptedAt + validFor * 1000,
       requestId: locals.requestId,
     };
-    const enqueue = (id: string) => enqueueSms(deps.queue, id, data, { attempts: config.sendAttempts });
+    const { replication } = deps;
+    const enqueue = (id: string) =>
+      replication
+        ? replication.acknowledgement.around(() =>
+            enqueueSms(replication.queue, id, data, { attempts: config.sendAttempts }),
+          )
+        : enqueueSms(deps.queue, id, data, { attempts: config.sendAttempts });
     let accepted: { id: string; replayed: boolean };
     try {
       // Without the header nothing is remembered, and accepting costs a single Redis call.
@@ -135,6 +165,10 @@ export function createApp(deps: AppDeps): express.Express {
       }
     } catch (error) {
       if (error instanceof ApiError) throw error;
+      if (error instanceof NotReplicatedError) {
+        logger.warn({ err: error, requestId: locals.requestId }, 'message not confirmed by Redis replicas');
+        throw notReplicated(error);
+      }
       logger.error({ err: error, requestId: locals.requestId }, 'enqueue failed');
       throw redisUnavailable();
     }
@@ -175,7 +209,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/readyz', async (_req, res) => {
     try {
-      await inTime(deps.redis.ping());
+      await inTime(pingRedis(deps.redis));
       res.json({ status: 'ready', redis: 'ok' });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', redis: (error as Error).message });

@@ -1,4 +1,11 @@
-import { apiConfigSchema, ConfigError, loadConfig } from '@sms/config';
+import {
+  apiConfigSchema,
+  ConfigError,
+  describeRedisTarget,
+  loadConfig,
+  redisKeyPrefix,
+  redisTargetOf,
+} from '@sms/config';
 import { DeadLetters } from '@sms/dead-letters';
 import { createLogger } from '@sms/logging';
 import { createApiMetrics, recordQueueState } from '@sms/metrics';
@@ -8,6 +15,7 @@ import {
   createProducerConnection,
   createSmsQueue,
   DEAD_LETTER_QUEUE,
+  ReplicaAcknowledgement,
   readQueueState,
   SMS_QUEUE,
   waitForRedis,
@@ -21,7 +29,9 @@ import { IdempotencyStore } from './idempotency';
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
   const logger = createLogger('api', config.LOG_LEVEL);
-  const redis = createProducerConnection(config.REDIS_URL);
+  const target = redisTargetOf(config);
+  const prefix = redisKeyPrefix(config.QUEUE_PREFIX);
+  const redis = createProducerConnection(target);
   // ioredis reports every failed reconnection; one line per state change is enough.
   let redisDown = false;
   redis.on('error', (err) => {
@@ -33,24 +43,42 @@ async function main(): Promise<void> {
     redisDown = false;
   });
 
+  // WAIT blocks the connection it is sent on: the adds that it confirms get a connection of
+  // their own, so that status reads and readiness probes never queue behind it.
+  const startReplication = async () => {
+    const connection = createProducerConnection(target);
+    connection.on('error', () => {});
+    await waitForRedis(connection, logger);
+    const sendQueue = createSmsQueue({ connection, prefix });
+    sendQueue.on('error', () => {});
+    const acknowledgement = new ReplicaAcknowledgement(connection, {
+      replicas: config.REDIS_WAIT_REPLICAS,
+      timeoutMs: config.REDIS_WAIT_TIMEOUT_MS,
+      keyPrefix: prefix,
+    });
+    return { connection, queue: sendQueue, acknowledgement };
+  };
+
   await waitForRedis(redis, logger);
   await checkEvictionPolicy(redis, logger);
-  const queue = createSmsQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
+  logger.info({ redis: describeRedisTarget(target), keyPrefix: prefix }, 'redis connected');
+  const queue = createSmsQueue({ connection: redis, prefix });
   queue.on('error', () => {});
-  const statusStore = new StatusStore(redis, { prefix: config.QUEUE_PREFIX });
+  const replication = config.REDIS_WAIT_REPLICAS > 0 ? await startReplication() : undefined;
+  const statusStore = new StatusStore(redis, { prefix });
   const idempotencyStore = new IdempotencyStore(redis, {
-    prefix: config.QUEUE_PREFIX,
+    prefix,
     ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
   });
   const metrics = createApiMetrics();
-  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
+  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
   deadLetterQueue.on('error', () => {});
   const deadLetters = new DeadLetters({
     deadLetterQueue,
     smsQueue: queue,
     statusStore,
     redis,
-    prefix: config.QUEUE_PREFIX,
+    prefix,
     sendAttempts: config.SEND_ATTEMPTS,
   });
   // Operators reach the dead-letter routes only with an admin key.
@@ -73,6 +101,7 @@ async function main(): Promise<void> {
     statusStore,
     idempotencyStore,
     redis,
+    ...(replication && { replication }),
     metrics,
     beforeScrape: async () => {
       const [sms, deadLetter] = await Promise.all([
@@ -108,8 +137,9 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-    await Promise.all([queue.close(), deadLetterQueue.close()]).catch(() => {});
+    await Promise.all([queue.close(), deadLetterQueue.close(), replication?.queue.close()]).catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
+    await replication?.connection.quit().catch(() => replication.connection.disconnect());
     logger.info('stopped');
     process.exit(0);
   };

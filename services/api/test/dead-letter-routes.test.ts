@@ -23,7 +23,7 @@ const stops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   server = await startRedis();
-  redis = createProducerConnection(server.url);
+  redis = createProducerConnection(server.target);
   redis.on('error', () => {});
   await waitForRedis(redis, { warn: () => {} });
 });

@@ -13,7 +13,7 @@ let connection: Redis;
 beforeAll(async () => {
   redis = await startRedis();
   api = await startApi(redis.url);
-  connection = createProducerConnection(redis.url);
+  connection = createProducerConnection(redis.target);
   await waitForRedis(connection, { warn: () => {} });
 });
 afterAll(async () => {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApiMetrics } from '@sms/metrics';
-import { createDeadLetterQueue, createProducerConnection, createSmsQueue, waitForRedis } from '@sms/queue';
+import {
+  createDeadLetterQueue,
+  createProducerConnection,
+  createSmsQueue,
+  ReplicaAcknowledgement,
+  waitForRedis,
+} from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import type { Router } from 'express';
 import pino, { type Logger } from 'pino';
@@ -22,6 +28,8 @@ export interface StartApiOptions {
   readonly idempotencyTtlSeconds?: number;
   /** Serve the queue UI over the app's queues. @defaultValue false */
   readonly queueUi?: boolean;
+  /** Replicas each message must reach before its 202 (REDIS_WAIT_REPLICAS). @defaultValue 0 */
+  readonly waitReplicas?: number;
 }
 
 export interface RunningApi {
@@ -43,7 +51,7 @@ export async function startApi(
   prefix = `t${randomUUID().slice(0, 8)}`,
   options: StartApiOptions = {},
 ): Promise<RunningApi> {
-  const redis = createProducerConnection(redisUrl);
+  const redis = createProducerConnection({ kind: 'server', url: redisUrl });
   redis.on('error', () => {});
   // As main.ts does: the connection has no offline queue, so a request sent before it is ready
   // would be answered 503.
@@ -58,6 +66,20 @@ export async function startApi(
     ttlSeconds: options.idempotencyTtlSeconds ?? 86_400,
   });
   const metrics = createApiMetrics();
+  // As main.ts does: the adds that WAIT confirms have a connection of their own.
+  const replicated = options.waitReplicas
+    ? createProducerConnection({ kind: 'server', url: redisUrl })
+    : undefined;
+  replicated?.on('error', () => {});
+  if (replicated) await waitForRedis(replicated, { warn: () => {} });
+  const replication = replicated && {
+    queue: createSmsQueue({ connection: replicated, prefix }),
+    acknowledgement: new ReplicaAcknowledgement(replicated, {
+      replicas: options.waitReplicas!,
+      timeoutMs: 200,
+      keyPrefix: prefix,
+    }),
+  };
   const build = () =>
     createApp({
       config: {
@@ -78,6 +100,7 @@ export async function startApi(
       statusStore,
       idempotencyStore,
       redis,
+      ...(replication && { replication }),
       metrics,
       logger: options.logger ?? pino({ level: 'silent' }),
       ...(options.adminRouter && { adminRouter: options.adminRouter }),
@@ -111,8 +134,9 @@ export async function startApi(
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([queue.close(), deadLetterQueue.close()]);
+      await Promise.all([queue.close(), deadLetterQueue.close(), replication?.queue.close()]);
       redis.disconnect();
+      replicated?.disconnect();
     },
   };
 }

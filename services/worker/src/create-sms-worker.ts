@@ -1,13 +1,13 @@
 import { maskNumber, type SmsJobData } from '@sms/contracts';
-import { deadLetter, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
+import { deadLetter, type RedisConnection, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
 import { type Job, Worker } from 'bullmq';
-import type Redis from 'ioredis';
 import { createProcessor, type ProcessorDeps } from './create-processor';
 import { type RetryDelaySettings, retryDelay } from './retry-delay';
 import { RetryableSendError } from './send-errors';
 
 export interface SmsWorkerOptions {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
+  /** Key prefix of the queues: `redisKeyPrefix(QUEUE_PREFIX)` (`@sms/config`). */
   readonly prefix: string;
   readonly concurrency: number;
   readonly retry: RetryDelaySettings;

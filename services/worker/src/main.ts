@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig, workerConfigSchema } from '@sms/config';
+import {
+  ConfigError,
+  describeRedisTarget,
+  loadConfig,
+  redisKeyPrefix,
+  redisTargetOf,
+  workerConfigSchema,
+} from '@sms/config';
 import { KaaraiClient } from '@sms/kaarai-client';
 import { createLogger } from '@sms/logging';
 import { createWorkerMetrics, recordQueueState } from '@sms/metrics';
@@ -27,9 +34,13 @@ async function main(): Promise<void> {
     logger.warn('KAARAI_URL is plain http: the Kaarai password travels in clear (development only)');
   }
 
+  const target = redisTargetOf(config);
+  const prefix = redisKeyPrefix(config.QUEUE_PREFIX);
   // BullMQ's worker blocks on its own connection; status writes and dead letters use another.
-  const workerRedis = createWorkerConnection(config.REDIS_URL);
-  const redis = createWorkerConnection(config.REDIS_URL);
+  const workerRedis = createWorkerConnection(target);
+  // No auto-pipelining here: measured, its pipeline per tick cost the worker more CPU per
+  // message (419-481 µs) than it saved in writes (362-390 µs without; BENCHMARKS.md).
+  const redis = createWorkerConnection(target);
   let redisDown = false;
   const onRedisError = (err: Error) => {
     if (!redisDown) logger.error({ err }, 'redis connection lost');
@@ -41,10 +52,11 @@ async function main(): Promise<void> {
     if (redisDown) logger.info('redis connection restored');
     redisDown = false;
   });
-  const probe = createProducerConnection(config.REDIS_URL);
+  const probe = createProducerConnection(target);
   probe.on('error', () => {});
   await waitForRedis(probe, logger);
   await checkEvictionPolicy(probe, logger);
+  logger.info({ redis: describeRedisTarget(target), keyPrefix: prefix }, 'redis connected');
 
   const kaarai = new KaaraiClient({
     url: config.KAARAI_URL,
@@ -59,15 +71,15 @@ async function main(): Promise<void> {
   // connection a queue uses, and ioredis copies every defined script onto each MULTI made on it,
   // which made the status store's and the gate's transactions (three per message) a third of the
   // worker's CPU time (pnpm bench --only delivery --profile; BENCHMARKS.md).
-  const deadLetterRedis = createWorkerConnection(config.REDIS_URL);
+  const deadLetterRedis = createWorkerConnection(target);
   deadLetterRedis.on('error', onRedisError);
-  const deadLetterQueue = createDeadLetterQueue({ connection: deadLetterRedis, prefix: config.QUEUE_PREFIX });
+  const deadLetterQueue = createDeadLetterQueue({ connection: deadLetterRedis, prefix });
   const statusStore = new StatusStore(redis, {
-    prefix: config.QUEUE_PREFIX,
+    prefix,
     retentionSeconds: config.STATUS_RETENTION_SECONDS,
   });
   const gateSettings = {
-    prefix: config.QUEUE_PREFIX,
+    prefix,
     holdProbeIntervalMs: config.HOLD_PROBE_INTERVAL_MS,
     circuit: {
       failureRatio: config.CIRCUIT_FAILURE_RATIO,
@@ -80,13 +92,13 @@ async function main(): Promise<void> {
   const gate = new SendingGate(redis, gateSettings);
   // Probes read the gate over the fail-fast connection, so they answer while Redis is away.
   const probeGate = new SendingGate(probe, gateSettings);
-  const observed = { connection: probe, prefix: config.QUEUE_PREFIX };
+  const observed = { connection: probe, prefix };
   const observedQueue = createSmsQueue(observed);
   const observedDeadLetters = createDeadLetterQueue(observed);
   const worker = createSmsWorker(
     {
       connection: workerRedis,
-      prefix: config.QUEUE_PREFIX,
+      prefix,
       concurrency: config.WORKER_CONCURRENCY,
       retry: { baseMs: config.RETRY_BASE_DELAY_MS, maxMs: config.RETRY_MAX_DELAY_MS },
       holdMs: config.HOLD_PROBE_INTERVAL_MS,

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { redisKeyPrefix } from '@sms/config';
 import { createProducerConnection, createSmsQueue, enqueueSms } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import {
@@ -28,13 +29,14 @@ afterAll(async () => {
 });
 
 it('finishes the sends in flight on SIGTERM, then exits cleanly', async () => {
-  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const queuePrefix = `t${randomUUID().slice(0, 8)}`;
+  const prefix = redisKeyPrefix(queuePrefix);
   const port = await freePort();
   worker = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../src/main.ts')], {
     env: {
       ...process.env,
       REDIS_URL: redis.url,
-      QUEUE_PREFIX: prefix,
+      QUEUE_PREFIX: queuePrefix,
       KAARAI_URL: simulator.httpsUrl!,
       KAARAI_CA_FILE: simulator.caFile!,
       KAARAI_USER: 'gateway',
@@ -51,7 +53,7 @@ it('finishes the sends in flight on SIGTERM, then exits cleanly', async () => {
   });
 
   await simulator.admin.setFaults({ latencyMs: 1_500 });
-  const connection = createProducerConnection(redis.url);
+  const connection = createProducerConnection(redis.target);
   const queue = createSmsQueue({ connection, prefix });
   const statusStore = new StatusStore(connection, { prefix });
   const ids = Array.from({ length: 3 }, () => randomUUID());

@@ -49,8 +49,8 @@ export interface WorkerTestOptions {
  */
 export async function startWorker(redisUrl: string, options: WorkerTestOptions): Promise<WorkerUnderTest> {
   const prefix = options.prefix ?? `t${randomUUID().slice(0, 8)}`;
-  const workerRedis = createWorkerConnection(redisUrl);
-  const redis = createWorkerConnection(redisUrl);
+  const workerRedis = createWorkerConnection({ kind: 'server', url: redisUrl });
+  const redis = createWorkerConnection({ kind: 'server', url: redisUrl });
   const setup = { connection: redis, prefix };
   const queue = createSmsQueue(setup);
   const deadLetterQueue = createDeadLetterQueue(setup);
