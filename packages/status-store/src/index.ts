@@ -1,5 +1,6 @@
 export {
   type AttemptRecord,
+  type StatusClaim,
   type StatusRecord,
   StatusStore,
   type StatusStoreOptions,

@@ -1,4 +1,4 @@
-import { isFinalStatus, type MessageStatus } from '@sms/contracts';
+import { FINAL_STATUSES, isFinalStatus, type MessageStatus } from '@sms/contracts';
 import type { Cluster, Redis } from 'ioredis';
 
 /** One message's recorded state, as stored. Times are milliseconds since the epoch. */
@@ -38,6 +38,17 @@ export interface AttemptRecord {
   readonly at: number;
 }
 
+/**
+ * A record to write in the same round trip as another step (the worker's admission to send),
+ * unless the record already holds one of `unlessStatusIn`.
+ */
+export interface StatusClaim {
+  readonly key: string;
+  readonly fields: Readonly<Record<string, string | number>>;
+  readonly ttlSeconds: number;
+  readonly unlessStatusIn: readonly string[];
+}
+
 export interface StatusStoreOptions {
   /** Key prefix shared with the queues. */
   readonly prefix: string;
@@ -48,6 +59,23 @@ export interface StatusStoreOptions {
   readonly retentionSeconds?: number;
   /** Clock, in milliseconds; replaced in tests only. */
   readonly now?: () => number;
+}
+
+const FINAL_LIST: readonly string[] = [...FINAL_STATUSES];
+
+// KEYS: record, attempt history. ARGV: retention s, attempt JSON or '', field, value, ...
+const WRITE_SCRIPT = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[1])
+end
+return 1
+`;
+
+interface WriteCommand {
+  smsWriteStatus(record: string, history: string, ...args: (string | number)[]): Promise<number>;
 }
 
 /**
@@ -65,6 +93,8 @@ export class StatusStore {
   ) {
     this.now = options.now ?? Date.now;
     this.retentionSeconds = options.retentionSeconds ?? 604_800;
+    // ioredis runs it by its SHA and loads it again when Redis has forgotten it.
+    redis.defineCommand('smsWriteStatus', { numberOfKeys: 2, lua: WRITE_SCRIPT });
   }
 
   key(id: string): string {
@@ -75,8 +105,27 @@ export class StatusStore {
     return `${this.options.prefix}:attempts:${id}`;
   }
 
-  /** Records a state change, and the attempt that caused it when there was one, atomically. */
+  /**
+   * Records a state change, and the attempt that caused it when there was one, atomically: one
+   * script call, which costs the worker far less than a MULTI of four commands.
+   */
   async write(id: string, update: StatusUpdate, attempt?: AttemptRecord): Promise<void> {
+    const args: (string | number)[] = [this.retentionSeconds, attempt ? JSON.stringify(attempt) : ''];
+    for (const [field, value] of Object.entries(this.fields(update))) args.push(field, value);
+    await (this.redis as unknown as WriteCommand).smsWriteStatus(this.key(id), this.attemptsKey(id), ...args);
+  }
+
+  /** The state change `update` as a claim: written unless the message is already final. */
+  claimUnlessFinal(id: string, update: StatusUpdate): StatusClaim {
+    return {
+      key: this.key(id),
+      fields: this.fields(update),
+      ttlSeconds: this.retentionSeconds,
+      unlessStatusIn: FINAL_LIST,
+    };
+  }
+
+  private fields(update: StatusUpdate): Record<string, string | number> {
     const fields: Record<string, string | number> = {
       status: update.status,
       attempts: update.attempts,
@@ -87,13 +136,7 @@ export class StatusStore {
     if (update.client !== undefined) fields.client = update.client;
     if (update.to !== undefined) fields.to = update.to;
     if (update.createdAt !== undefined) fields.createdAt = update.createdAt;
-    const key = this.key(id);
-    const multi = this.redis.multi().hset(key, fields).expire(key, this.retentionSeconds);
-    if (attempt) {
-      const attemptsKey = this.attemptsKey(id);
-      multi.rpush(attemptsKey, JSON.stringify(attempt)).expire(attemptsKey, this.retentionSeconds);
-    }
-    await multi.exec();
+    return fields;
   }
 
   /** Every recorded attempt of a message, oldest first. */

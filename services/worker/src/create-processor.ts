@@ -47,7 +47,12 @@ export function createProcessor(deps: ProcessorDeps) {
     const { data } = job;
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
-    const log = logger.child({ messageId: id, requestId: data.requestId, attempt });
+    // A child logger costs an allocation and a serialisation; most messages never need one.
+    let child: Logger | undefined;
+    const log = () => {
+      child ??= logger.child({ messageId: id, requestId: data.requestId, attempt });
+      return child;
+    };
 
     // Written with every record a message may start with, so that it can be looked up.
     const identity = { client: data.client, to: maskNumber(data.to), createdAt: data.acceptedAt };
@@ -75,16 +80,13 @@ export function createProcessor(deps: ProcessorDeps) {
       // a Redis blip on the status write is ridden out rather than thrown to BullMQ.
       await pRetry(() => statusStore.write(id, { status, ...identity, ...last }, record), WRITE_RETRIES);
       metrics.deadLettered.inc({ reason });
-      log.warn({ code: last.lastCode, reason }, 'message dead-lettered');
+      log().warn({ code: last.lastCode, reason }, 'message dead-lettered');
     };
 
-    // A job redelivered after its message reached a final state must not send it again.
-    if (await statusStore.isFinal(id)) {
-      log.warn('message already final; not sending again');
-      return;
-    }
+    const alreadyFinal = () => log().warn('message already final; not sending again');
     // A message past its validity is never sent: a late one-time password is worse than none.
     if (data.expiresAt !== undefined && now() >= data.expiresAt) {
+      if (await statusStore.isFinal(id)) return alreadyFinal();
       metrics.expired.inc();
       await putAside('expired', 'expired', {
         attempts: job.attemptsMade,
@@ -93,11 +95,15 @@ export function createProcessor(deps: ProcessorDeps) {
       return;
     }
 
-    const admission = await gate.admit();
+    // One round trip: a job redelivered after its message reached a final state must not send
+    // it again; the gate may say wait; otherwise the record says `sending`.
+    const admission = await gate.admit(
+      statusStore.claimUnlessFinal(id, { status: 'sending', attempts: attempt, ...identity }),
+    );
+    if (admission.kind === 'refused') return alreadyFinal();
     if (admission.kind === 'wait') return waitForGate(admission.ms);
     const isProbe = admission.kind === 'probe';
 
-    await statusStore.write(id, { status: 'sending', attempts: attempt, ...identity });
     const outcome = await deps.kaarai.send(data.from === undefined ? { to: data.to, text: data.text } : data);
     const code = outcome.type === 'answered' ? outcome.code : 0;
     metrics.providerDuration.observe(outcome.durationMs / 1000);
@@ -120,12 +126,19 @@ export function createProcessor(deps: ProcessorDeps) {
         // Kaarai has the message: a failed write must not make BullMQ send it again, so a
         // short Redis blip is ridden out here rather than by a retry of the job.
         const status = code === 2021 ? 'accepted_queued' : 'accepted';
-        await pRetry(() => statusStore.write(id, { status, ...last }, history('success')), WRITE_RETRIES);
-        await gate
-          .recordAnswer()
-          .catch((err: unknown) => log.warn({ err }, 'could not update the sending gate'));
-        log.info({ code, status }, 'message accepted by Kaarai');
-        if (isProbe) log.info({ code }, 'probe succeeded: sending resumes');
+        const write = () => statusStore.write(id, { status, ...last }, history('success'));
+        // Issued together, the two share one write to Redis (the connection pipelines them).
+        await Promise.all([
+          write().catch(() => pRetry(write, WRITE_RETRIES)),
+          gate
+            .recordAnswer()
+            .catch((err: unknown) => log().warn({ err }, 'could not update the sending gate')),
+        ]);
+        logger.info(
+          { messageId: id, requestId: data.requestId, attempt, code, status },
+          'message accepted by Kaarai',
+        );
+        if (isProbe) log().info({ code }, 'probe succeeded: sending resumes');
         return;
       }
       case 'dead_letter': {
@@ -133,7 +146,7 @@ export function createProcessor(deps: ProcessorDeps) {
         await putAside('rejected', 'dead_lettered', last);
         await gate
           .recordAnswer()
-          .catch((err: unknown) => log.warn({ err }, 'could not update the sending gate'));
+          .catch((err: unknown) => log().warn({ err }, 'could not update the sending gate'));
         return;
       }
       case 'hold': {
@@ -141,12 +154,12 @@ export function createProcessor(deps: ProcessorDeps) {
         const newlyHeld = await gate.recordHold(code, outcome.message);
         // One clear error per hold; failed probes while held are routine.
         if (newlyHeld) {
-          log.error(
+          log().error(
             { code, providerMessage: outcome.message, probeEveryMs: deps.holdProbeIntervalMs },
             'Kaarai reports a configuration fault: sending held on every worker until a probe succeeds',
           );
         } else {
-          log.warn({ code }, 'sending still held');
+          log().warn({ code }, 'sending still held');
         }
         // A hold uses up no attempt: the count stays at the attempts really made.
         await statusStore.write(
@@ -174,7 +187,7 @@ export function createProcessor(deps: ProcessorDeps) {
         metrics.providerAnswers.inc({ code, outcome: 'retry' });
         metrics.retried.inc({ reason });
         await statusStore.write(id, { status: 'retrying', ...last }, history('retry'));
-        log.info({ code, reason }, 'send failed; will retry');
+        log().info({ code, reason }, 'send failed; will retry');
         const retryAfterMs = outcome.type === 'answered' ? outcome.retryAfterMs : undefined;
         throw new RetryableSendError(outcome.message, code, retryAfterMs);
       }

@@ -1,3 +1,4 @@
+import type { StatusClaim } from '@sms/status-store';
 import type { Cluster, Redis } from 'ioredis';
 
 /** Whether workers may call Kaarai, shared by every replica through Redis. */
@@ -13,7 +14,11 @@ export type GateState =
       readonly until: number;
     };
 
-export type Admission = { readonly kind: 'send' | 'probe' } | { readonly kind: 'wait'; readonly ms: number };
+export type Admission =
+  | { readonly kind: 'send' | 'probe' }
+  | { readonly kind: 'wait'; readonly ms: number }
+  /** The claimed record already held one of the statuses that refuse it. */
+  | { readonly kind: 'refused'; readonly status: string };
 
 export interface GateSettings {
   readonly prefix: string;
@@ -38,6 +43,52 @@ export interface GateSettings {
 // forgotten key from living for ever.
 const GATE_TTL_MS = 7 * 24 * 3_600_000;
 
+// Admission in one round trip, as it runs before every call to Kaarai: refuse a claimed record
+// in a refusing status, wait while the gate is closed, let one probe through when its wait is
+// over, and write the claimed record when admitted.
+// KEYS: gate, probe lease[, claimed record]. ARGV: now, lease ms[, ttl s, n, n statuses, fields...]
+const ADMIT_SCRIPT = `
+local now = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+local refusing = tonumber(ARGV[4] or '0')
+if KEYS[3] then
+  local current = redis.call('HGET', KEYS[3], 'status')
+  if current then
+    for i = 5, 4 + refusing do
+      if ARGV[i] == current then return {'refused', current} end
+    end
+  end
+end
+local kind = 'send'
+local gate = redis.call('HMGET', KEYS[1], 'state', 'until')
+if gate[1] == 'held' or gate[1] == 'circuit_open' then
+  local untilMs = tonumber(gate[2]) or 0
+  if now < untilMs then return {'wait', untilMs - now} end
+  if not redis.call('SET', KEYS[2], ARGV[1], 'PX', lease, 'NX') then
+    return {'wait', math.min(lease, 1000)}
+  end
+  kind = 'probe'
+end
+if KEYS[3] then
+  redis.call('HSET', KEYS[3], unpack(ARGV, 5 + refusing))
+  redis.call('EXPIRE', KEYS[3], ARGV[3])
+end
+return {kind}
+`;
+
+// KEYS: this second's bucket, gate, probe lease. ARGV: bucket expiry ms. Returns 1 when the
+// gate was closed.
+const ANSWER_SCRIPT = `
+redis.call('HINCRBY', KEYS[1], 'ok', 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return redis.call('DEL', KEYS[2], KEYS[3])
+`;
+
+interface GateCommands {
+  smsAdmit(...keysAndArgs: (string | number)[]): Promise<[string, (string | number)?]>;
+  smsRecordAnswer(bucket: string, gate: string, probe: string, expiryMs: number): Promise<number>;
+}
+
 /**
  * The gate in front of Kaarai for every worker replica: it closes when Kaarai reports a
  * configuration fault (held) or when most recent calls fail (circuit open), lets one probe
@@ -56,6 +107,13 @@ export class SendingGate {
     this.now = settings.now ?? Date.now;
     this.gateKey = `${settings.prefix}:gate`;
     this.probeKey = `${settings.prefix}:gate:probe`;
+    // ioredis runs these by their SHA and loads them again when Redis has forgotten them.
+    redis.defineCommand('smsAdmit', { lua: ADMIT_SCRIPT });
+    redis.defineCommand('smsRecordAnswer', { numberOfKeys: 3, lua: ANSWER_SCRIPT });
+  }
+
+  private get scripts(): GateCommands {
+    return this.redis as unknown as GateCommands;
   }
 
   async state(): Promise<GateState> {
@@ -70,27 +128,32 @@ export class SendingGate {
     };
   }
 
-  /** Asks to call Kaarai: go ahead, go ahead as the one probe, or wait this long. */
-  async admit(): Promise<Admission> {
-    const gate = await this.state();
-    if (gate.state === 'open') return { kind: 'send' };
-    const now = this.now();
-    if (now < gate.until) return { kind: 'wait', ms: gate.until - now };
-    const won = await this.redis.set(this.probeKey, String(now), 'PX', this.settings.probeLeaseMs, 'NX');
-    return won ? { kind: 'probe' } : { kind: 'wait', ms: Math.min(this.settings.probeLeaseMs, 1_000) };
+  /**
+   * Asks to call Kaarai: go ahead, go ahead as the one probe, or wait this long. With a claim,
+   * the same round trip refuses the call when the claimed record is in a refusing status, and
+   * writes the record when the call is admitted.
+   */
+  async admit(claim?: StatusClaim): Promise<Admission> {
+    const keys = [this.gateKey, this.probeKey];
+    const args: (string | number)[] = [this.now(), this.settings.probeLeaseMs];
+    if (claim) {
+      keys.push(claim.key);
+      args.push(claim.ttlSeconds, claim.unlessStatusIn.length, ...claim.unlessStatusIn);
+      for (const [field, value] of Object.entries(claim.fields)) args.push(field, value);
+    }
+    const [kind, detail] = await this.scripts.smsAdmit(keys.length, ...keys, ...args);
+    if (kind === 'wait') return { kind, ms: Number(detail) };
+    if (kind === 'refused') return { kind, status: String(detail) };
+    return { kind: kind === 'probe' ? 'probe' : 'send' };
   }
 
   /** Kaarai answered (accepted or refused the message): it works, so the gate opens. */
   async recordAnswer(): Promise<void> {
     const bucket = this.bucketKey(this.now());
-    const [, , opened] = (await this.redis
-      .multi()
-      .hincrby(bucket, 'ok', 1)
-      .pexpire(bucket, this.settings.circuit.windowMs + 2_000)
-      .del(this.gateKey, this.probeKey)
-      .exec()) as [unknown, unknown, [Error | null, number]];
+    const expiryMs = this.settings.circuit.windowMs + 2_000;
+    const opened = await this.scripts.smsRecordAnswer(bucket, this.gateKey, this.probeKey, expiryMs);
     // Forget the failures that opened the circuit, or the next one would open it again at once.
-    if (opened?.[1] && opened[1] > 0) await this.redis.del(...this.windowKeys());
+    if (opened > 0) await this.redis.del(...this.windowKeys());
   }
 
   /** Kaarai reports a configuration fault. Returns true when this closed an open gate. */

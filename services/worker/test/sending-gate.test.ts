@@ -92,3 +92,47 @@ it('judges only the calls inside the window', async () => {
   for (let i = 0; i < 3; i++) await gate.recordAnswer();
   expect(await gate.recordFailure(5030, '5030', false)).toBe(false);
 });
+
+describe('admission with a claimed record', () => {
+  const claim = (key: string) => ({
+    key,
+    fields: { status: 'sending', attempts: 1 },
+    ttlSeconds: 60,
+    unlessStatusIn: ['accepted', 'failed'],
+  });
+
+  it('writes the record, with its expiry, in the round trip that admits the call', async () => {
+    const gate = newGate();
+    const key = `record:${randomUUID()}`;
+    expect(await gate.admit(claim(key))).toEqual({ kind: 'send' });
+    expect(await redis.hgetall(key)).toEqual({ status: 'sending', attempts: '1' });
+    expect(await redis.ttl(key)).toBeGreaterThan(50);
+  });
+
+  it('refuses a record already in a refusing status, and leaves it as it was', async () => {
+    const gate = newGate();
+    const key = `record:${randomUUID()}`;
+    await redis.hset(key, { status: 'accepted', attempts: 2 });
+    expect(await gate.admit(claim(key))).toEqual({ kind: 'refused', status: 'accepted' });
+    expect(await redis.hgetall(key)).toEqual({ status: 'accepted', attempts: '2' });
+  });
+
+  it('writes nothing while the gate says wait, and writes for the one probe', async () => {
+    const gate = newGate();
+    const key = `record:${randomUUID()}`;
+    await gate.recordHold(4030, 'Authorization failed');
+    expect(await gate.admit(claim(key))).toEqual({ kind: 'wait', ms: 30_000 });
+    expect(await redis.exists(key)).toBe(0);
+    clock += 30_000;
+    expect(await gate.admit(claim(key))).toEqual({ kind: 'probe' });
+    expect(await redis.hget(key, 'status')).toBe('sending');
+    expect(await gate.admit(claim(`record:${randomUUID()}`))).toEqual({ kind: 'wait', ms: 1_000 });
+  });
+
+  it('loads its script again after Redis forgot it', async () => {
+    const gate = newGate();
+    // Only on a Redis of our own: other users of a shared one keep their scripts.
+    if (server.owned) await redis.script('FLUSH');
+    expect(await gate.admit(claim(`record:${randomUUID()}`))).toEqual({ kind: 'send' });
+  });
+});
