@@ -1,23 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { maskNumber, type SmsJobData, validateSmsRequest } from '@sms/contracts';
+import { validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
-import {
-  enqueueSms,
-  NotReplicatedError,
-  pingRedis,
-  type RedisConnection,
-  type ReplicaAcknowledgement,
-  type SmsQueue,
-} from '@sms/queue';
+import { pingRedis, type RedisConnection, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import { createAcceptMessage, redisUnavailable } from './accept-message';
 import { ApiError } from './api-error';
 import { type Authenticate, createAuthenticator } from './authenticate';
 import { checkTextCharacters } from './check-text-characters';
 import { findMessage } from './find-message';
-import { acceptOnce, type IdempotencyStore, idempotencyKeyOf, requestHash } from './idempotency';
+import { type IdempotencyStore, idempotencyKeyOf } from './idempotency';
 import { jsonBody, requireJson } from './json-body';
 import { sendError } from './send-error';
 import { withTimeout } from './with-timeout';
@@ -67,8 +61,6 @@ export interface AppDeps {
 /** Where the queue UI is mounted; `createQueueUi` needs it to link its pages and files. */
 export const QUEUE_UI_PATH = '/admin/queues';
 
-// Seconds a caller should wait after a 503 before trying again.
-const RETRY_AFTER_SECONDS = 5;
 // A browser shows its login prompt only when a 401 names the Basic scheme (RFC 7617).
 const QUEUE_UI_CHALLENGE = 'Basic realm="sms-gateway admin"';
 
@@ -89,18 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
 
-  const redisUnavailable = () =>
-    new ApiError(5030, 'the message store is unavailable', undefined, RETRY_AFTER_SECONDS);
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
-  // The primary holds the message, so it may well be sent: only a retry with the same key is
-  // sure not to make a second one.
-  const notReplicated = (error: NotReplicatedError) =>
-    new ApiError(
-      5030,
-      `the message store could not confirm a copy on ${error.required} replica(s) in time, so the message may or may not be sent: retry with the same Idempotency-Key`,
-      undefined,
-      RETRY_AFTER_SECONDS,
-    );
+  const acceptMessage = createAcceptMessage(deps);
 
   // Counts and times each request under a fixed route label (never the raw path: ids would
   // make the label set unbounded).
@@ -136,56 +118,13 @@ export function createApp(deps: AppDeps): express.Express {
       throw new ApiError(result.error.code, result.error.message, result.error.field);
     }
     checkTextCharacters(result.value.text);
-    const { validFor = config.defaultValiditySeconds, ...sms } = result.value;
-    const acceptedAt = Date.now();
-    const data: SmsJobData = {
-      ...sms,
+    const { id, replayed } = await acceptMessage({
       client: locals.client,
-      acceptedAt,
-      expiresAt: acceptedAt + validFor * 1000,
       requestId: locals.requestId,
-    };
-    const { replication } = deps;
-    const enqueue = (id: string) =>
-      replication
-        ? replication.acknowledgement.around(() =>
-            enqueueSms(replication.queue, id, data, { attempts: config.sendAttempts }),
-          )
-        : enqueueSms(deps.queue, id, data, { attempts: config.sendAttempts });
-    let accepted: { id: string; replayed: boolean };
-    try {
-      // Without the header nothing is remembered, and accepting costs a single Redis call.
-      if (idempotencyKey === undefined) {
-        const id = randomUUID();
-        await inTime(enqueue(id));
-        accepted = { id, replayed: false };
-      } else {
-        const request = { client: locals.client, idempotencyKey, requestHash: requestHash(result.value) };
-        accepted = await inTime(acceptOnce(deps, request, enqueue));
-      }
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      if (error instanceof NotReplicatedError) {
-        logger.warn({ err: error, requestId: locals.requestId }, 'message not confirmed by Redis replicas');
-        throw notReplicated(error);
-      }
-      logger.error({ err: error, requestId: locals.requestId }, 'enqueue failed');
-      throw redisUnavailable();
-    }
-    const { id, replayed } = accepted;
+      request: result.value,
+      ...(idempotencyKey !== undefined && { idempotencyKey }),
+    });
     if (replayed) res.setHeader('Idempotency-Replayed', 'true');
-    else metrics.accepted.inc({ client: locals.client });
-    // The line that joins this request to the worker's lines about the message; never the text.
-    logger.info(
-      {
-        messageId: id,
-        requestId: locals.requestId,
-        client: locals.client,
-        to: maskNumber(data.to),
-        replayed,
-      },
-      replayed ? 'repeated request answered with the message already accepted' : 'message accepted',
-    );
     locals.code = 2020;
     res.status(202).location(`/v1/sms/${id}`).json({ id, status: 'queued' });
   });
