@@ -57,6 +57,22 @@ const notReplicated = (error: NotReplicatedError) =>
     RETRY_AFTER_SECONDS,
   );
 
+/** The job a message becomes, as the worker reads it. */
+export function jobDataOf(
+  message: MessageToAccept,
+  settings: Pick<AcceptSettings, 'defaultValiditySeconds'>,
+  acceptedAt: number,
+): SmsJobData {
+  const { validFor = settings.defaultValiditySeconds, ...sms } = message.request;
+  return {
+    ...sms,
+    client: message.client,
+    acceptedAt,
+    expiresAt: acceptedAt + validFor * 1000,
+    requestId: message.requestId,
+  };
+}
+
 /**
  * Accepts a validated message: resolves with its id only once Redis holds its job (and, with
  * REDIS_WAIT_REPLICAS, enough replicas do), at most once per client and Idempotency-Key.
@@ -68,15 +84,7 @@ export function createAcceptMessage(deps: AcceptDeps) {
 
   return async (message: MessageToAccept): Promise<Acceptance> => {
     const { client, requestId, idempotencyKey } = message;
-    const { validFor = config.defaultValiditySeconds, ...sms } = message.request;
-    const acceptedAt = Date.now();
-    const data: SmsJobData = {
-      ...sms,
-      client,
-      acceptedAt,
-      expiresAt: acceptedAt + validFor * 1000,
-      requestId,
-    };
+    const data = jobDataOf(message, config, Date.now());
     const enqueue = (id: string) =>
       replication
         ? replication.acknowledgement.around(() =>
