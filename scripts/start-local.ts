@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   service('api', 'services/api/src/main.ts', {
     ...shared,
     API_PORT: String(stack.apiPort),
-    API_KEYS: `local=${stack.apiKey}`,
+    API_KEYS: `${stack.client}=${stack.apiKey}`,
   });
   service('worker', 'services/worker/src/main.ts', {
     ...shared,

@@ -4,13 +4,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, waitFor } from '@sms/testing';
-import { curlSendLine, localStack } from '../scripts/local/local-stack';
+import {
+  curlBatchLine,
+  curlKaaraiLine,
+  curlSendLine,
+  type LocalStack,
+  localStack,
+} from '../scripts/local/local-stack';
 
 // The README's start command, run as a user would (on free ports, with its own Redis), and the
 // curl line it prints, run as printed: the message must reach the simulator and read `accepted`.
 const root = resolve(__dirname, '..');
 let stack: ChildProcess | undefined;
 let dataDir: string;
+/** The stack the start command runs, once it has sent its first SMS. */
+let running: LocalStack | undefined;
 
 afterAll(async () => {
   if (stack && stack.exitCode === null) {
@@ -87,4 +95,34 @@ it('starts the whole gateway, and the printed curl line sends an SMS that ends a
     messages: { text: string }[];
   };
   expect(record.messages.map((m) => m.text)).toEqual(['Hello from the SMS gateway']);
+  running = config;
 }, 150_000);
+
+it("README's batch and Kaarai entry examples work against the started gateway", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const shown = localStack({}, root);
+  expect(readme).toContain(curlBatchLine(shown));
+  expect(readme).toContain(curlKaaraiLine(shown));
+  if (running === undefined) throw new Error('the start command did not get as far as its first SMS');
+  const stack = running;
+
+  const batch = JSON.parse(execFileSync('sh', ['-c', curlBatchLine(stack)], { encoding: 'utf8' }));
+  expect(batch).toMatchObject({ accepted: 2, rejected: 1, messages: [{}, { error: { code: 4003 } }, {}] });
+  const kaarai = JSON.parse(execFileSync('sh', ['-c', curlKaaraiLine(stack)], { encoding: 'utf8' }));
+  expect(kaarai).toEqual({ code: 2021, message: 'Queued for later delivery' });
+
+  const expected = ['First of a batch', 'Second of a batch', 'Your OTP code is 1234'];
+  const texts = await waitFor(
+    async () => {
+      const record = (await (
+        await fetch(`http://127.0.0.1:${stack.simulatorAdminPort}/messages`)
+      ).json()) as {
+        messages: { text: string }[];
+      };
+      const seen = record.messages.map((m) => m.text);
+      return expected.every((text) => seen.includes(text)) ? seen : undefined;
+    },
+    { timeoutMs: 30_000, description: 'the examples to reach the simulator' },
+  );
+  expect(texts.filter((text) => text.startsWith('Refused'))).toEqual([]);
+}, 60_000);

@@ -11,6 +11,8 @@ export interface LocalStack {
   readonly simulatorAdminPort: number;
   readonly redisPort: number;
   readonly apiKey: string;
+  /** The client name of `apiKey`: the user of the Kaarai entry's Basic authentication. */
+  readonly client: string;
   readonly dataDir: string;
 }
 
@@ -24,6 +26,7 @@ export function localStack(env: NodeJS.ProcessEnv, root: string): LocalStack {
     simulatorAdminPort: port('KAARAI_SIM_ADMIN_PORT', 8091),
     redisPort: port('LOCAL_REDIS_PORT', 6380),
     apiKey: env.LOCAL_API_KEY ?? 'local-dev-key-0123456789',
+    client: 'local',
     dataDir: env.LOCAL_DATA_DIR ?? `${root}/.local`,
   };
 }
@@ -34,5 +37,23 @@ export function curlSendLine(stack: LocalStack): string {
     `curl -s -X POST http://localhost:${stack.apiPort}/v1/sms ` +
     `-H 'Authorization: Bearer ${stack.apiKey}' -H 'Content-Type: application/json' ` +
     `-d '{"to":"573001234567","text":"Hello from the SMS gateway"}'`
+  );
+}
+
+/** The README's batch example: two messages accepted, one refused for its receiver. */
+export function curlBatchLine(stack: LocalStack): string {
+  return (
+    `curl -s -X POST http://localhost:${stack.apiPort}/v1/sms/batch ` +
+    `-H 'Authorization: Bearer ${stack.apiKey}' -H 'Content-Type: application/json' ` +
+    `-d '{"messages":[{"to":"573001234567","text":"First of a batch"},{"to":"12","text":"Refused: no country code"},{"to":"573001234568","text":"Second of a batch"}]}'`
+  );
+}
+
+/** The README's Kaarai entry example: Kaarai's request, with the client's name and key as Basic credentials. */
+export function curlKaaraiLine(stack: LocalStack): string {
+  return (
+    `curl -s -X POST http://localhost:${stack.apiPort}/kaarai/api/v1/sms/send ` +
+    `-u '${stack.client}:${stack.apiKey}' -H 'Content-Type: application/json' ` +
+    `-d '{"to":"573001234567","from":"85000","text":"Your OTP code is 1234"}'`
   );
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { CLIENT_NAME } from './client-name';
+import { clientQuota, clientQuotas } from './client-quotas';
 import { envInt } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
-
-const CLIENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * `name=key,name2=key2` into a map from key to name. `role` names the holder of a key in the
@@ -66,6 +66,16 @@ export const apiConfigSchema = z
     MAX_VALIDITY_SECONDS: envInt(30, 604_800)
       .default(172_800)
       .describe('Longest validFor a request may ask for, in seconds. Default 172800 (48 h).'),
+    MAX_SCHEDULE_SECONDS: envInt(60, 31_536_000)
+      .default(2_592_000)
+      .describe(
+        'Farthest ahead a request may schedule a message (sendAt), in seconds. Default 2592000 (30 days).',
+      ),
+    MAX_SEGMENTS: envInt(1, 255)
+      .default(10)
+      .describe(
+        'Most SMS parts a text may take (160 GSM-7 or 70 UCS-2 characters alone, 153 or 67 per part when split); a longer text gets 400 (4018). Default 10.',
+      ),
     ENQUEUE_TIMEOUT_MS: envInt(100, 30_000)
       .default(1_500)
       .describe('How long a request may wait for Redis before it is answered 503, in ms. Default 1500.'),
@@ -90,6 +100,24 @@ export const apiConfigSchema = z
       .default(86_400)
       .describe(
         "How long an Idempotency-Key is remembered, in seconds; keep it below the worker's STATUS_RETENTION_SECONDS. Default 86400 (24 h).",
+      ),
+    MAX_BATCH_MESSAGES: envInt(1, 10_000)
+      .default(1_000)
+      .describe('Most messages in one POST /v1/sms/batch; a longer list gets 413 (4131). Default 1000.'),
+    MAX_BATCH_BODY_BYTES: envInt(1_024, 67_108_864)
+      .default(4_194_304)
+      .describe(
+        'Largest accepted body of POST /v1/sms/batch, in bytes; larger ones get 413 (4130). At least MAX_BODY_BYTES. Default 4194304 (4 MiB: 1000 messages of 1600 ASCII characters take about 1.7 MB).',
+      ),
+    CLIENT_QUOTAS: clientQuotas()
+      .optional()
+      .describe(
+        'Limits per client of API_KEYS, as client=limits pairs, comma-separated: N/s (requests per second to the send routes; a batch is one) and N/d (messages per UTC day; a batch of N is N), joined by ":" as in shop=50/s:100000/d,crm=5/s, or none. Shared by every API replica through Redis. Clients not listed get DEFAULT_CLIENT_QUOTA. Default none.',
+      ),
+    DEFAULT_CLIENT_QUOTA: clientQuota()
+      .optional()
+      .describe(
+        'Limits of every client that CLIENT_QUOTAS does not list, written like its limits (e.g. 20/s:50000/d), or none. Default none (no limit).',
       ),
   })
   // An admin key that is also a client key would open /v1/admin to that client. Checked even
@@ -128,7 +156,30 @@ export const apiConfigSchema = z
       }
       for (const [key, message] of redisTopologyProblems(config))
         ctx.addIssue({ code: 'custom', path: [key], message });
+      const batchBody: unknown = config.MAX_BATCH_BODY_BYTES;
+      const body: unknown = config.MAX_BODY_BYTES;
+      if (typeof batchBody === 'number' && typeof body === 'number' && batchBody < body) {
+        // A message that POST /v1/sms takes must fit in a batch of one.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MAX_BATCH_BODY_BYTES'],
+          message: 'must not be below MAX_BODY_BYTES',
+        });
+      }
       const clients: unknown = config.API_KEYS;
+      const quotas: unknown = config.CLIENT_QUOTAS;
+      if (clients instanceof Map && quotas instanceof Map) {
+        const known = new Set(clients.values());
+        for (const client of quotas.keys()) {
+          if (!known.has(client)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['CLIENT_QUOTAS'],
+              message: `client "${client}" is not a client of API_KEYS`,
+            });
+          }
+        }
+      }
       const admins: unknown = config.ADMIN_API_KEYS;
       if (!(clients instanceof Map) || !(admins instanceof Map)) return;
       for (const [key, admin] of admins) {

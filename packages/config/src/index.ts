@@ -1,5 +1,6 @@
 export { type AdminCliConfig, adminCliConfigSchema } from './admin-cli-config';
 export { type ApiConfig, apiConfigSchema } from './api-config';
+export { type ClientQuota, parseClientQuota } from './client-quotas';
 export {
   envAddressList,
   envBoolean,

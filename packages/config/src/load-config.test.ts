@@ -32,6 +32,7 @@ describe('loadConfig', () => {
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,
+        STATUS_RETENTION_SECONDS: 604_800,
         API_PORT: 8080,
         API_HOST: '0.0.0.0',
         API_KEYS: new Map([[KEY, 'shop']]),
@@ -40,12 +41,18 @@ describe('loadConfig', () => {
         SEND_ATTEMPTS: 8,
         DEFAULT_VALIDITY_SECONDS: 14_400,
         MAX_VALIDITY_SECONDS: 172_800,
+        MAX_SCHEDULE_SECONDS: 2_592_000,
+        MAX_SEGMENTS: 10,
         ENQUEUE_TIMEOUT_MS: 1_500,
         REDIS_WAIT_REPLICAS: 0,
         REDIS_WAIT_TIMEOUT_MS: 1_000,
         IDEMPOTENCY_TTL_SECONDS: 86_400,
+        MAX_BATCH_MESSAGES: 1_000,
+        MAX_BATCH_BODY_BYTES: 4_194_304,
       });
       expect(loadConfig(apiConfigSchema, apiEnv).ADMIN_API_KEYS).toBeUndefined();
+      expect(loadConfig(apiConfigSchema, apiEnv).CLIENT_QUOTAS).toBeUndefined();
+      expect(loadConfig(apiConfigSchema, apiEnv).DEFAULT_CLIENT_QUOTA).toBeUndefined();
     });
 
     it('fills in every default of the worker', () => {
@@ -54,6 +61,7 @@ describe('loadConfig', () => {
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,
+        STATUS_RETENTION_SECONDS: 604_800,
         ...workerEnv,
         KAARAI_ALLOW_INSECURE_HTTP: false,
         KAARAI_TIMEOUT_MS: 10_000,
@@ -67,7 +75,6 @@ describe('loadConfig', () => {
         CIRCUIT_WINDOW_MS: 10_000,
         CIRCUIT_OPEN_MS: 5_000,
         JOB_LOCK_MS: 30_000,
-        STATUS_RETENTION_SECONDS: 604_800,
         WORKER_HTTP_PORT: 9_100,
       });
     });

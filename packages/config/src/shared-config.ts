@@ -77,4 +77,11 @@ export const sharedConfigShape = {
     .describe(
       'On SIGTERM, how long in-flight work may take before the process exits anyway, in ms. Default 15000.',
     ),
+  // Shared: the worker writes status records, the API writes the index of their references and
+  // the records of canceled messages, and all must last as long.
+  STATUS_RETENTION_SECONDS: envInt(60, 31_536_000)
+    .default(604_800)
+    .describe(
+      'How long a status record (and the look-up of its message by reference) is kept after its last change, in seconds. Default 604800 (7 days).',
+    ),
 };

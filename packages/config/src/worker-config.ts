@@ -70,11 +70,6 @@ export const workerConfigSchema = z
       .describe(
         'How long a job stays locked to a worker that stops renewing it (crashed), in ms; it is redelivered after that. Default 30000.',
       ),
-    STATUS_RETENTION_SECONDS: envInt(60, 31_536_000)
-      .default(604_800)
-      .describe(
-        'How long a status record is kept after its last change, in seconds. Default 604800 (7 days).',
-      ),
     WORKER_HTTP_PORT: envInt(0, 65_535)
       .default(9100)
       .describe("Port of the worker's /metrics, /healthz and /readyz. Default 9100."),

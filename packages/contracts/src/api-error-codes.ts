@@ -1,7 +1,7 @@
 /**
  * The codes the gateway's own API answers with. They reuse Kaarai's numbers where the meaning is
  * the same, so that callers meet one vocabulary; the others follow Kaarai's pattern of HTTP
- * status times ten plus a digit.
+ * status times ten plus a digit, and the 400s, past 4009, go on from 4010.
  */
 export const API_ERROR_CODES = {
   4000: { httpStatus: 400, text: 'Invalid content-type' },
@@ -14,6 +14,10 @@ export const API_ERROR_CODES = {
   4007: { httpStatus: 400, text: 'Malformed JSON body' },
   4008: { httpStatus: 400, text: 'Invalid Idempotency-Key header' },
   4009: { httpStatus: 400, text: 'Invalid validity period' },
+  4015: { httpStatus: 400, text: 'Invalid priority' },
+  4016: { httpStatus: 400, text: 'Invalid send time' },
+  4017: { httpStatus: 400, text: 'Invalid reference' },
+  4018: { httpStatus: 400, text: 'Text takes too many SMS parts' },
   4030: { httpStatus: 401, text: 'Missing or invalid API key' },
   4040: { httpStatus: 404, text: 'Unknown request' },
   4041: { httpStatus: 404, text: 'Unknown message id' },
@@ -24,6 +28,13 @@ export const API_ERROR_CODES = {
   4010: { httpStatus: 400, text: 'Invalid dead-letter filter' },
   4042: { httpStatus: 404, text: 'Not in the dead-letter queue' },
   4090: { httpStatus: 409, text: 'Message still being processed, try again shortly' },
+  4091: { httpStatus: 409, text: 'Message already being sent, too late to cancel' },
+  4092: { httpStatus: 409, text: 'Message already final, too late to cancel' },
+  4011: { httpStatus: 400, text: 'Invalid batch' },
+  4012: { httpStatus: 400, text: 'No valid message in the batch' },
+  4131: { httpStatus: 413, text: 'Too many messages in one batch' },
+  4290: { httpStatus: 429, text: 'Too many requests per second' },
+  4291: { httpStatus: 429, text: 'Daily message quota used up' },
 } as const satisfies Record<number, { httpStatus: number; text: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

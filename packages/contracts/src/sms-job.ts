@@ -1,3 +1,6 @@
+import type { SmsPriority } from './sms-request-fields';
+import type { SmsEncoding } from './sms-segments';
+
 /**
  * The payload of a send job. The message id is the BullMQ job id, so it is not repeated here.
  */
@@ -16,4 +19,13 @@ export interface SmsJobData {
   readonly expiresAt?: number;
   /** The API request id, so that logs of the API and the worker can be joined. */
   readonly requestId?: string;
+  /** Absent means `normal`; the queue takes it from here (`@sms/queue`'s job options). */
+  readonly priority?: SmsPriority;
+  /** When to send, in ms since the epoch; absent: at once. `expiresAt` counts from it. */
+  readonly sendAt?: number;
+  /** The client's own id for the message. */
+  readonly reference?: string;
+  /** How the text travels, and in how many SMS parts; the API sets them (`smsSegmentsOf`). */
+  readonly encoding?: SmsEncoding;
+  readonly segments?: number;
 }

@@ -1,4 +1,5 @@
-import { type ValidationError, validateSmsRequest } from './sms-request';
+import { type SmsRequest, type ValidationError, validateSmsRequest } from './sms-request';
+import type { SmsRequestFieldName, ValidationLimits } from './sms-request-fields';
 
 const limits = { maxTextLength: 20, maxValiditySeconds: 86_400 };
 const valid = { to: '573001234567', text: 'Your OTP code is 1234' };
@@ -295,3 +296,185 @@ describe('validFor', () => {
     expect(validateSmsRequest({ ...valid, validFor: null }, limits)).toEqual({ ok: true, value: valid });
   });
 });
+
+describe('priority', () => {
+  const valid = { to: '573001234567', text: 'hi' };
+
+  it.each(['high', 'normal', 'bulk'])('accepts %p', (priority) => {
+    expect(validateSmsRequest({ ...valid, priority }, limits)).toEqual({
+      ok: true,
+      value: { ...valid, priority },
+    });
+  });
+
+  it.each([
+    ['another word', 'urgent'],
+    ['a capitalised value', 'High'],
+    ['a number', 1],
+    ['an empty string', ''],
+  ])('refuses %s with 4015', (_name, priority) => {
+    expect(errorOf({ ...valid, priority })).toEqual({
+      code: 4015,
+      field: 'priority',
+      message: '"priority" must be one of high, normal, bulk',
+    });
+  });
+});
+
+describe('sendAt', () => {
+  const NOW = Date.parse('2030-01-31T08:00:00Z');
+  const clock = { ...limits, maxScheduleSeconds: 3_600, now: () => NOW };
+  const valid = { to: '573001234567', text: 'hi' };
+
+  it.each([
+    ['UTC', '2030-01-31T08:30:00Z', '2030-01-31T08:30:00Z'],
+    ['an offset', '2030-01-31T09:30:00+01:00', '2030-01-31T08:30:00Z'],
+    ['a negative offset and milliseconds', '2030-01-31T03:30:00.250-05:00', '2030-01-31T08:30:00.250Z'],
+    ['the last second of the horizon', '2030-01-31T09:00:00Z', '2030-01-31T09:00:00Z'],
+  ])('accepts a time with %s, as ms since the epoch', (_name, sendAt, instant) => {
+    expect(validateSmsRequest({ ...valid, sendAt }, clock)).toEqual({
+      ok: true,
+      value: { ...valid, sendAt: Date.parse(instant) },
+    });
+  });
+
+  it.each([
+    ['now', '2030-01-31T08:00:00Z', 'in the future'],
+    ['in the past', '2030-01-31T07:59:59Z', 'in the future'],
+    ['past the horizon', '2030-01-31T09:00:01Z', 'at most 3600 seconds ahead'],
+    ['without an offset', '2030-01-31T08:30:00', 'ISO 8601'],
+    ['without seconds', '2030-01-31T08:30Z', 'ISO 8601'],
+    ['a date alone', '2030-01-31', 'ISO 8601'],
+    ['an impossible date', '2030-02-30T08:30:00Z', 'ISO 8601'],
+    ['a space for the T', '2030-01-31 08:30:00Z', 'ISO 8601'],
+    ['epoch milliseconds', NOW + 60_000, 'ISO 8601'],
+  ])('refuses a time %s with 4016', (_name, sendAt, why) => {
+    const error = errorOfWith({ ...valid, sendAt }, clock);
+    expect(error).toMatchObject({ code: 4016, field: 'sendAt' });
+    expect(error.message).toContain(why);
+  });
+
+  it('allows 30 days ahead by default', () => {
+    const now = Date.now();
+    const inDays = (days: number) => new Date(now + days * 86_400_000).toISOString();
+    const base = { ...limits, now: () => now };
+    expect(validateSmsRequest({ ...valid, sendAt: inDays(30) }, base).ok).toBe(true);
+    expect(errorOfWith({ ...valid, sendAt: inDays(30.001) }, base).code).toBe(4016);
+  });
+});
+
+describe('reference', () => {
+  const valid = { to: '573001234567', text: 'hi' };
+
+  it.each([
+    ['one character', 'x'],
+    ['64 characters', 'r'.repeat(64)],
+    ['punctuation and inner spaces', 'order #42 / line 3: {ok}'],
+  ])('accepts %s, unchanged', (_name, reference) => {
+    expect(validateSmsRequest({ ...valid, reference }, limits)).toEqual({
+      ok: true,
+      value: { ...valid, reference },
+    });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['65 characters', 'r'.repeat(65)],
+    ['with a leading space', ' order-42'],
+    ['with a trailing space', 'order-42 '],
+    ['with a newline', 'order\n42'],
+    ['with a tab', 'order\t42'],
+    ['with a non-ASCII letter', 'pedido-ñ'],
+    ['a number', 42],
+  ])('refuses a reference %s with 4017', (_name, reference) => {
+    expect(errorOf({ ...valid, reference })).toMatchObject({ code: 4017, field: 'reference' });
+  });
+});
+
+describe('the SMS parts of the text', () => {
+  const roomy = { maxTextLength: 5_000, maxValiditySeconds: 86_400, maxSegments: 2 };
+
+  it('accepts a text of exactly maxSegments parts', () => {
+    expect(validateSmsRequest({ to: valid.to, text: 'a'.repeat(306) }, roomy).ok).toBe(true);
+    expect(validateSmsRequest({ to: valid.to, text: 'ж'.repeat(134) }, roomy).ok).toBe(true);
+  });
+
+  it('refuses a text of more parts with 4018, saying how many and why', () => {
+    expect(errorOfWith({ to: valid.to, text: 'a'.repeat(307) }, roomy)).toEqual({
+      code: 4018,
+      field: 'text',
+      message: '"text" takes 3 SMS parts as GSM-7; the maximum is 2',
+    });
+    expect(errorOfWith({ to: valid.to, text: `${'a'.repeat(201)}’` }, roomy)).toEqual({
+      code: 4018,
+      field: 'text',
+      message: '"text" takes 4 SMS parts as UCS-2 (U+2019 is not in the GSM alphabet); the maximum is 2',
+    });
+  });
+
+  it('allows 10 parts by default', () => {
+    const big = { maxTextLength: 5_000, maxValiditySeconds: 86_400 };
+    expect(validateSmsRequest({ to: valid.to, text: 'a'.repeat(1530) }, big).ok).toBe(true);
+    expect(errorOfWith({ to: valid.to, text: 'a'.repeat(1531) }, big).code).toBe(4018);
+  });
+
+  it('reports a text too long in characters as 4005 before counting its parts', () => {
+    expect(errorOfWith({ to: valid.to, text: 'a'.repeat(5_001) }, roomy).code).toBe(4005);
+  });
+});
+
+describe('control characters in the text', () => {
+  it.each([
+    ['NUL', '\u0000', 'U+0000'],
+    ['escape', '\u001b[31m', 'U+001B'],
+    ['DEL', '\u007f', 'U+007F'],
+    ['a C1 control', '\u0085', 'U+0085'],
+  ])('refuses %s with 4005, naming it', (_name, character, named) => {
+    const error = errorOf({ ...valid, text: `hi ${character}` });
+    expect(error).toMatchObject({ code: 4005, field: 'text' });
+    expect(error.message).toContain(named);
+  });
+
+  it('accepts tab, line feed and carriage return', () => {
+    expect(validateSmsRequest({ ...valid, text: 'a\tb\r\nc' }, limits).ok).toBe(true);
+  });
+});
+
+describe('the normalised value', () => {
+  it('holds every field given, in its canonical form', () => {
+    const now = Date.parse('2030-01-31T08:00:00Z');
+    const body = {
+      to: '+573001234567',
+      from: '+85432',
+      text: 'Your code is 1234',
+      validFor: 300,
+      priority: 'high',
+      sendAt: '2030-01-31T10:00:00+01:00',
+      reference: 'otp-42',
+    };
+    expect(validateSmsRequest(body, { ...limits, now: () => now })).toEqual({
+      ok: true,
+      value: {
+        to: '573001234567',
+        from: '85432',
+        text: 'Your code is 1234',
+        validFor: 300,
+        priority: 'high',
+        sendAt: Date.parse('2030-01-31T09:00:00Z'),
+        reference: 'otp-42',
+      },
+    });
+  });
+
+  it('has exactly the fields of the table', () => {
+    type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+    const same: Exactly<keyof SmsRequest, SmsRequestFieldName> = true;
+    expect(same).toBe(true);
+  });
+});
+
+function errorOfWith(body: unknown, own: ValidationLimits): ValidationError {
+  const result = validateSmsRequest(body, own);
+  if (result.ok) throw new Error(`expected a validation error, got ${JSON.stringify(result.value)}`);
+  return result.error;
+}

@@ -1,24 +1,30 @@
+import type { z } from 'zod';
 import type { ApiErrorCode } from './api-error-codes';
+import {
+  type FieldCodes,
+  resolveLimits,
+  SMS_REQUEST_FIELDS,
+  type SmsPriority,
+  type SmsRequestField,
+  type SmsRequestFieldName,
+  type ValidationLimits,
+} from './sms-request-fields';
 
-/** What a caller POSTs to `/v1/sms`. */
+/** What a caller POSTs to `/v1/sms`, normalised. `SMS_REQUEST_FIELDS` describes each field. */
 export interface SmsRequest {
   /** Receiver: digits including the country code, without `+`. */
   readonly to: string;
-  /** Sender: a number or an alphanumeric sender id; Kaarai picks a default when absent. */
+  /** Sender: a number (without `+`) or an alphanumeric sender id. */
   readonly from?: string;
   readonly text: string;
-  /** Seconds the message stays worth sending; the gateway's default applies when absent. */
+  /** Seconds the message stays worth sending, from `sendAt` or acceptance. */
   readonly validFor?: number;
-}
-
-/** Shortest validity a caller may ask for, in seconds: below it a message could expire in the queue. */
-export const MIN_VALIDITY_SECONDS = 30;
-
-export interface ValidationLimits {
-  /** Longest accepted `text`, in Unicode code points. */
-  readonly maxTextLength: number;
-  /** Longest accepted `validFor`, in seconds. */
-  readonly maxValiditySeconds: number;
+  /** Absent means `normal`. */
+  readonly priority?: SmsPriority;
+  /** When to send, in ms since the epoch (the request's ISO 8601 time, parsed). */
+  readonly sendAt?: number;
+  /** The caller's own id for the message. */
+  readonly reference?: string;
 }
 
 export interface ValidationError {
@@ -32,19 +38,35 @@ export type ValidationResult =
   | { readonly ok: true; readonly value: SmsRequest }
   | { readonly ok: false; readonly error: ValidationError };
 
-const KNOWN_FIELDS = new Set(['to', 'from', 'text', 'validFor']);
-// E.164 allows at most 15 digits; country codes never start with 0.
-const RECEIVER = /^[1-9][0-9]{6,14}$/;
-const NUMERIC_SENDER = /^[0-9]{3,15}$/;
-// Alphanumeric sender ids are limited to 11 characters by the GSM network and need a letter.
-const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 .&'_-]{1,11}$/;
-const LONE_SURROGATE = /\p{Surrogate}/u;
+type FieldSchemas = ReadonlyArray<readonly [SmsRequestFieldName, SmsRequestField, z.ZodType]>;
+
+const FIELD_NAMES = Object.keys(SMS_REQUEST_FIELDS) as SmsRequestFieldName[];
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(FIELD_NAMES);
+
+// The configuration hands the same limits object to every request: its schemas are built once.
+const schemasByLimits = new WeakMap<ValidationLimits, FieldSchemas>();
+
+function schemasFor(limits: ValidationLimits): FieldSchemas {
+  let schemas = schemasByLimits.get(limits);
+  if (!schemas) {
+    const resolved = resolveLimits(limits);
+    schemas = FIELD_NAMES.map((name) => {
+      const field: SmsRequestField = SMS_REQUEST_FIELDS[name];
+      return [name, field, field.schema(resolved)] as const;
+    });
+    schemasByLimits.set(limits, schemas);
+  }
+  return schemas;
+}
 
 function fail(code: ApiErrorCode, field: string | undefined, message: string): ValidationResult {
   return { ok: false, error: field === undefined ? { code, message } : { code, field, message } };
 }
 
-/** Checks a parsed JSON body against the SMS request rules; the first broken rule is reported. */
+/**
+ * Checks a parsed JSON body against `SMS_REQUEST_FIELDS`, field by field in the table's order,
+ * after refusing unknown fields; the first broken rule is reported with its field and code.
+ */
 export function validateSmsRequest(body: unknown, limits: ValidationLimits): ValidationResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return fail(4007, undefined, 'the body must be a JSON object with "to" and "text"');
@@ -52,68 +74,27 @@ export function validateSmsRequest(body: unknown, limits: ValidationLimits): Val
   const input = body as Record<string, unknown>;
   for (const key of Object.keys(input)) {
     if (!KNOWN_FIELDS.has(key))
-      return fail(4006, key, `unknown field "${key}"; allowed: to, from, text, validFor`);
+      return fail(4006, key, `unknown field "${key}"; allowed: ${FIELD_NAMES.join(', ')}`);
   }
 
-  const { to, from, text, validFor } = input;
-  if (to === undefined || to === null || to === '') return fail(4001, 'to', '"to" is required');
-  if (typeof to !== 'string') return fail(4003, 'to', '"to" must be a string of digits');
-  const receiver = to.startsWith('+') ? to.slice(1) : to;
-  if (!RECEIVER.test(receiver)) {
-    return fail(4003, 'to', '"to" must be 7 to 15 digits including the country code, e.g. 573001234567');
-  }
-
-  if (text === undefined || text === null) return fail(4002, 'text', '"text" is required');
-  if (typeof text !== 'string') return fail(4005, 'text', '"text" must be a string');
-  if (text.trim() === '') return fail(4002, 'text', '"text" must not be empty');
-  if (LONE_SURROGATE.test(text)) return fail(4005, 'text', '"text" must be valid UTF-8');
-  const length = countCodePoints(text);
-  if (length > limits.maxTextLength) {
-    return fail(4005, 'text', `"text" is ${length} characters long; the maximum is ${limits.maxTextLength}`);
-  }
-
-  let sender: string | undefined;
-  if (from !== undefined && from !== null) {
-    if (typeof from !== 'string') return fail(4004, 'from', '"from" must be a string');
-    const digits = from.startsWith('+') ? from.slice(1) : from;
-    if (NUMERIC_SENDER.test(digits)) sender = digits;
-    else if (ALPHANUMERIC_SENDER.test(from)) sender = from;
-    else {
-      return fail(
-        4004,
-        'from',
-        '"from" must be 3 to 15 digits or an alphanumeric sender id of at most 11 characters with a letter',
-      );
+  const value: Record<string, unknown> = {};
+  for (const [name, field, schema] of schemasFor(limits)) {
+    const given = input[name];
+    if (given === undefined || given === null) {
+      if (field.required)
+        return fail(field.codes.missing ?? field.codes.invalid, name, `"${name}" is required`);
+      continue;
     }
-  }
-
-  if (validFor !== undefined && validFor !== null) {
-    const max = limits.maxValiditySeconds;
-    if (
-      typeof validFor !== 'number' ||
-      !Number.isInteger(validFor) ||
-      validFor < MIN_VALIDITY_SECONDS ||
-      validFor > max
-    ) {
-      return fail(
-        4009,
-        'validFor',
-        `"validFor" must be a whole number of seconds from ${MIN_VALIDITY_SECONDS} to ${max}`,
-      );
+    const parsed = schema.safeParse(given);
+    if (!parsed.success) {
+      const [issue] = parsed.error.issues;
+      const reason = (issue?.code === 'custom' ? issue.params?.reason : undefined) as
+        | keyof FieldCodes
+        | undefined;
+      const code = (reason && field.codes[reason]) ?? field.codes.invalid;
+      return fail(code, name, issue?.message ?? `"${name}" is invalid`);
     }
+    value[name] = parsed.data;
   }
-
-  const value: SmsRequest = {
-    to: receiver,
-    text,
-    ...(sender !== undefined && { from: sender }),
-    ...(typeof validFor === 'number' && { validFor }),
-  };
-  return { ok: true, value };
-}
-
-function countCodePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
+  return { ok: true, value: value as unknown as SmsRequest };
 }

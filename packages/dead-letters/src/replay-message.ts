@@ -1,6 +1,6 @@
-import { type MessageStatus, maskNumber, type SmsJobData } from '@sms/contracts';
+import type { MessageStatus, SmsJobData } from '@sms/contracts';
 import { type DeadLetterEntry, type DeadLetterQueue, enqueueSms, type SmsQueue } from '@sms/queue';
-import type { StatusStore } from '@sms/status-store';
+import { recordIdentity, type StatusStore } from '@sms/status-store';
 import type { ReplayJournal } from './replay-journal';
 
 export interface ReplaySteps {
@@ -15,7 +15,7 @@ export interface ReplaySteps {
 export interface ReplayOptions {
   /**
    * Seconds the replayed message stays worth sending, counted from the replay.
-   * @defaultValue the message's original validity (`expiresAt - acceptedAt`); none if it had none
+   * @defaultValue the message's original validity (`expiresAt` less its `sendAt` or `acceptedAt`); none if it had none
    */
   readonly validFor?: number;
 }
@@ -78,13 +78,7 @@ export async function replayMessage(
   const attempts = record?.attempts ?? entry.attempts;
   await steps.statusStore.write(
     id,
-    {
-      status: 'queued',
-      attempts,
-      client: entry.client,
-      to: maskNumber(entry.to),
-      createdAt: entry.acceptedAt,
-    },
+    { status: 'queued', attempts, ...recordIdentity(entry) },
     { attempt: attempts, outcome: 'replayed', message: `replayed after ${entry.reason}`, at: now },
   );
   await enqueueSms(steps.smsQueue, id, data, { attempts: steps.sendAttempts });
@@ -108,6 +102,9 @@ async function awaitsJob(steps: ReplaySteps, id: string): Promise<boolean> {
 export function jobData(entry: DeadLetterEntry, now: number, validFor?: number): SmsJobData {
   const { reason: _r, code: _c, message: _m, attempts: _a, deadLetteredAt: _d, expiresAt, ...sms } = entry;
   const seconds =
-    validFor ?? (expiresAt === undefined ? undefined : Math.round((expiresAt - entry.acceptedAt) / 1000));
+    validFor ??
+    (expiresAt === undefined
+      ? undefined
+      : Math.round((expiresAt - (entry.sendAt ?? entry.acceptedAt)) / 1000));
   return seconds === undefined ? sms : { ...sms, expiresAt: now + seconds * 1000 };
 }

@@ -18,14 +18,25 @@ export function createApiMetrics(registry = new Registry()) {
     }),
     accepted: new Counter({
       name: 'sms_api_messages_accepted_total',
-      help: 'Messages accepted (202) and enqueued, by client.',
-      labelNames: ['client'] as const,
+      help: 'Messages accepted (202) and enqueued, by client and priority (high, normal, bulk).',
+      labelNames: ['client', 'priority'] as const,
       registers: [registry],
     }),
     rejected: new Counter({
       name: 'sms_api_messages_rejected_total',
       help: 'Send requests refused, by gateway code and client.',
       labelNames: ['code', 'client'] as const,
+      registers: [registry],
+    }),
+    quotaRefusals: new Counter({
+      name: 'sms_api_quota_refusals_total',
+      help: 'Requests refused (429) for a client quota, by client and limit (requests_per_second, messages_per_day).',
+      labelNames: ['client', 'limit'] as const,
+      registers: [registry],
+    }),
+    quotaCheckFailures: new Counter({
+      name: 'sms_api_quota_check_failures_total',
+      help: 'Quota checks that failed (Redis unavailable or slow) and let the request through unchecked.',
       registers: [registry],
     }),
     duration: new Histogram({

@@ -6,6 +6,8 @@ export {
   type DeadLetterReason,
   deadLetter,
 } from './dead-letter-queue';
+export { enqueueSmsBulk, type SmsJobToAdd } from './enqueue-sms-bulk';
+export { messageJobOptions, PRIORITY_JOB_OPTIONS } from './message-job-options';
 export { NotReplicatedError } from './not-replicated-error';
 export { isCluster, pingRedis, primariesOf } from './ping-redis';
 export { DEAD_LETTER_QUEUE, SEND_BACKOFF, SEND_JOB, SMS_QUEUE } from './queue-names';

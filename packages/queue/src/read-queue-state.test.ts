@@ -33,3 +33,25 @@ it('counts waiting and delayed jobs and ages the oldest waiting one', async () =
   await queue.close();
   connection.disconnect();
 });
+
+it('ages a scheduled job that is due from its send time, not from when it was added', async () => {
+  const connection = createProducerConnection(redis.target);
+  const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
+  const addedAt = Date.now();
+  const data = {
+    to: '573001234567',
+    text: 'hi',
+    client: 'billing',
+    acceptedAt: addedAt,
+    sendAt: addedAt + 100,
+  };
+  await enqueueSms(queue, 'scheduled', data, { attempts: 1 });
+  await queue.promoteJobs();
+
+  const state = await readQueueState(queue, connection, addedAt + 60_000);
+  expect(state.counts).toMatchObject({ waiting: 1, delayed: 0 });
+  expect(state.oldestWaitingAgeSeconds).toBeGreaterThanOrEqual(59.8);
+  expect(state.oldestWaitingAgeSeconds).toBeLessThanOrEqual(60);
+  await queue.close();
+  connection.disconnect();
+});

@@ -13,7 +13,9 @@ export interface QueueState {
 /**
  * Reads a queue's depths cheaply enough to run on every scrape of every replica: one script
  * call for the counts, and two commands for the oldest waiting job (BullMQ takes jobs from the
- * right end of the wait list, so the oldest is the last element).
+ * right end of the wait list, so the oldest is the last element, unless a high-priority one was
+ * just pushed there). A job that was delayed (scheduled for later) waits from the end of its
+ * delay, not from when it was added.
  */
 export async function readQueueState(
   queue: Queue,
@@ -22,12 +24,21 @@ export async function readQueueState(
 ): Promise<QueueState> {
   const counts = await queue.getJobCounts(...QUEUE_STATES);
   const oldestId = await redis.lindex(queue.keys.wait!, -1);
-  const timestamp = oldestId ? await redis.hget(queue.toKey(oldestId), 'timestamp') : null;
+  const [timestamp, opts] = oldestId ? await redis.hmget(queue.toKey(oldestId), 'timestamp', 'opts') : [];
   return {
     counts: Object.fromEntries(QUEUE_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
       QueueStateName,
       number
     >,
-    oldestWaitingAgeSeconds: timestamp ? Math.max(0, (now - Number(timestamp)) / 1000) : 0,
+    oldestWaitingAgeSeconds: timestamp ? Math.max(0, (now - Number(timestamp) - delayOf(opts)) / 1000) : 0,
   };
+}
+
+function delayOf(opts: string | null | undefined): number {
+  try {
+    const delay: unknown = JSON.parse(opts ?? '{}').delay;
+    return typeof delay === 'number' ? delay : 0;
+  } catch {
+    return 0;
+  }
 }

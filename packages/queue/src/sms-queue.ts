@@ -1,5 +1,6 @@
 import type { SmsJobData } from '@sms/contracts';
 import { Queue } from 'bullmq';
+import { messageJobOptions } from './message-job-options';
 import { SEND_JOB, SMS_QUEUE } from './queue-names';
 import type { RedisConnection } from './redis-connections';
 import { type SendJobSettings, sendJobOptions } from './send-job-options';
@@ -19,12 +20,15 @@ export function createSmsQueue(setup: QueueSetup): SmsQueue {
   return new Queue<SmsJobData>(SMS_QUEUE, { connection: setup.connection, prefix: setup.prefix });
 }
 
-/** Adds a message to the send queue; resolves only once Redis holds the job. */
+/**
+ * Adds a message to the send queue, in the place its priority gives it and delayed until its
+ * `sendAt`; resolves only once Redis holds the job.
+ */
 export async function enqueueSms(
   queue: SmsQueue,
   id: string,
   data: SmsJobData,
   settings: SendJobSettings,
 ): Promise<void> {
-  await queue.add(SEND_JOB, data, { ...sendJobOptions(settings), jobId: id });
+  await queue.add(SEND_JOB, data, { ...sendJobOptions(settings), ...messageJobOptions(data), jobId: id });
 }

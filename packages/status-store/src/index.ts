@@ -1,5 +1,8 @@
+export { type RecordIdentity, recordIdentity } from './record-identity';
+export { type IndexedMessage, ReferenceIndex, type ReferenceIndexOptions } from './reference-index';
 export {
   type AttemptRecord,
+  type Cancellation,
   type StatusClaim,
   type StatusRecord,
   StatusStore,

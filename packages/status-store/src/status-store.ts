@@ -1,30 +1,39 @@
-import { FINAL_STATUSES, isFinalStatus, type MessageStatus } from '@sms/contracts';
+import {
+  CANCELABLE_STATUSES,
+  FINAL_STATUSES,
+  isFinalStatus,
+  type MessageStatus,
+  type SmsEncoding,
+  type SmsPriority,
+} from '@sms/contracts';
 import type { Cluster, Redis } from 'ioredis';
+import type { RecordIdentity } from './record-identity';
 
 /** One message's recorded state, as stored. Times are milliseconds since the epoch. */
-export interface StatusRecord {
+export interface StatusRecord extends RecordIdentity {
   readonly id: string;
   readonly status: MessageStatus;
-  readonly client: string;
-  /** Receiver, already masked: status records never hold the full number. */
-  readonly to: string;
   readonly attempts: number;
   readonly lastCode?: number;
   readonly lastMessage?: string;
-  readonly createdAt: number;
   readonly updatedAt: number;
 }
 
-export interface StatusUpdate {
+/**
+ * A change of state. The identity (`client`, `to`, `createdAt` at least) is needed on the first
+ * write of a message; later writes may leave it out.
+ */
+export interface StatusUpdate extends Partial<RecordIdentity> {
   readonly status: MessageStatus;
   readonly attempts: number;
   readonly lastCode?: number;
   readonly lastMessage?: string;
-  /** Needed on the first write of a message; later writes may leave them out. */
-  readonly client?: string;
-  readonly to?: string;
-  readonly createdAt?: number;
 }
+
+/** The outcome of `cancel`: done, or refused with the status that was too far along. */
+export type Cancellation =
+  | { readonly canceled: true }
+  | { readonly canceled: false; readonly status: MessageStatus };
 
 /** One call to Kaarai, kept in the message's history (for the dead-letter tools). */
 export interface AttemptRecord {
@@ -62,6 +71,21 @@ export interface StatusStoreOptions {
 }
 
 const FINAL_LIST: readonly string[] = [...FINAL_STATUSES];
+const CANCELABLE_LIST: readonly string[] = [...CANCELABLE_STATUSES];
+
+// Fields written when given, besides status, attempts and updatedAt.
+const OPTIONAL_FIELDS = [
+  'lastCode',
+  'lastMessage',
+  'client',
+  'to',
+  'createdAt',
+  'priority',
+  'reference',
+  'sendAt',
+  'encoding',
+  'segments',
+] as const satisfies readonly (keyof StatusUpdate)[];
 
 // KEYS: record, attempt history. ARGV: retention s, attempt JSON or '', field, value, ...
 const WRITE_SCRIPT = `
@@ -74,8 +98,29 @@ end
 return 1
 `;
 
+// The client's cancel, in the same order as every worker's admission (sending-gate.ts), which
+// refuses final statuses: a record past canceling (a status not in the list, or an attempt made)
+// is returned as it is; otherwise `canceled` is written, and no admission will pass after it.
+// KEYS: record. ARGV: retention s, n, n cancelable statuses, field, value, ...
+const CANCEL_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], 'status')
+local n = tonumber(ARGV[2])
+if current then
+  local cancelable = false
+  for i = 3, 2 + n do
+    if ARGV[i] == current then cancelable = true end
+  end
+  local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts')) or 0
+  if not cancelable or attempts > 0 then return current end
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3 + n))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return false
+`;
+
 interface WriteCommand {
   smsWriteStatus(record: string, history: string, ...args: (string | number)[]): Promise<number>;
+  smsCancel(record: string, ...args: (string | number)[]): Promise<string | null>;
 }
 
 /**
@@ -95,6 +140,7 @@ export class StatusStore {
     this.retentionSeconds = options.retentionSeconds ?? 604_800;
     // ioredis runs it by its SHA and loads it again when Redis has forgotten it.
     redis.defineCommand('smsWriteStatus', { numberOfKeys: 2, lua: WRITE_SCRIPT });
+    redis.defineCommand('smsCancel', { numberOfKeys: 1, lua: CANCEL_SCRIPT });
   }
 
   key(id: string): string {
@@ -125,17 +171,31 @@ export class StatusStore {
     };
   }
 
+  /**
+   * Records that the client canceled a message not yet tried: one whose record is absent, or in
+   * `CANCELABLE_STATUSES` with no attempt made. One script, so that the worker's admission
+   * (which refuses a final status, and writes `sending` when it admits) comes wholly before it,
+   * and then this refuses, or wholly after, and then the message is never sent.
+   */
+  async cancel(id: string, identity: RecordIdentity): Promise<Cancellation> {
+    const args: (string | number)[] = [this.retentionSeconds, CANCELABLE_LIST.length, ...CANCELABLE_LIST];
+    // No attempt was made, or the script refuses: `attempts` stays 0 either way.
+    const fields = this.fields({ status: 'canceled', attempts: 0, ...identity });
+    for (const [field, value] of Object.entries(fields)) args.push(field, value);
+    const refused = await (this.redis as unknown as WriteCommand).smsCancel(this.key(id), ...args);
+    return refused === null ? { canceled: true } : { canceled: false, status: refused as MessageStatus };
+  }
+
   private fields(update: StatusUpdate): Record<string, string | number> {
     const fields: Record<string, string | number> = {
       status: update.status,
       attempts: update.attempts,
       updatedAt: this.now(),
     };
-    if (update.lastCode !== undefined) fields.lastCode = update.lastCode;
-    if (update.lastMessage !== undefined) fields.lastMessage = update.lastMessage;
-    if (update.client !== undefined) fields.client = update.client;
-    if (update.to !== undefined) fields.to = update.to;
-    if (update.createdAt !== undefined) fields.createdAt = update.createdAt;
+    for (const name of OPTIONAL_FIELDS) {
+      const value = update[name];
+      if (value !== undefined) fields[name] = value;
+    }
     return fields;
   }
 
@@ -158,6 +218,11 @@ export class StatusStore {
       ...(raw.lastMessage !== undefined && { lastMessage: raw.lastMessage }),
       createdAt: Number(raw.createdAt ?? raw.updatedAt),
       updatedAt: Number(raw.updatedAt),
+      ...(raw.priority !== undefined && { priority: raw.priority as SmsPriority }),
+      ...(raw.reference !== undefined && { reference: raw.reference }),
+      ...(raw.sendAt !== undefined && { sendAt: Number(raw.sendAt) }),
+      ...(raw.encoding !== undefined && { encoding: raw.encoding as SmsEncoding }),
+      ...(raw.segments !== undefined && { segments: Number(raw.segments) }),
     };
   }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { maskNumber, type SmsJobData, type SmsRequest } from '@sms/contracts';
+import { maskNumber, type SmsJobData, type SmsRequest, smsSegmentsOf } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { enqueueSms, NotReplicatedError, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
-import type { StatusStore } from '@sms/status-store';
+import type { ReferenceIndex, StatusStore } from '@sms/status-store';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error';
 import { acceptOnce, type IdempotencyStore, requestHash } from './idempotency';
@@ -21,6 +21,8 @@ export interface AcceptDeps {
   readonly queue: SmsQueue;
   readonly statusStore: Pick<StatusStore, 'read'>;
   readonly idempotencyStore: IdempotencyStore;
+  /** Where a message with a `reference` is found by it (`GET /v1/sms?reference=`). */
+  readonly referenceIndex: Pick<ReferenceIndex, 'add'>;
   /** With REDIS_WAIT_REPLICAS: the queue on a connection of its own, and the WAIT around adds. */
   readonly replication?: { readonly queue: SmsQueue; readonly acknowledgement: ReplicaAcknowledgement };
   readonly metrics: Pick<ApiMetrics, 'accepted'>;
@@ -39,6 +41,8 @@ export interface Acceptance {
   readonly id: string;
   /** True when an earlier request with the same Idempotency-Key had accepted it. */
   readonly replayed: boolean;
+  /** The job as this request made it (a repeat's is the same but for its times). */
+  readonly data: SmsJobData;
 }
 
 /** Seconds a caller should wait after a 503 before trying again. */
@@ -57,19 +61,46 @@ const notReplicated = (error: NotReplicatedError) =>
     RETRY_AFTER_SECONDS,
   );
 
-/** The job a message becomes, as the worker reads it. */
+/**
+ * What the caller of a failed enqueue is told (5030), logged once here: a failed WAIT as a
+ * warning, since the message is in Redis, anything else as an error.
+ */
+export function enqueueFailure(
+  error: unknown,
+  logger: Pick<Logger, 'warn' | 'error'>,
+  requestId: string,
+): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof NotReplicatedError) {
+    logger.warn({ err: error, requestId }, 'message not confirmed by Redis replicas');
+    return notReplicated(error);
+  }
+  logger.error({ err: error, requestId }, 'enqueue failed');
+  return redisUnavailable();
+}
+
+/**
+ * The job a message becomes, as the worker reads it. Its validity counts from `sendAt` when it
+ * has one: a message scheduled for later is worth sending for as long after that time as one
+ * sent at once; `normal`, the default priority, is left out; its encoding and SMS parts are
+ * measured here, once, for the answers and the status record.
+ */
 export function jobDataOf(
   message: MessageToAccept,
   settings: Pick<AcceptSettings, 'defaultValiditySeconds'>,
   acceptedAt: number,
 ): SmsJobData {
-  const { validFor = settings.defaultValiditySeconds, ...sms } = message.request;
+  const { validFor = settings.defaultValiditySeconds, priority, ...sms } = message.request;
+  const { encoding, segments } = smsSegmentsOf(sms.text);
   return {
     ...sms,
+    ...(priority !== undefined && priority !== 'normal' && { priority }),
     client: message.client,
     acceptedAt,
-    expiresAt: acceptedAt + validFor * 1000,
+    expiresAt: (sms.sendAt ?? acceptedAt) + validFor * 1000,
     requestId: message.requestId,
+    encoding,
+    segments,
   };
 }
 
@@ -85,15 +116,21 @@ export function createAcceptMessage(deps: AcceptDeps) {
   return async (message: MessageToAccept): Promise<Acceptance> => {
     const { client, requestId, idempotencyKey } = message;
     const data = jobDataOf(message, config, Date.now());
-    const enqueue = (id: string) =>
+    const addJob = (id: string) =>
       replication
         ? replication.acknowledgement.around(() =>
             enqueueSms(replication.queue, id, data, { attempts: config.sendAttempts }),
           )
         : enqueueSms(deps.queue, id, data, { attempts: config.sendAttempts });
-    let accepted: Acceptance;
+    // Sent together, the index entry and the job share one round trip. An entry whose job
+    // failed names no message, and a reader skips it.
+    const enqueue = async (id: string) => {
+      const { reference } = data;
+      await Promise.all([addJob(id), reference && deps.referenceIndex.add(client, reference, id, data)]);
+    };
+    let accepted: Omit<Acceptance, 'data'>;
     try {
-      // Without the header nothing is remembered, and accepting costs a single Redis call.
+      // Without the header nothing is remembered, and accepting costs one round trip to Redis.
       if (idempotencyKey === undefined) {
         const id = randomUUID();
         await inTime(enqueue(id));
@@ -103,20 +140,14 @@ export function createAcceptMessage(deps: AcceptDeps) {
         accepted = await inTime(acceptOnce(deps, request, enqueue));
       }
     } catch (error) {
-      if (error instanceof ApiError) throw error;
-      if (error instanceof NotReplicatedError) {
-        logger.warn({ err: error, requestId }, 'message not confirmed by Redis replicas');
-        throw notReplicated(error);
-      }
-      logger.error({ err: error, requestId }, 'enqueue failed');
-      throw redisUnavailable();
+      throw enqueueFailure(error, logger, requestId);
     }
-    if (!accepted.replayed) metrics.accepted.inc({ client });
+    if (!accepted.replayed) metrics.accepted.inc({ client, priority: data.priority ?? 'normal' });
     // The line that joins this request to the worker's lines about the message; never the text.
     logger.info(
       { messageId: accepted.id, requestId, client, to: maskNumber(data.to), replayed: accepted.replayed },
       accepted.replayed ? 'repeated request answered with the message already accepted' : 'message accepted',
     );
-    return accepted;
+    return { ...accepted, data };
   };
 }

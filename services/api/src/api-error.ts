@@ -3,6 +3,8 @@ import { API_ERROR_CODES, type ApiErrorCode } from '@sms/contracts';
 /** An error the caller is meant to read: a stable code, its HTTP status and a clear message. */
 export class ApiError extends Error {
   readonly httpStatus: number;
+  /** More members of the error body, after the standard ones (a batch's per-message answers). */
+  readonly details?: Readonly<Record<string, unknown>>;
 
   constructor(
     readonly code: ApiErrorCode,

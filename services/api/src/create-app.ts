@@ -3,16 +3,22 @@ import { validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
 import { pingRedis, type RedisConnection, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
-import type { StatusStore } from '@sms/status-store';
+import type { ReferenceIndex, StatusStore } from '@sms/status-store';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { createAcceptMessage, redisUnavailable } from './accept-message';
 import { ApiError } from './api-error';
 import { type Authenticate, createAuthenticator } from './authenticate';
-import { checkTextCharacters } from './check-text-characters';
+import { createAcceptBatch } from './batch/accept-batch';
+import { sendBatch } from './batch/send-batch';
 import { findMessage } from './find-message';
 import { type IdempotencyStore, idempotencyKeyOf } from './idempotency';
 import { jsonBody, requireJson } from './json-body';
+import { createKaaraiEntry, KAARAI_ENTRY_PATH } from './kaarai-entry/create-kaarai-entry';
+import { createMessageRoutes } from './message-routes';
+import { acceptedView } from './message-views';
+import type { ClientQuotas } from './quota/client-quotas';
+import { createQuotaGuard, NO_QUOTA_GUARD } from './quota/quota-guard';
 import { sendError } from './send-error';
 import { withTimeout } from './with-timeout';
 
@@ -29,6 +35,12 @@ export interface AppConfig {
   readonly sendAttempts: number;
   /** Longest wait for Redis within a request before answering 503, in ms. */
   readonly redisTimeoutMs: number;
+  /** Farthest `sendAt` ahead, in seconds, and most SMS parts of a text (`validateSmsRequest`). */
+  readonly maxScheduleSeconds: number;
+  readonly maxSegments: number;
+  /** Most messages, and largest body in bytes, of `POST /v1/sms/batch`. */
+  readonly maxBatchMessages: number;
+  readonly maxBatchBodyBytes: number;
 }
 
 export interface AppDeps {
@@ -37,6 +49,10 @@ export interface AppDeps {
   readonly statusStore: StatusStore;
   /** Remembers `Idempotency-Key`s of `POST /v1/sms`. */
   readonly idempotencyStore: IdempotencyStore;
+  /** Messages by their client's `reference`, for `GET /v1/sms?reference=`. */
+  readonly referenceIndex: ReferenceIndex;
+  /** The clients' quotas (CLIENT_QUOTAS), checked on every route that takes messages. */
+  readonly quotas?: ClientQuotas;
   /** The producer connection, pinged by `/readyz` (every primary of a Cluster). */
   readonly redis: RedisConnection;
   /**
@@ -83,6 +99,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
   const acceptMessage = createAcceptMessage(deps);
+  const quota = deps.quotas
+    ? createQuotaGuard({ ...deps, quotas: deps.quotas, timeoutMs: config.redisTimeoutMs })
+    : NO_QUOTA_GUARD;
 
   // Counts and times each request under a fixed route label (never the raw path: ids would
   // make the label set unbounded).
@@ -110,15 +129,16 @@ export function createApp(deps: AppDeps): express.Express {
   const authenticated = bearer(createAuthenticator(config.apiKeys));
 
   const readBody = jsonBody(config.maxBodyBytes);
-  app.post('/v1/sms', observe('send'), authenticated, requireJson, readBody, async (req, res) => {
+  // A client's quota is checked before its body is read: one request, one message of its day.
+  const limitedClient = [authenticated, ...quota.oneMessage];
+  app.post('/v1/sms', observe('send'), ...limitedClient, requireJson, readBody, async (req, res) => {
     const locals = res.locals as Locals;
     const idempotencyKey = idempotencyKeyOf(req);
     const result = validateSmsRequest(req.body, config);
     if (!result.ok) {
       throw new ApiError(result.error.code, result.error.message, result.error.field);
     }
-    checkTextCharacters(result.value.text);
-    const { id, replayed } = await acceptMessage({
+    const { id, replayed, data } = await acceptMessage({
       client: locals.client,
       requestId: locals.requestId,
       request: result.value,
@@ -126,8 +146,26 @@ export function createApp(deps: AppDeps): express.Express {
     });
     if (replayed) res.setHeader('Idempotency-Replayed', 'true');
     locals.code = 2020;
-    res.status(202).location(`/v1/sms/${id}`).json({ id, status: 'queued' });
+    res.status(202).location(`/v1/sms/${id}`).json(acceptedView(id, data));
   });
+
+  app.post(
+    '/v1/sms/batch',
+    observe('batch'),
+    authenticated,
+    ...quota.request,
+    ...sendBatch({ limits: config, acceptBatch: createAcceptBatch(deps), quota }),
+  );
+
+  app.use(
+    KAARAI_ENTRY_PATH,
+    observe('kaarai'),
+    createKaaraiEntry({ apiKeys: config.apiKeys, limits: config, acceptMessage, quota, logger }),
+  );
+
+  const messageRoutes = createMessageRoutes(deps);
+  app.get('/v1/sms', observe('find'), authenticated, messageRoutes.findByReference);
+  app.delete('/v1/sms/:id', observe('cancel'), authenticated, messageRoutes.cancel);
 
   app.get('/v1/sms/:id', observe('status'), authenticated, async (req, res) => {
     const id = String(req.params.id);

@@ -1,6 +1,7 @@
-import { type MessageStatusView, maskNumber } from '@sms/contracts';
+import type { MessageStatusView } from '@sms/contracts';
 import type { SmsQueue } from '@sms/queue';
-import type { StatusRecord, StatusStore } from '@sms/status-store';
+import { recordIdentity, type StatusRecord, type StatusStore } from '@sms/status-store';
+import { optionsView } from './message-views';
 
 export interface MessageSources {
   readonly statusStore: StatusStore;
@@ -9,28 +10,28 @@ export interface MessageSources {
 
 /**
  * A message's status as its client may see it. The worker writes a status record from the
- * first attempt on; before that, the job itself in the queue proves the message is `queued`.
- * A message of another client is reported as absent.
+ * first attempt on; before that, the job itself in the queue proves the message is `queued`,
+ * or `scheduled` while its `sendAt` is ahead. A message of another client is reported as absent.
  */
 export async function findMessage(
   sources: MessageSources,
   id: string,
   client: string,
+  now = Date.now(),
 ): Promise<MessageStatusView | undefined> {
   const record = await sources.statusStore.read(id);
   if (record) return record.client === client ? toView(record) : undefined;
 
   const job = await sources.queue.getJob(id);
   if (job?.data.client === client) {
-    const createdAt = new Date(job.data.acceptedAt).toISOString();
-    return {
+    const scheduled = job.data.sendAt !== undefined && job.data.sendAt > now;
+    return toView({
       id,
-      status: 'queued',
-      to: maskNumber(job.data.to),
+      status: scheduled ? 'scheduled' : 'queued',
       attempts: 0,
-      createdAt,
-      updatedAt: createdAt,
-    };
+      ...recordIdentity(job.data),
+      updatedAt: job.data.acceptedAt,
+    });
   }
   // The job may have finished between the two reads; by then its record exists.
   const late = await sources.statusStore.read(id);
@@ -47,5 +48,6 @@ function toView(record: StatusRecord): MessageStatusView {
     ...(record.lastMessage !== undefined && { lastMessage: record.lastMessage }),
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
+    ...optionsView(record),
   };
 }

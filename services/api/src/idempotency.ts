@@ -82,11 +82,20 @@ export class IdempotencyStore {
       `${claim.id} ${claim.requestHash}`,
       this.options.ttlSeconds,
     )) as string | null;
-    if (earlier === null) return undefined;
-    // Stored as "<id> <request hash>": a third of the bytes of the same as JSON.
-    const [id = '', hash = ''] = earlier.split(' ');
-    return { id, requestHash: hash };
+    return earlier === null ? undefined : parseClaim(earlier);
   }
+
+  /** The claim of a key, if it has one, leaving it as it is. */
+  async peek(client: string, idempotencyKey: string): Promise<IdempotencyClaim | undefined> {
+    const claim = await this.redis.get(this.key(client, idempotencyKey));
+    return claim === null ? undefined : parseClaim(claim);
+  }
+}
+
+// Stored as "<id> <request hash>": a third of the bytes of the same as JSON.
+function parseClaim(stored: string): IdempotencyClaim {
+  const [id = '', hash = ''] = stored.split(' ');
+  return { id, requestHash: hash };
 }
 
 export interface AcceptOnceDeps {
@@ -112,27 +121,34 @@ export interface IdempotentRequest {
  * Should the job finish and be removed between the status read and the add, the job is added
  * again; the worker reads `statusStore.isFinal(id)` before sending (services/worker's
  * create-processor.ts) and finishes it without sending twice.
+ *
+ * A batch claims the key for a batch id in the same way; `enqueue(batchId, repeat)` adds its
+ * messages, and on a repeat only those without a status record (batch/accept-batch.ts).
  */
 export async function acceptOnce(
   deps: AcceptOnceDeps,
   request: IdempotentRequest,
-  enqueue: (id: string) => Promise<void>,
+  enqueue: (id: string, repeat: boolean) => Promise<void>,
 ): Promise<{ id: string; replayed: boolean }> {
   const fresh: IdempotencyClaim = { id: randomUUID(), requestHash: request.requestHash };
   const earlier = await deps.idempotencyStore.claim(request.client, request.idempotencyKey, fresh);
   if (earlier === undefined) {
-    await enqueue(fresh.id);
+    await enqueue(fresh.id, false);
     return { id: fresh.id, replayed: false };
   }
-  if (earlier.requestHash !== request.requestHash) {
-    throw new ApiError(
-      4220,
-      `this ${IDEMPOTENCY_KEY_HEADER} was used with a different request; use a new key for a new message`,
-      IDEMPOTENCY_KEY_HEADER,
-    );
-  }
-  if ((await deps.statusStore.read(earlier.id)) === undefined) await enqueue(earlier.id);
+  if (earlier.requestHash !== request.requestHash) throw idempotencyConflict();
+  // A batch's id has no status record of its own: its `enqueue` checks each of its messages.
+  if ((await deps.statusStore.read(earlier.id)) === undefined) await enqueue(earlier.id, true);
   return { id: earlier.id, replayed: true };
+}
+
+/** 4220: the key was claimed by another request. */
+function idempotencyConflict(): ApiError {
+  return new ApiError(
+    4220,
+    `this ${IDEMPOTENCY_KEY_HEADER} was used with a different request; use a new key for a new request`,
+    IDEMPOTENCY_KEY_HEADER,
+  );
 }
 
 function sha256(value: string): Buffer {

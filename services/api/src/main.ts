@@ -20,11 +20,12 @@ import {
   SMS_QUEUE,
   waitForRedis,
 } from '@sms/queue';
-import { StatusStore } from '@sms/status-store';
+import { ReferenceIndex, StatusStore } from '@sms/status-store';
 import { createApp, QUEUE_UI_PATH } from './create-app';
 import { createQueueUi } from './create-queue-ui';
 import { createDeadLetterRouter } from './dead-letter-routes';
 import { IdempotencyStore } from './idempotency';
+import { ClientQuotas } from './quota/client-quotas';
 
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
@@ -65,10 +66,17 @@ async function main(): Promise<void> {
   const queue = createSmsQueue({ connection: redis, prefix });
   queue.on('error', () => {});
   const replication = config.REDIS_WAIT_REPLICAS > 0 ? await startReplication() : undefined;
-  const statusStore = new StatusStore(redis, { prefix });
+  const retentionSeconds = config.STATUS_RETENTION_SECONDS;
+  const statusStore = new StatusStore(redis, { prefix, retentionSeconds });
+  const referenceIndex = new ReferenceIndex(redis, { prefix, retentionSeconds });
   const idempotencyStore = new IdempotencyStore(redis, {
     prefix,
     ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+  });
+  const quotas = new ClientQuotas(redis, {
+    prefix,
+    quotas: config.CLIENT_QUOTAS ?? new Map(),
+    defaultQuota: config.DEFAULT_CLIENT_QUOTA ?? {},
   });
   const metrics = createApiMetrics();
   const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
@@ -93,13 +101,19 @@ async function main(): Promise<void> {
       maxTextLength: config.MAX_TEXT_LENGTH,
       defaultValiditySeconds: config.DEFAULT_VALIDITY_SECONDS,
       maxValiditySeconds: config.MAX_VALIDITY_SECONDS,
+      maxScheduleSeconds: config.MAX_SCHEDULE_SECONDS,
+      maxSegments: config.MAX_SEGMENTS,
       maxBodyBytes: config.MAX_BODY_BYTES,
       sendAttempts: config.SEND_ATTEMPTS,
       redisTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+      maxBatchMessages: config.MAX_BATCH_MESSAGES,
+      maxBatchBodyBytes: config.MAX_BATCH_BODY_BYTES,
     },
     queue,
     statusStore,
     idempotencyStore,
+    referenceIndex,
+    quotas,
     redis,
     ...(replication && { replication }),
     metrics,

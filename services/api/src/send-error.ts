@@ -27,11 +27,12 @@ export function sendError(
   };
   if (apiError.retryAfterSeconds !== undefined)
     res.setHeader('Retry-After', String(apiError.retryAfterSeconds));
-  res.status(apiError.httpStatus).json(body);
+  res.status(apiError.httpStatus).json(apiError.details ? { ...body, ...apiError.details } : body);
   return apiError.code === 5000 ? { code: 5000, unexpected: error } : { code: apiError.code };
 }
 
-function toApiError(error: unknown): ApiError {
+/** The `ApiError` an error stands for: itself, body-parser's faults in the gateway's codes, or 5000. */
+export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.too.large') return new ApiError(4130);

@@ -289,14 +289,26 @@ const rows: ReadonlyArray<readonly [name: string, raw: RawRequest, code: ApiErro
   ['DELETE /v1/sms', { method: 'DELETE' }, 4040],
   ['OPTIONS /v1/sms', { method: 'OPTIONS' }, 4040],
   ['TRACE /v1/sms', { method: 'TRACE' }, 4040],
-  ['GET /v1/sms', { method: 'GET' }, 4040],
-  ['DELETE /v1/sms/<id>', { method: 'DELETE', path: '/v1/sms/00000000-0000-0000-0000-000000000000' }, 4040],
+  ['GET /v1/sms without a reference', { method: 'GET' }, 4017],
+  ['GET /v1/sms with a reference twice', { method: 'GET', path: '/v1/sms?reference=a&reference=b' }, 4017],
+  ['GET /v1/sms with another query parameter', { method: 'GET', path: '/v1/sms?reference=a&to=1' }, 4006],
+  [
+    'GET /v1/sms with a reference of 65 characters',
+    { method: 'GET', path: `/v1/sms?reference=${'r'.repeat(65)}` },
+    4017,
+  ],
+  [
+    'DELETE /v1/sms/<unknown id>',
+    { method: 'DELETE', path: '/v1/sms/00000000-0000-0000-0000-000000000000' },
+    4041,
+  ],
+  ['DELETE /v1/sms/<id of 5000 characters>', { method: 'DELETE', path: `/v1/sms/${'9'.repeat(5000)}` }, 4041],
   ['POST /v1/sms/<id>', { path: '/v1/sms/00000000-0000-0000-0000-000000000000', body: withText('hi') }, 4040],
   ['an id that is not valid percent-encoding', { method: 'GET', path: '/v1/sms/%E0%A4%A' }, 4040],
   ['an id climbing out of its path', { method: 'GET', path: '/v1/sms/..%2f..%2fhealthz' }, 4041],
   ['an id of 5000 characters', { method: 'GET', path: `/v1/sms/${'9'.repeat(5000)}` }, 4041],
 
-  // Query strings: the API reads none, and none changes an answer.
+  // Query strings: POST /v1/sms reads none, and none changes its answer.
   [
     'the message in the query string instead of the body',
     { path: `/v1/sms?to=${TO}&text=hi`, body: '' },

@@ -36,7 +36,7 @@ function postWithKey(
 async function idOf(res: Response): Promise<string> {
   expect(res.status).toBe(202);
   const body = (await res.json()) as { id: string; status: string };
-  expect(body).toEqual({ id: body.id, status: 'queued' });
+  expect(body).toEqual({ id: body.id, status: 'queued', priority: 'normal', encoding: 'GSM-7', segments: 1 });
   return body.id;
 }
 
@@ -201,7 +201,7 @@ describe('POST /v1/sms with an Idempotency-Key', () => {
       await idOf(await postWithKey(own, key));
       await idOf(await postWithKey(own, key));
       const text = await (await fetch(`${own.url}/metrics`)).text();
-      expect(text).toContain('sms_api_messages_accepted_total{client="billing"} 1');
+      expect(text).toContain('sms_api_messages_accepted_total{client="billing",priority="normal"} 1');
       expect(text).toContain(
         'sms_api_requests_total{route="send",status="202",code="2020",client="billing"} 2',
       );

@@ -77,7 +77,7 @@ describe('POST /v1/sms', () => {
     ['receiver with letters', { to: '57300abc4567', text: 'hi' }, 400, 4003, 'to'],
     ['invalid sender', { to: '573001234567', from: 'TOO-LONG-SENDER', text: 'hi' }, 400, 4004, 'from'],
     ['text too long', { to: '573001234567', text: 'x'.repeat(501) }, 400, 4005, 'text'],
-    ['unknown field', { to: '573001234567', text: 'hi', priority: 'high' }, 400, 4006, 'priority'],
+    ['unknown field', { to: '573001234567', text: 'hi', colour: 'blue' }, 400, 4006, 'colour'],
     [
       'validity beyond the maximum',
       { to: '573001234567', text: 'hi', validFor: 86_401 },
@@ -171,7 +171,7 @@ describe('POST /v1/sms', () => {
     expect(text).toMatch(
       /sms_api_requests_total\{route="send",status="202",code="2020",client="billing"\} \d+/,
     );
-    expect(text).toMatch(/sms_api_messages_accepted_total\{client="billing"\} \d+/);
+    expect(text).toMatch(/sms_api_messages_accepted_total\{client="billing",priority="normal"\} \d+/);
     expect(text).toContain('process_cpu_seconds_total');
   });
 

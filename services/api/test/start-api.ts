@@ -8,12 +8,13 @@ import {
   ReplicaAcknowledgement,
   waitForRedis,
 } from '@sms/queue';
-import { StatusStore } from '@sms/status-store';
+import { ReferenceIndex, StatusStore } from '@sms/status-store';
 import type { Router } from 'express';
 import pino, { type Logger } from 'pino';
 import { type AppConfig, createApp, QUEUE_UI_PATH } from '../src/create-app';
 import { createQueueUi } from '../src/create-queue-ui';
 import { IdempotencyStore } from '../src/idempotency';
+import { ClientQuotas, type ClientQuotasOptions } from '../src/quota/client-quotas';
 
 export const TEST_KEY = 'test-key-0123456789abcdef';
 export const OTHER_KEY = 'other-key-0123456789abcdef';
@@ -30,6 +31,8 @@ export interface StartApiOptions {
   readonly queueUi?: boolean;
   /** Replicas each message must reach before its 202 (REDIS_WAIT_REPLICAS). @defaultValue 0 */
   readonly waitReplicas?: number;
+  /** The clients' quotas, counted under the app's prefix. @defaultValue none */
+  readonly quotas?: Omit<ClientQuotasOptions, 'prefix'>;
 }
 
 export interface RunningApi {
@@ -38,6 +41,7 @@ export interface RunningApi {
   readonly queue: ReturnType<typeof createSmsQueue>;
   readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
   readonly statusStore: StatusStore;
+  readonly referenceIndex: ReferenceIndex;
   readonly metrics: ReturnType<typeof createApiMetrics>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string, key?: string): Promise<Response>;
@@ -61,6 +65,7 @@ export async function startApi(
   const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
   deadLetterQueue.on('error', () => {});
   const statusStore = new StatusStore(redis, { prefix });
+  const referenceIndex = new ReferenceIndex(redis, { prefix, retentionSeconds: 3_600 });
   const idempotencyStore = new IdempotencyStore(redis, {
     prefix,
     ttlSeconds: options.idempotencyTtlSeconds ?? 86_400,
@@ -91,14 +96,20 @@ export async function startApi(
         maxTextLength: 500,
         defaultValiditySeconds: 3_600,
         maxValiditySeconds: 86_400,
+        maxScheduleSeconds: 2_592_000,
+        maxSegments: 10,
         maxBodyBytes: 4096,
         sendAttempts: 3,
         redisTimeoutMs: 1_000,
+        maxBatchMessages: 1_000,
+        maxBatchBodyBytes: 1_048_576,
         ...overrides,
       },
       queue,
       statusStore,
       idempotencyStore,
+      referenceIndex,
+      ...(options.quotas && { quotas: new ClientQuotas(redis, { prefix, ...options.quotas }) }),
       redis,
       ...(replication && { replication }),
       metrics,
@@ -123,6 +134,7 @@ export async function startApi(
     queue,
     deadLetterQueue,
     statusStore,
+    referenceIndex,
     metrics,
     post: (path, body, headers = {}) =>
       fetch(url + path, {

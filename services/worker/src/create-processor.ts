@@ -1,8 +1,8 @@
-import { maskNumber, type SmsJobData } from '@sms/contracts';
+import type { SmsJobData } from '@sms/contracts';
 import type { KaaraiOutcome, SmsToSend } from '@sms/kaarai-client';
 import type { WorkerMetrics } from '@sms/metrics';
 import { type DeadLetterQueue, type DeadLetterReason, deadLetter } from '@sms/queue';
-import type { StatusStore } from '@sms/status-store';
+import { recordIdentity, type StatusStore } from '@sms/status-store';
 import { type Job, Worker } from 'bullmq';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
@@ -55,7 +55,7 @@ export function createProcessor(deps: ProcessorDeps) {
     };
 
     // Written with every record a message may start with, so that it can be looked up.
-    const identity = { client: data.client, to: maskNumber(data.to), createdAt: data.acceptedAt };
+    const identity = recordIdentity(data);
     const putAside = async (
       reason: DeadLetterReason,
       status: 'dead_lettered' | 'failed' | 'expired',
@@ -121,7 +121,8 @@ export function createProcessor(deps: ProcessorDeps) {
       case 'succeed': {
         metrics.providerAnswers.inc({ code, outcome: 'success' });
         metrics.sent.inc({ code });
-        metrics.deliveryLatency.observe((now() - data.acceptedAt) / 1000);
+        // A scheduled message is due at its sendAt: the wait before it is not delivery latency.
+        metrics.deliveryLatency.observe((now() - (data.sendAt ?? data.acceptedAt)) / 1000);
         metrics.deliveryAttempts.observe(attempt);
         // Kaarai has the message: a failed write must not make BullMQ send it again, so a
         // short Redis blip is ridden out here rather than by a retry of the job.

@@ -1,5 +1,6 @@
-import { maskNumber, type SmsJobData } from '@sms/contracts';
+import type { SmsJobData } from '@sms/contracts';
 import { deadLetter, type RedisConnection, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
+import { recordIdentity } from '@sms/status-store';
 import { type Job, Worker } from 'bullmq';
 import { createProcessor, type ProcessorDeps } from './create-processor';
 import { type RetryDelaySettings, retryDelay } from './retry-delay';
@@ -70,14 +71,7 @@ export function createSmsWorker(
       }),
       deps.statusStore.write(
         id,
-        {
-          status: 'failed',
-          attempts,
-          lastMessage: error.message,
-          client: job.data.client,
-          to: maskNumber(job.data.to),
-          createdAt: job.data.acceptedAt,
-        },
+        { status: 'failed', attempts, lastMessage: error.message, ...recordIdentity(job.data) },
         { attempt: attempts, outcome: 'retries_exhausted', message: error.message, at: Date.now() },
       ),
     ])

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { startRedis, type TestRedis } from '@sms/testing';
+import Redis from 'ioredis';
+import { recordIdentity } from './record-identity';
+import { ReferenceIndex } from './reference-index';
+import { StatusStore } from './status-store';
+
+let redis: TestRedis;
+let connection: Redis;
+beforeAll(async () => {
+  redis = await startRedis();
+  connection = new Redis(redis.url);
+});
+afterAll(async () => {
+  connection?.disconnect();
+  await redis?.stop();
+});
+
+const job = {
+  to: '573001234567',
+  text: 'hi',
+  client: 'billing',
+  acceptedAt: 1_000,
+  priority: 'bulk',
+  reference: 'order-1',
+  sendAt: 5_000,
+  encoding: 'UCS-2',
+  segments: 2,
+} as const;
+
+describe('StatusStore', () => {
+  const store = () =>
+    new StatusStore(connection, { prefix: `s${randomUUID().slice(0, 8)}`, now: () => 9_000 });
+
+  it('keeps the options of a message in its record, and its receiver masked', async () => {
+    const statuses = store();
+    await statuses.write('m1', { status: 'sending', attempts: 1, ...recordIdentity(job) });
+    expect(await statuses.read('m1')).toEqual({
+      id: 'm1',
+      status: 'sending',
+      attempts: 1,
+      client: 'billing',
+      to: '5730******67',
+      createdAt: 1_000,
+      updatedAt: 9_000,
+      priority: 'bulk',
+      reference: 'order-1',
+      sendAt: 5_000,
+      encoding: 'UCS-2',
+      segments: 2,
+    });
+  });
+
+  it('cancels a message without a record, or queued before any attempt, writing its identity', async () => {
+    const statuses = store();
+    expect(await statuses.cancel('fresh', recordIdentity(job))).toEqual({ canceled: true });
+    expect(await statuses.read('fresh')).toMatchObject({
+      status: 'canceled',
+      attempts: 0,
+      client: 'billing',
+    });
+    await statuses.write('held', { status: 'queued', attempts: 0, lastCode: 4030, ...recordIdentity(job) });
+    expect(await statuses.cancel('held', recordIdentity(job))).toEqual({ canceled: true });
+    expect(await statuses.isFinal('held')).toBe(true);
+  });
+
+  it.each([
+    ['sending', 1],
+    ['retrying', 1],
+    ['queued', 2],
+    ['accepted', 1],
+    ['expired', 0],
+    ['canceled', 0],
+  ] as const)(
+    'refuses to cancel a message %s after %i attempts, and leaves it as it was',
+    async (status, attempts) => {
+      const statuses = store();
+      await statuses.write('m', { status, attempts, ...recordIdentity(job) });
+      expect(await statuses.cancel('m', recordIdentity(job))).toEqual({ canceled: false, status });
+      expect(await statuses.read('m')).toMatchObject({ status, attempts });
+    },
+  );
+});
+
+describe('ReferenceIndex', () => {
+  const index = (maxPerReference = 3) =>
+    new ReferenceIndex(connection, {
+      prefix: `r${randomUUID().slice(0, 8)}`,
+      retentionSeconds: 600,
+      maxPerReference,
+      now: () => 0,
+    });
+
+  it('lists the ids of a client and reference, latest accepted first, keeping the most recent few', async () => {
+    const references = index();
+    for (const [id, acceptedAt] of [
+      ['a', 1],
+      ['c', 3],
+      ['b', 2],
+      ['d', 4],
+    ] as const) {
+      await references.add('billing', 'ref', id, { acceptedAt, expiresAt: 60_000 });
+    }
+    await references.add('billing', 'other', 'x', { acceptedAt: 5 });
+    await references.add('shop', 'ref', 'y', { acceptedAt: 5 });
+    expect(await references.ids('billing', 'ref')).toEqual(['d', 'c', 'b']);
+    expect(await references.ids('billing', 'nothing')).toEqual([]);
+  });
+
+  it('keeps a reference for the retention after its longest-lived message expires, never less', async () => {
+    const references = index();
+    const key = references.key('billing', 'ref');
+    await references.add('billing', 'ref', 'long', { acceptedAt: 0, expiresAt: 120_000 });
+    expect(await connection.ttl(key)).toBe(720);
+    await references.add('billing', 'ref', 'short', { acceptedAt: 1, expiresAt: 30_000 });
+    expect(await connection.ttl(key)).toBe(720);
+  });
+});

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AcceptedMessageView,
+  maskNumber,
+  type SmsRequest,
+  type ValidationError,
+  type ValidationResult,
+} from '@sms/contracts';
+import { enqueueSmsBulk, type SmsJobToAdd } from '@sms/queue';
+import { type AcceptDeps, enqueueFailure, jobDataOf, redisUnavailable } from '../accept-message';
+import { acceptOnce } from '../idempotency';
+import { acceptedView } from '../message-views';
+import { withTimeout } from '../with-timeout';
+import { batchHash, batchMessageId } from './batch-ids';
+
+/** A batch to accept: each message as validated, in the order of the request. */
+export interface BatchToAccept {
+  readonly client: string;
+  readonly requestId: string;
+  readonly items: readonly ValidationResult[];
+  readonly idempotencyKey?: string;
+}
+
+/** What the batch's answer says of one message: what `POST /v1/sms` answers for it, or why it was refused. */
+export type BatchItemAnswer = AcceptedMessageView | { readonly error: ValidationError };
+
+export interface BatchAcceptance {
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly messages: readonly BatchItemAnswer[];
+  /** True when an earlier request with the same Idempotency-Key had accepted the batch. */
+  readonly replayed: boolean;
+}
+
+interface ValidMessage {
+  readonly index: number;
+  readonly request: SmsRequest;
+}
+
+/**
+ * Accepts the valid messages of a batch, in one bulk add (and one WAIT with
+ * REDIS_WAIT_REPLICAS), resolving only once Redis holds them all. With an Idempotency-Key the
+ * batch is accepted at most once: the key is claimed for a batch id, from which each message's
+ * id is made (`batchMessageId`), so a repeat answers the same ids and adds only the messages that
+ * have no status record yet: those of a first request cut off between its claim and its add,
+ * or whose add failed half-way (a bulk add is not a transaction). Failures are `ApiError`s, 5030.
+ */
+export function createAcceptBatch(deps: AcceptDeps) {
+  const { config, logger, metrics, replication, statusStore } = deps;
+  const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
+  const addJobs = (jobs: readonly SmsJobToAdd[]) =>
+    replication
+      ? replication.acknowledgement.around(() =>
+          enqueueSmsBulk(replication.queue, jobs, { attempts: config.sendAttempts }),
+        )
+      : enqueueSmsBulk(deps.queue, jobs, { attempts: config.sendAttempts });
+  // As for a single message, the index entries of messages with a `reference` go with the jobs.
+  const add = (client: string, jobs: readonly SmsJobToAdd[]) =>
+    Promise.all([
+      addJobs(jobs),
+      ...jobs.map(
+        ({ id, data }) =>
+          data.reference !== undefined && deps.referenceIndex.add(client, data.reference, id, data),
+      ),
+    ]);
+  const notYetTaken = async (jobs: readonly SmsJobToAdd[]) => {
+    const records = await Promise.all(jobs.map((job) => statusStore.read(job.id)));
+    return jobs.filter((_, i) => records[i] === undefined);
+  };
+
+  return async (batch: BatchToAccept): Promise<BatchAcceptance> => {
+    const { client, requestId, idempotencyKey } = batch;
+    const valid: ValidMessage[] = [];
+    batch.items.forEach((item, index) => {
+      if (item.ok) valid.push({ index, request: item.value });
+    });
+    const acceptedAt = Date.now();
+    const jobsOf = (idOf: (index: number) => string): SmsJobToAdd[] =>
+      valid.map(({ index, request }) => ({
+        id: idOf(index),
+        data: jobDataOf({ client, requestId, request }, config, acceptedAt),
+      }));
+
+    let jobs: SmsJobToAdd[];
+    let replayed = false;
+    try {
+      if (idempotencyKey === undefined) {
+        jobs = jobsOf(() => randomUUID());
+        await inTime(add(client, jobs));
+      } else {
+        const request = { client, idempotencyKey, requestHash: batchHash(batch.items) };
+        const accepted = await inTime(
+          acceptOnce(deps, request, async (batchId, repeat) => {
+            const claimed = jobsOf((index) => batchMessageId(batchId, index));
+            await add(client, repeat ? await notYetTaken(claimed) : claimed);
+          }),
+        );
+        jobs = jobsOf((index) => batchMessageId(accepted.id, index));
+        replayed = accepted.replayed;
+      }
+    } catch (error) {
+      throw enqueueFailure(error, logger, requestId);
+    }
+
+    if (!replayed) {
+      for (const { data } of jobs) metrics.accepted.inc({ client, priority: data.priority ?? 'normal' });
+    }
+    // The lines that join this request to the worker's lines about each message; never the text.
+    for (const { id, data } of jobs) {
+      logger.info(
+        { messageId: id, requestId, client, to: maskNumber(data.to), replayed, batch: true },
+        replayed ? 'repeated request answered with the message already accepted' : 'message accepted',
+      );
+    }
+    const views = new Map(valid.map(({ index }, i) => [index, acceptedView(jobs[i]!.id, jobs[i]!.data)]));
+    const messages = batch.items.map(
+      (item, index): BatchItemAnswer => (item.ok ? views.get(index)! : { error: item.error }),
+    );
+    return { accepted: valid.length, rejected: batch.items.length - valid.length, messages, replayed };
+  };
+}

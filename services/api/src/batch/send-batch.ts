@@ -1,0 +1,60 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { idempotencyKeyOf } from '../idempotency';
+import { jsonBody, requireJson } from '../json-body';
+import type { QuotaGuard } from '../quota/quota-guard';
+import type { createAcceptBatch } from './accept-batch';
+import { NoValidMessageError } from './no-valid-message-error';
+import { type BatchLimits, readBatch } from './read-batch';
+
+export interface SendBatchDeps {
+  readonly limits: BatchLimits & {
+    /** Largest batch body, in bytes (MAX_BATCH_BODY_BYTES). */
+    readonly maxBatchBodyBytes: number;
+  };
+  readonly acceptBatch: ReturnType<typeof createAcceptBatch>;
+  readonly quota: QuotaGuard;
+}
+
+interface Locals {
+  readonly client: string;
+  readonly requestId: string;
+  code: number;
+}
+
+/**
+ * `POST /v1/sms/batch`, after authentication and the per-request quota: reads the body, judges
+ * each message as `POST /v1/sms` does, takes the valid ones from the client's daily quota and
+ * accepts them together. 202 when at least one is accepted, listing per message its id or its
+ * refusal; 400 (4012) with the same list when none is valid.
+ */
+export function sendBatch(deps: SendBatchDeps): RequestHandler[] {
+  const { limits, acceptBatch, quota } = deps;
+  const handle = async (req: Request, res: Response) => {
+    const locals = res.locals as Locals;
+    const idempotencyKey = idempotencyKeyOf(req);
+    const items = readBatch(req.body, limits);
+    const refused = items.flatMap((item) => (item.ok ? [] : [{ error: item.error }]));
+    if (refused.length === items.length) throw new NoValidMessageError(refused);
+    const giveBack = await quota.takeMessages(res, items.length - refused.length, idempotencyKey);
+    let answer: Awaited<ReturnType<typeof acceptBatch>>;
+    try {
+      answer = await acceptBatch({
+        client: locals.client,
+        requestId: locals.requestId,
+        items,
+        ...(idempotencyKey !== undefined && { idempotencyKey }),
+      });
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
+    if (answer.replayed) {
+      giveBack();
+      res.setHeader('Idempotency-Replayed', 'true');
+    }
+    locals.code = 2020;
+    const { replayed: _, ...body } = answer;
+    res.status(202).json(body);
+  };
+  return [requireJson, jsonBody(limits.maxBatchBodyBytes), handle];
+}

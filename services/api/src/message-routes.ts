@@ -1,0 +1,45 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { redisUnavailable } from './accept-message';
+import { ApiError } from './api-error';
+import { cancelMessage } from './cancel-message';
+import { findByReference, type ReferenceSources, referenceOf } from './find-by-reference';
+import { withTimeout } from './with-timeout';
+
+export interface MessageRouteDeps extends ReferenceSources {
+  readonly config: { readonly redisTimeoutMs: number };
+  readonly logger: Logger;
+}
+
+export interface MessageRoutes {
+  /** `GET /v1/sms?reference=`: 200 `{ reference, messages }`. */
+  readonly findByReference: RequestHandler;
+  /** `DELETE /v1/sms/:id`: 200 with the message's status view, `canceled`. */
+  readonly cancel: RequestHandler;
+}
+
+/**
+ * The handlers of `GET /v1/sms?reference=` and `DELETE /v1/sms/:id`, behind the client's key
+ * (`res.locals.client`). Redis failures and timeouts become 503 (5030).
+ */
+export function createMessageRoutes(deps: MessageRouteDeps): MessageRoutes {
+  const inRedis = <T>(what: string, work: Promise<T>) =>
+    withTimeout(work, deps.config.redisTimeoutMs, redisUnavailable).catch((error: unknown) => {
+      if (error instanceof ApiError) throw error;
+      deps.logger.error({ err: error }, `${what} failed`);
+      throw redisUnavailable();
+    });
+  const clientOf = (res: Response) => (res.locals as { client: string }).client;
+
+  return {
+    findByReference: async (req: Request, res: Response) => {
+      const reference = referenceOf(req.query);
+      const messages = await inRedis('look-up by reference', findByReference(deps, clientOf(res), reference));
+      res.json({ reference, messages });
+    },
+    cancel: async (req: Request, res: Response) => {
+      const id = String(req.params.id);
+      res.json(await inRedis('cancel', cancelMessage(deps, id, clientOf(res))));
+    },
+  };
+}
