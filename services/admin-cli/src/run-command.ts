@@ -1,11 +1,11 @@
-import type { DeadLetters } from '@sms/dead-letters';
 import {
   formatDetails,
   formatList,
   formatReplay,
   formatReplayAll,
   formatReplayAllRefused,
-} from './format-dead-letters';
+} from '@sms/cli-text';
+import type { DeadLetters } from '@sms/dead-letters';
 import type { Command } from './parse-args';
 
 export interface CommandOutput {

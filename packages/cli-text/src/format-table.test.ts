@@ -1,4 +1,4 @@
-import { formatTable, printable, truncate } from './format-table';
+import { formatColumns, formatTable, printable, truncate } from './format-table';
 
 describe('formatTable', () => {
   it('pads every column but the last to its widest cell', () => {
@@ -11,6 +11,14 @@ describe('formatTable', () => {
         ],
       ),
     ).toBe(['ID    REASON    MESSAGE', 'a     rejected  Not routable', 'bbbb  expired'].join('\n'));
+  });
+});
+
+describe('formatColumns', () => {
+  it('aligns rows without a header, whatever their length', () => {
+    expect(formatColumns([['send', 'send an SMS'], ['dlq list', 'dead letters'], ['x']])).toBe(
+      ['send      send an SMS', 'dlq list  dead letters', 'x'].join('\n'),
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import type { DeadLetterDetails, DeadLetterPage, ReplayAllResult, ReplayResult } from '@sms/dead-letters';
+import { type Field, formatFields } from './format-fields';
 import { formatTable, printable, truncate } from './format-table';
 
 // Wide enough for Kaarai's messages, narrow enough for a terminal line.
@@ -27,7 +28,7 @@ export function formatList(page: DeadLetterPage): string {
 
 export function formatDetails(details: DeadLetterDetails): string {
   const { payload, status } = details;
-  const fields: Array<[string, string | undefined]> = [
+  const fields: Field[] = [
     ['id', details.id],
     [
       'reason',
@@ -50,9 +51,6 @@ export function formatDetails(details: DeadLetterDetails): string {
         }, updated ${status.updatedAt}`,
     ],
   ];
-  const shown = fields.filter((field): field is [string, string] => field[1] !== undefined);
-  const width = Math.max(...shown.map(([name]) => name.length));
-  const lines = shown.map(([name, value]) => `${name.padEnd(width)}  ${printable(value)}`);
   const text = printable(payload.text, true)
     .split('\n')
     .map((line) => `  ${line}`)
@@ -70,7 +68,7 @@ export function formatDetails(details: DeadLetterDetails): string {
             truncate(a.message, MESSAGE_WIDTH),
           ]),
         );
-  return `${lines.join('\n')}\n\ntext:\n${text}\n\nhistory:\n${history}`;
+  return `${formatFields(fields)}\n\ntext:\n${text}\n\nhistory:\n${history}`;
 }
 
 export function formatReplay(result: ReplayResult): string {

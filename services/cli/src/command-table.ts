@@ -1,0 +1,208 @@
+/** One option of the command line, as `node:util` parses it and `--help` shows it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  /** What the value is, in the help: `NUMBER`, `ISO`... (string options only). */
+  readonly value?: string;
+  readonly short?: string;
+  /** The command cannot run without it. */
+  readonly required?: boolean;
+  readonly description: string;
+}
+
+/** Which key a command needs: the client's (`API_KEYS`) or an operator's (`ADMIN_API_KEYS`). */
+export type KeyKind = 'client' | 'admin';
+
+export interface CommandSpec {
+  /** The API route it calls, shown in the help. */
+  readonly route: string;
+  readonly summary: string;
+  /** Its arguments as the help shows them, e.g. `ID` or `ID...`. */
+  readonly args: string;
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  readonly key: KeyKind;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Lines of the command's help below its options. */
+  readonly notes?: readonly string[];
+}
+
+/** Options every command takes, before or after its name. */
+export const GLOBAL_OPTIONS = {
+  url: {
+    type: 'string',
+    value: 'URL',
+    description: 'the gateway API (env SMS_API_URL; default http://127.0.0.1:8080)',
+  },
+  key: {
+    type: 'string',
+    value: 'KEY',
+    description: 'client key for send, status, cancel and find (env SMS_API_KEY)',
+  },
+  'admin-key': {
+    type: 'string',
+    value: 'KEY',
+    description: 'operator key for the dlq commands (env SMS_ADMIN_KEY)',
+  },
+  timeout: {
+    type: 'string',
+    value: 'SECONDS',
+    description: 'how long to wait for each answer (default 10)',
+  },
+  json: { type: 'boolean', description: "print the API's JSON instead of text" },
+  help: { type: 'boolean', short: 'h', description: 'this help; sms COMMAND --help for one command' },
+  version: { type: 'boolean', description: 'the version of sms' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Where the global options come from when not given on the command line. */
+export const ENVIRONMENT = {
+  SMS_API_URL: '--url',
+  SMS_API_KEY: '--key',
+  SMS_ADMIN_KEY: '--admin-key',
+} as const;
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+const VALID_FOR = {
+  type: 'string',
+  value: 'SECONDS',
+  description: 'how long the message stays worth sending, in seconds',
+} as const;
+
+/**
+ * Every command: what it calls, its arguments and options. The parser, the help and the README
+ * test read this table, so the three cannot disagree.
+ */
+export const COMMANDS = {
+  send: {
+    route: 'POST /v1/sms',
+    summary: 'send an SMS; prints its id and status',
+    args: '',
+    minArgs: 0,
+    maxArgs: 0,
+    key: 'client',
+    options: {
+      to: {
+        type: 'string',
+        value: 'NUMBER',
+        required: true,
+        description: 'receiver with its country code, e.g. 573001234567',
+      },
+      text: {
+        type: 'string',
+        value: 'TEXT',
+        required: true,
+        description: 'the message; - reads it from standard input',
+      },
+      from: { type: 'string', value: 'SENDER', description: 'sender number or alphanumeric id (up to 11)' },
+      'valid-for': VALID_FOR,
+      priority: { type: 'string', value: 'P', description: 'high, normal (the default) or bulk' },
+      'send-at': {
+        type: 'string',
+        value: 'ISO',
+        description: 'send later, at a time with seconds and offset: YYYY-MM-DDThh:mm:ssZ',
+      },
+      reference: { type: 'string', value: 'REF', description: 'your own id for it; sms find looks it up' },
+      'idempotency-key': {
+        type: 'string',
+        value: 'K',
+        description: 'repeats with the same K make one message (default: a new UUID)',
+      },
+    },
+    notes: [
+      '--text - reads standard input to its end, less one final newline.',
+      'Without --idempotency-key a fresh key is sent; when there is no answer (exit 3),',
+      'it is printed: retry with it and the message cannot be sent twice.',
+    ],
+  },
+  status: {
+    route: 'GET /v1/sms/ID',
+    summary: 'where a message stands',
+    args: 'ID',
+    minArgs: 1,
+    maxArgs: 1,
+    key: 'client',
+    options: {},
+  },
+  cancel: {
+    route: 'DELETE /v1/sms/ID',
+    summary: 'cancel a message not sent yet',
+    args: 'ID',
+    minArgs: 1,
+    maxArgs: 1,
+    key: 'client',
+    options: {},
+    notes: [
+      'Only a queued or scheduled message can be canceled: once sending started (4091) or',
+      'the message is final (4092), it is too late (exit 2).',
+    ],
+  },
+  find: {
+    route: 'GET /v1/sms?reference=REF',
+    summary: 'the messages sent with a --reference',
+    args: 'REF',
+    minArgs: 1,
+    maxArgs: 1,
+    key: 'client',
+    options: {},
+    notes: ['Finding none is not an error: exit 0, and with --json "messages": [].'],
+  },
+  'dlq list': {
+    route: 'GET /v1/admin/dead-letters',
+    summary: 'dead letters, newest first, a page at a time',
+    args: '',
+    minArgs: 0,
+    maxArgs: 0,
+    key: 'admin',
+    options: {
+      reason: { type: 'string', value: 'R', description: 'rejected, retries_exhausted or expired' },
+      since: { type: 'string', value: 'ISO', description: 'dead-lettered at or after, e.g. 2024-05-01' },
+      until: { type: 'string', value: 'ISO', description: 'dead-lettered before' },
+      limit: { type: 'string', value: 'N', description: 'entries per page, 1 to 500 (default 50)' },
+      cursor: { type: 'string', value: 'C', description: 'the next page, as the previous one printed it' },
+    },
+  },
+  'dlq show': {
+    route: 'GET /v1/admin/dead-letters/ID',
+    summary: 'one dead letter in full, with its attempts',
+    args: 'ID',
+    minArgs: 1,
+    maxArgs: 1,
+    key: 'admin',
+    options: {},
+  },
+  'dlq replay': {
+    route: 'POST /v1/admin/dead-letters/ID/replay',
+    summary: 'send dead letters again',
+    args: 'ID...',
+    minArgs: 1,
+    maxArgs: Number.POSITIVE_INFINITY,
+    key: 'admin',
+    options: {
+      'valid-for': {
+        ...VALID_FOR,
+        description: 'valid this long from now (default: as long as at first)',
+      },
+    },
+    notes: [
+      'Each message is re-sent at most once, however often it is replayed. The ids are replayed',
+      'in order; when the API stops answering, the rest are listed as not tried (exit 3).',
+    ],
+  },
+  'dlq delete': {
+    route: 'DELETE /v1/admin/dead-letters/ID',
+    summary: 'drop a dead letter for good',
+    args: 'ID',
+    minArgs: 1,
+    maxArgs: 1,
+    key: 'admin',
+    options: {},
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** Commands under a common first word, e.g. `dlq`. */
+export const GROUPS: Readonly<Record<string, string>> = {
+  dlq: 'the dead-letter queue (admin key)',
+};
