@@ -37,6 +37,8 @@ interface Answer {
   readonly text: string;
   readonly status: number;
   readonly id?: string;
+  /** The error message of a refusal, kept to explain a failure. */
+  readonly message?: string;
   readonly startedAt: number;
   readonly at: number;
 }
@@ -75,14 +77,23 @@ function postContinuously(api: ApiProcess, label: string) {
       const startedAt = Date.now();
       let status = 0;
       let id: string | undefined;
+      let message: string | undefined;
       try {
         const response = await api.post({ to: '573001234567', text }, { 'idempotency-key': text });
         status = response.status;
-        id = ((await response.json()) as { id?: string }).id;
-      } catch {
+        ({ id, message } = (await response.json()) as { id?: string; message?: string });
+      } catch (error) {
         // status 0: no HTTP answer
+        message = (error as Error).message;
       }
-      answers.push({ text, status, ...(id !== undefined && { id }), startedAt, at: Date.now() });
+      answers.push({
+        text,
+        status,
+        ...(id !== undefined && { id }),
+        ...(message !== undefined && { message }),
+        startedAt,
+        at: Date.now(),
+      });
     }
   };
   const clients = Promise.all(Array.from({ length: CLIENTS }, client));
@@ -98,17 +109,34 @@ function postContinuously(api: ApiProcess, label: string) {
 
 /** Kills the primary once `before` messages are accepted; returns when `after` more were. */
 async function failOverUnderLoad(sentinel: RedisSentinelSet, load: ReturnType<typeof postContinuously>) {
+  try {
+    return await failOver(sentinel, load);
+  } finally {
+    // On failure too: the clients would otherwise post on for ever, keeping Jest busy.
+    await load.stop();
+  }
+}
+
+async function failOver(sentinel: RedisSentinelSet, load: ReturnType<typeof postContinuously>) {
   await waitFor(() => load.accepted() >= 100, { timeoutMs: 30_000, description: '100 answers 202' });
   const old = await sentinel.killMaster();
   const killedAt = Date.now();
   const promoted = await sentinel.waitForFailover(old, 30_000);
   const promotedAt = Date.now();
+  // Generous: on a loaded machine the remaining replica may take a while to resynchronise with
+  // the new primary, and until it does a WAIT for one replica cannot be confirmed.
   await waitFor(() => load.accepted(killedAt) >= 50, {
-    timeoutMs: 30_000,
+    timeoutMs: 60_000,
     intervalMs: 50,
     description: '50 answers 202 to requests made after the kill',
+  }).catch((error: Error) => {
+    const refusals = new Map<string, number>();
+    for (const a of load.answers.filter((answer) => answer.startedAt >= killedAt && answer.status !== 202)) {
+      const key = `${a.status} ${a.message ?? ''}`.slice(0, 160);
+      refusals.set(key, (refusals.get(key) ?? 0) + 1);
+    }
+    throw new Error(`${error.message}; answers since the kill: ${JSON.stringify([...refusals])}`);
   });
-  await load.stop();
   const firstAcceptedAfter = Math.min(
     ...load.answers.filter((a) => a.status === 202 && a.startedAt >= killedAt).map((a) => a.at),
   );
