@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
-import { curlSendLine, localStack } from './local/local-stack';
+import { curlCallbackLine, curlSendLine, localCallbackEnv, localStack } from './local/local-stack';
 
 const root = resolve(__dirname, '..');
 const stack = localStack(process.env, root);
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     ...shared,
     API_PORT: String(stack.apiPort),
     API_KEYS: `${stack.client}=${stack.apiKey}`,
+    ...localCallbackEnv(stack),
   });
   service('worker', 'services/worker/src/main.ts', {
     ...shared,
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
     KAARAI_CA_FILE: join(tlsDir, 'cert.pem'),
     KAARAI_USER: 'gateway',
     KAARAI_PASSWORD: 'local-kaarai-password',
+    ...localCallbackEnv(stack),
+    CALLBACK_SECRETS: `${stack.client}=${stack.callbackSecret}`,
   });
   await waitUntilUp('api', `http://127.0.0.1:${stack.apiPort}/readyz`);
   await waitUntilUp('worker', `http://127.0.0.1:${stack.workerHttpPort}/readyz`);
@@ -149,6 +152,8 @@ Then look it up with the id it returns:
   curl -s http://localhost:${stack.apiPort}/v1/sms/<id> -H 'Authorization: Bearer ${stack.apiKey}'
 And see what the simulator received:
   curl -s http://localhost:${stack.simulatorAdminPort}/messages
+Status callbacks of client ${stack.client} go to http://localhost:${stack.callbackPort}, signed with ${stack.callbackSecret}:
+  ${curlCallbackLine(stack)}
 `);
 }
 

@@ -84,3 +84,11 @@ it('runs every example of the options, the look-up and the cancel as documented'
   ]);
   expect(cancel).toEqual([expect.objectContaining({ status: 'canceled', attempts: 0 })]);
 });
+
+it('runs the example of the OpenAPI document as documented', async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = shellExamples(readme, ['### OpenAPI document (`/openapi.json`) and docs page (`/docs`)']);
+  expect(blocks).toHaveLength(1);
+  const [document] = await run(blocks[0]!);
+  expect(document).toMatchObject({ openapi: expect.stringMatching(/^3\.1\./), paths: expect.anything() });
+});

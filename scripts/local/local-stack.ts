@@ -14,6 +14,10 @@ export interface LocalStack {
   /** The client name of `apiKey`: the user of the Kaarai entry's Basic authentication. */
   readonly client: string;
   readonly dataDir: string;
+  /** Where the local client's status callbacks may go: a receiver the user runs on this port. */
+  readonly callbackPort: number;
+  /** The key the local client's callbacks are signed with. */
+  readonly callbackSecret: string;
 }
 
 export function localStack(env: NodeJS.ProcessEnv, root: string): LocalStack {
@@ -28,6 +32,8 @@ export function localStack(env: NodeJS.ProcessEnv, root: string): LocalStack {
     apiKey: env.LOCAL_API_KEY ?? 'local-dev-key-0123456789',
     client: 'local',
     dataDir: env.LOCAL_DATA_DIR ?? `${root}/.local`,
+    callbackPort: port('LOCAL_CALLBACK_PORT', 9999),
+    callbackSecret: env.LOCAL_CALLBACK_SECRET ?? 'local-callback-secret-0123456789',
   };
 }
 
@@ -37,6 +43,22 @@ export function curlSendLine(stack: LocalStack): string {
     `curl -s -X POST http://localhost:${stack.apiPort}/v1/sms ` +
     `-H 'Authorization: Bearer ${stack.apiKey}' -H 'Content-Type: application/json' ` +
     `-d '{"to":"573001234567","text":"Hello from the SMS gateway"}'`
+  );
+}
+
+/** The callback settings of the local client, for the API and the worker: plain http to this machine only. */
+export function localCallbackEnv(stack: LocalStack): Record<string, string> {
+  return {
+    CALLBACK_ALLOWED_HOSTS: `${stack.client}=http://localhost:${stack.callbackPort}|http://127.0.0.1:${stack.callbackPort}`,
+  };
+}
+
+/** The README's callback example: a message whose status changes are posted to a local receiver. */
+export function curlCallbackLine(stack: LocalStack): string {
+  return (
+    `curl -s -X POST http://localhost:${stack.apiPort}/v1/sms ` +
+    `-H 'Authorization: Bearer ${stack.apiKey}' -H 'Content-Type: application/json' ` +
+    `-d '{"to":"573001234567","text":"Tell me how it went","callbackUrl":"http://localhost:${stack.callbackPort}/sms-status"}'`
   );
 }
 

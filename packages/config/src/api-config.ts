@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackConfigProblems, callbackConfigShape } from './callback-settings';
 import { CLIENT_NAME } from './client-name';
 import { clientQuota, clientQuotas } from './client-quotas';
 import { envInt } from './env-types';
@@ -44,6 +45,7 @@ function keyPairs(role: 'client' | 'admin') {
 export const apiConfigSchema = z
   .object({
     ...sharedConfigShape,
+    ...callbackConfigShape,
     API_PORT: envInt(0, 65_535).default(8080).describe('Port of the HTTP API. Default 8080.'),
     API_HOST: z.string().default('0.0.0.0').describe('Address the HTTP API listens on. Default 0.0.0.0.'),
     API_KEYS: keyPairs('client').describe(
@@ -154,7 +156,7 @@ export const apiConfigSchema = z
           message: 'must be below ENQUEUE_TIMEOUT_MS',
         });
       }
-      for (const [key, message] of redisTopologyProblems(config))
+      for (const [key, message] of [...redisTopologyProblems(config), ...callbackConfigProblems(config)])
         ctx.addIssue({ code: 'custom', path: [key], message });
       const batchBody: unknown = config.MAX_BATCH_BODY_BYTES;
       const body: unknown = config.MAX_BODY_BYTES;

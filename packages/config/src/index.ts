@@ -1,5 +1,11 @@
 export { type AdminCliConfig, adminCliConfigSchema } from './admin-cli-config';
 export { type ApiConfig, apiConfigSchema } from './api-config';
+export {
+  callbackAllowedHosts,
+  callbackConfigShape,
+  callbackDefaultUrls,
+  callbackSecrets,
+} from './callback-settings';
 export { type ClientQuota, parseClientQuota } from './client-quotas';
 export {
   envAddressList,

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     it('fills in every default of the API', () => {
       expect(loadConfig(apiConfigSchema, apiEnv)).toEqual({
         REDIS_TLS: false,
+        CALLBACK_ATTEMPTS: 12,
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,
@@ -58,6 +59,12 @@ describe('loadConfig', () => {
     it('fills in every default of the worker', () => {
       expect(loadConfig(workerConfigSchema, workerEnv)).toEqual({
         REDIS_TLS: false,
+        CALLBACK_ATTEMPTS: 12,
+        CALLBACK_CONCURRENCY: 16,
+        CALLBACK_TIMEOUT_MS: 5_000,
+        CALLBACK_RETRY_BASE_DELAY_MS: 1_000,
+        CALLBACK_RETRY_MAX_DELAY_MS: 300_000,
+        CALLBACK_ENQUEUE_TIMEOUT_MS: 500,
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackConfigProblems, callbackConfigShape, callbackSecrets } from './callback-settings';
 import { envBoolean, envInt, envNumber, envUrl } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
@@ -6,6 +7,7 @@ import { sharedConfigShape } from './shared-config';
 export const workerConfigSchema = z
   .object({
     ...sharedConfigShape,
+    ...callbackConfigShape,
     KAARAI_URL: envUrl().describe("Required. Full URL of Kaarai's send-SMS endpoint; must be https://."),
     KAARAI_USER: z.string().min(1).describe("Required. User of Kaarai's HTTP Basic authentication."),
     KAARAI_PASSWORD: z
@@ -73,6 +75,28 @@ export const workerConfigSchema = z
     WORKER_HTTP_PORT: envInt(0, 65_535)
       .default(9100)
       .describe("Port of the worker's /metrics, /healthz and /readyz. Default 9100."),
+    CALLBACK_SECRETS: callbackSecrets()
+      .optional()
+      .describe(
+        'Keys that sign status callbacks (HMAC-SHA256), as client=secret pairs, one a line or comma-separated; secrets of 16+ characters; every client of CALLBACK_ALLOWED_HOSTS needs one. Default none. Secret: use CALLBACK_SECRETS_FILE.',
+      ),
+    CALLBACK_CONCURRENCY: envInt(1, 1_000)
+      .default(16)
+      .describe('Status callbacks one worker process sends at the same time. Default 16.'),
+    CALLBACK_TIMEOUT_MS: envInt(100, 60_000)
+      .default(5_000)
+      .describe("Timeout of one call to a client's callback receiver, in ms. Default 5000."),
+    CALLBACK_RETRY_BASE_DELAY_MS: envInt(10, 3_600_000)
+      .default(1_000)
+      .describe('First callback retry delay; it doubles per attempt, with full jitter, in ms. Default 1000.'),
+    CALLBACK_RETRY_MAX_DELAY_MS: envInt(10, 86_400_000)
+      .default(300_000)
+      .describe('Longest callback retry delay, in ms. Default 300000.'),
+    CALLBACK_ENQUEUE_TIMEOUT_MS: envInt(10, 10_000)
+      .default(500)
+      .describe(
+        'Longest a send waits to queue a status callback before going on without it (counted and logged), in ms. Default 500.',
+      ),
   })
   // `when` makes these cross-variable checks run even when another variable is invalid, so
   // that one start-up error lists every problem (zod skips refinements after failures).
@@ -94,8 +118,19 @@ export const workerConfigSchema = z
             'is plain http://, which would send the password in clear; use https:// (or set KAARAI_ALLOW_INSECURE_HTTP=true locally)',
         });
       }
-      for (const [key, message] of redisTopologyProblems(config))
+      for (const [key, message] of [...redisTopologyProblems(config), ...callbackConfigProblems(config)])
         ctx.addIssue({ code: 'custom', path: [key], message });
+      const allowed: unknown = config.CALLBACK_ALLOWED_HOSTS;
+      const secrets: unknown = config.CALLBACK_SECRETS;
+      for (const client of allowed instanceof Map ? allowed.keys() : []) {
+        if (!(secrets instanceof Map) || !secrets.has(client)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['CALLBACK_SECRETS'],
+            message: `client "${client}" of CALLBACK_ALLOWED_HOSTS has no secret to sign its callbacks with`,
+          });
+        }
+      }
       const base: unknown = config.RETRY_BASE_DELAY_MS;
       const max: unknown = config.RETRY_MAX_DELAY_MS;
       if (typeof base === 'number' && typeof max === 'number' && max < base) {

@@ -32,6 +32,8 @@ export const API_ERROR_CODES = {
   4092: { httpStatus: 409, text: 'Message already final, too late to cancel' },
   4011: { httpStatus: 400, text: 'Invalid batch' },
   4012: { httpStatus: 400, text: 'No valid message in the batch' },
+  4013: { httpStatus: 400, text: 'Invalid callback URL' },
+  4014: { httpStatus: 400, text: "Callback URL not on the client's allow-list" },
   4131: { httpStatus: 413, text: 'Too many messages in one batch' },
   4290: { httpStatus: 429, text: 'Too many requests per second' },
   4291: { httpStatus: 429, text: 'Daily message quota used up' },

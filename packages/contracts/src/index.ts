@@ -1,4 +1,36 @@
+export {
+  type AcceptedMessageView,
+  acceptedMessageViewSchema,
+  apiErrorCodeSchema,
+  type BatchAnswer,
+  type BatchItemAnswer,
+  batchAnswerSchema,
+  type ErrorBody,
+  errorBodySchema,
+  type MessageOptionsView,
+  type MessageStatusView,
+  messageStatusViewSchema,
+  type NoValidMessageBody,
+  noValidMessageBodySchema,
+  type ReferenceLookup,
+  referenceLookupSchema,
+} from './answer-schemas';
 export { API_ERROR_CODES, type ApiErrorCode } from './api-error-codes';
+export {
+  CALLBACK_EVENT_ID_HEADER,
+  CALLBACK_REPLAY_WINDOW_SECONDS,
+  CALLBACK_SIGNATURE_HEADER,
+  CALLBACK_STATUSES,
+  type CallbackEvent,
+  type CallbackStatus,
+} from './callback-event';
+export {
+  type CallbackOrigin,
+  callbackUrlProblem,
+  isCallbackUrlAllowed,
+  MAX_CALLBACK_URL_LENGTH,
+  parseCallbackOrigin,
+} from './callback-url';
 export { GSM_BASIC_TABLE, GSM_EXTENSION_TABLE } from './gsm-alphabet';
 export {
   codeForHttpStatus,
@@ -13,15 +45,13 @@ export {
 } from './kaarai-codes';
 export { maskNumber } from './mask-number';
 export {
-  type AcceptedMessageView,
   CANCELABLE_STATUSES,
   FINAL_STATUSES,
   isFinalStatus,
   MESSAGE_STATUSES,
-  type MessageOptionsView,
   type MessageStatus,
-  type MessageStatusView,
 } from './message-status';
+export { callbackSignature, verifyCallbackSignature } from './sign-callback';
 export type { SmsJobData } from './sms-job';
 export {
   type SmsRequest,

@@ -1,6 +1,3 @@
-import type { SmsPriority } from './sms-request-fields';
-import type { SmsEncoding } from './sms-segments';
-
 /**
  * Where a message is in its life. `scheduled` waits for its `sendAt`; `accepted` and
  * `accepted_queued` are Kaarai's 2020 and 2021; `dead_lettered` means Kaarai refused the message
@@ -40,34 +37,4 @@ export const CANCELABLE_STATUSES: ReadonlySet<MessageStatus> = new Set(['schedul
 
 export function isFinalStatus(status: MessageStatus): boolean {
   return FINAL_STATUSES.has(status);
-}
-
-/** The options a message was sent with, as every view of it shows them. */
-export interface MessageOptionsView {
-  readonly priority: SmsPriority;
-  readonly reference?: string;
-  /** When it is (or was) to be sent, ISO 8601; absent when it was sent at once. */
-  readonly sendAt?: string;
-  /** How its text travels, and in how many SMS parts (absent only on messages older than these fields). */
-  readonly encoding?: SmsEncoding;
-  readonly segments?: number;
-}
-
-/** What `POST /v1/sms` answers (202): the message's id and where it stands. */
-export interface AcceptedMessageView extends MessageOptionsView {
-  readonly id: string;
-  readonly status: 'queued' | 'scheduled';
-}
-
-/** What `GET /v1/sms/:id` answers. Times are ISO 8601 strings. */
-export interface MessageStatusView extends MessageOptionsView {
-  readonly id: string;
-  readonly status: MessageStatus;
-  /** Receiver with its middle digits masked. */
-  readonly to: string;
-  readonly attempts: number;
-  readonly lastCode?: number;
-  readonly lastMessage?: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
 }

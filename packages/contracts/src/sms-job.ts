@@ -28,4 +28,6 @@ export interface SmsJobData {
   /** How the text travels, and in how many SMS parts; the API sets them (`smsSegmentsOf`). */
   readonly encoding?: SmsEncoding;
   readonly segments?: number;
+  /** Where its status changes are posted; absent: the client's default, if any (CALLBACK_DEFAULT_URLS). */
+  readonly callbackUrl?: string;
 }

@@ -20,6 +20,7 @@ describe('SMS_REQUEST_FIELDS', () => {
       ['priority', false],
       ['sendAt', false],
       ['reference', false],
+      ['callbackUrl', false],
     ]);
   });
 

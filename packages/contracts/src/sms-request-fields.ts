@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import type { ApiErrorCode } from './api-error-codes';
+import {
+  type CallbackOrigin,
+  callbackUrlProblem,
+  isCallbackUrlAllowed,
+  MAX_CALLBACK_URL_LENGTH,
+} from './callback-url';
 import { smsSegmentsOf } from './sms-segments';
 
 /** How soon a message is sent: see `SMS_REQUEST_FIELDS.priority`. */
@@ -21,6 +27,11 @@ export interface ValidationLimits {
   readonly maxSegments?: number;
   /** Clock that `sendAt` is judged by, in ms since the epoch; replaced in tests. @defaultValue Date.now */
   readonly now?: () => number;
+  /**
+   * Where a `callbackUrl` may point: the calling client's CALLBACK_ALLOWED_HOSTS.
+   * @defaultValue none: every callbackUrl is refused
+   */
+  readonly callbackOrigins?: readonly CallbackOrigin[];
 }
 
 export type ResolvedLimits = Required<ValidationLimits>;
@@ -32,6 +43,7 @@ export function resolveLimits(limits: ValidationLimits): ResolvedLimits {
     maxScheduleSeconds: limits.maxScheduleSeconds ?? 2_592_000,
     maxSegments: limits.maxSegments ?? 10,
     now: limits.now ?? Date.now,
+    callbackOrigins: limits.callbackOrigins ?? [],
   };
 }
 
@@ -43,6 +55,7 @@ export interface FieldCodes {
   readonly invalid: ApiErrorCode;
   readonly missing?: ApiErrorCode;
   readonly tooManySegments?: ApiErrorCode;
+  readonly notAllowed?: ApiErrorCode;
 }
 
 export interface SmsRequestField {
@@ -140,6 +153,26 @@ function sendAtSchema(limits: ResolvedLimits) {
     });
 }
 
+function callbackUrlSchema(limits: ResolvedLimits) {
+  return z
+    .string({ error: '"callbackUrl" must be a string' })
+    .superRefine((url, ctx) => {
+      const problem = callbackUrlProblem(url);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `"callbackUrl" ${problem}` });
+      } else if (!isCallbackUrlAllowed(url, limits.callbackOrigins)) {
+        // Checked here, before anything is queued, and again before each delivery: the gateway
+        // sits inside the company network and must not be steered to any other host.
+        ctx.addIssue({
+          code: 'custom',
+          message: `"callbackUrl" must point to a host and port on this client's callback allow-list`,
+          params: { reason: 'notAllowed' },
+        });
+      }
+    })
+    .meta({ format: 'uri', maxLength: MAX_CALLBACK_URL_LENGTH });
+}
+
 /**
  * Every field of a `POST /v1/sms` body, in the order they are checked: what it means, the codes
  * it is refused with, and its rules as a zod schema. Validation (`validateSmsRequest`) and the
@@ -221,6 +254,13 @@ export const SMS_REQUEST_FIELDS = {
         '"reference" must be 1 to 64 printable ASCII characters, not starting or ending with a space';
       return z.string({ error }).min(1, { error }).max(64, { error }).regex(REFERENCE, { error });
     },
+  },
+  callbackUrl: {
+    description:
+      "Where to POST this message's status changes (accepted, accepted_queued, retrying, dead_lettered, failed, expired, canceled) as signed JSON: an https:// URL of at most 2048 characters, without user, password or fragment, whose host and port are on the client's CALLBACK_ALLOWED_HOSTS (http:// only for hosts listed with http://). Default: the client's entry of CALLBACK_DEFAULT_URLS, or no callbacks.",
+    required: false,
+    codes: { invalid: 4013, notAllowed: 4014 },
+    schema: callbackUrlSchema,
   },
 } as const satisfies Record<string, SmsRequestField>;
 

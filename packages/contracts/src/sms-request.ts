@@ -25,6 +25,8 @@ export interface SmsRequest {
   readonly sendAt?: number;
   /** The caller's own id for the message. */
   readonly reference?: string;
+  /** Where its status changes are posted, already checked against the client's allow-list. */
+  readonly callbackUrl?: string;
 }
 
 export interface ValidationError {

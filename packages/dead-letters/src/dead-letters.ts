@@ -8,7 +8,13 @@ import {
   MAX_PAGE_SIZE,
   REPLAY_VALIDITY_SECONDS,
 } from './dead-letter-query';
-import { type DeadLetterDetails, type DeadLetterSummary, toDetails, toSummary } from './dead-letter-views';
+import {
+  type DeadLetterDetails,
+  type DeadLetterPage,
+  type ReplayAllResult,
+  toDetails,
+  toSummary,
+} from './dead-letter-views';
 import { MessageLock } from './message-lock';
 import { ReplayJournal } from './replay-journal';
 import { type ReplayOptions, type ReplayResult, replayMessage } from './replay-message';
@@ -25,27 +31,6 @@ export interface DeadLettersDeps {
   readonly sendAttempts: number;
   /** Clock, in milliseconds; replaced in tests only. */
   readonly now?: () => number;
-}
-
-export interface DeadLetterPage {
-  readonly items: readonly DeadLetterSummary[];
-  /** Entries matching the filter, over all pages. */
-  readonly total: number;
-  /** Pass as `cursor` for the next page; absent on the last page. */
-  readonly nextCursor?: string;
-}
-
-export interface ReplayAllResult {
-  /** Entries that matched the filter when the replay began. */
-  readonly matched: number;
-  readonly replayed: number;
-  /** Gone before their turn came: replayed or deleted meanwhile. */
-  readonly notFound: number;
-  /** Their last send job was still finishing; run the replay again for them. */
-  readonly busy: number;
-  /** Failed with an error (Redis unavailable, most likely); the first one is in `firstError`. */
-  readonly failed: number;
-  readonly firstError?: string;
 }
 
 // Replays running at once in `replayAll`: enough to hide round trips, few enough to leave Redis

@@ -10,11 +10,17 @@ export {
   type QueryResult,
   REPLAY_VALIDITY_SECONDS,
 } from './dead-letter-query';
-export type {
-  AttemptView,
-  DeadLetterDetails,
-  DeadLetterSummary,
-  StatusView,
+export {
+  type AttemptView,
+  type DeadLetterDetails,
+  type DeadLetterPage,
+  type DeadLetterSummary,
+  deadLetterDetailsSchema,
+  deadLetterPageSchema,
+  type ReplayAllResult,
+  replayAllResultSchema,
+  replayedSchema,
+  type StatusView,
 } from './dead-letter-views';
-export { type DeadLetterPage, DeadLetters, type DeadLettersDeps, type ReplayAllResult } from './dead-letters';
+export { DeadLetters, type DeadLettersDeps } from './dead-letters';
 export type { ReplayOptions, ReplayResult } from './replay-message';

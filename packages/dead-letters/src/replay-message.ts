@@ -1,6 +1,8 @@
 import type { MessageStatus, SmsJobData } from '@sms/contracts';
 import { type DeadLetterEntry, type DeadLetterQueue, enqueueSms, type SmsQueue } from '@sms/queue';
 import { recordIdentity, type StatusStore } from '@sms/status-store';
+import type { z } from 'zod';
+import type { replayedSchema } from './dead-letter-views';
 import type { ReplayJournal } from './replay-journal';
 
 export interface ReplaySteps {
@@ -21,7 +23,7 @@ export interface ReplayOptions {
 }
 
 export type ReplayResult =
-  | { readonly outcome: 'replayed'; readonly id: string; readonly expiresAt?: string }
+  | z.output<typeof replayedSchema>
   /** Not in the dead-letter queue: never was, already replayed or deleted, or being replayed now. */
   | { readonly outcome: 'not_found'; readonly id: string }
   /** The send job that dead-lettered it is still finishing; try again in a moment. */

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { API_REQUEST_BUCKETS } from './buckets';
+import { callbackEnqueueFailures } from './callback-enqueue-failures';
 import { createQueueStateMetrics } from './queue-state-metrics';
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
@@ -39,6 +40,7 @@ export function createApiMetrics(registry = new Registry()) {
       help: 'Quota checks that failed (Redis unavailable or slow) and let the request through unchecked.',
       registers: [registry],
     }),
+    callbackEnqueueFailures: callbackEnqueueFailures(registry),
     duration: new Histogram({
       name: 'sms_api_request_duration_seconds',
       help: 'Time to answer an API request, by route.',

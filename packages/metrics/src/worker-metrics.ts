@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DELIVERY_ATTEMPT_BUCKETS, DELIVERY_LATENCY_BUCKETS, PROVIDER_CALL_BUCKETS } from './buckets';
+import { callbackEnqueueFailures } from './callback-enqueue-failures';
 import { createQueueStateMetrics } from './queue-state-metrics';
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
@@ -62,6 +63,13 @@ export function createWorkerMetrics(registry = new Registry()) {
       help: 'Messages whose validity ended before Kaarai took them; they were never sent.',
       registers: [registry],
     }),
+    callbacks: new Counter({
+      name: 'sms_callbacks_total',
+      help: "Status callback posts by outcome (delivered, failed: will be retried, given_up: attempts spent, refused: host no longer allowed or no secret), the receiver's status class (2xx..5xx, none without an answer) and client.",
+      labelNames: ['outcome', 'status_class', 'client'] as const,
+      registers: [registry],
+    }),
+    callbackEnqueueFailures: callbackEnqueueFailures(registry),
     held: new Gauge({
       name: 'sms_sending_held',
       help: '1 while sending is held on every worker because Kaarai reports a configuration fault.',

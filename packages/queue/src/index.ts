@@ -10,7 +10,15 @@ export { enqueueSmsBulk, type SmsJobToAdd } from './enqueue-sms-bulk';
 export { messageJobOptions, PRIORITY_JOB_OPTIONS } from './message-job-options';
 export { NotReplicatedError } from './not-replicated-error';
 export { isCluster, pingRedis, primariesOf } from './ping-redis';
-export { DEAD_LETTER_QUEUE, SEND_BACKOFF, SEND_JOB, SMS_QUEUE } from './queue-names';
+export {
+  CALLBACK_BACKOFF,
+  CALLBACK_JOB,
+  CALLBACK_QUEUE,
+  DEAD_LETTER_QUEUE,
+  SEND_BACKOFF,
+  SEND_JOB,
+  SMS_QUEUE,
+} from './queue-names';
 export { QUEUE_STATES, type QueueState, type QueueStateName, readQueueState } from './read-queue-state';
 export {
   type ConnectionFor,

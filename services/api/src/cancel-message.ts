@@ -1,3 +1,4 @@
+import type { StatusEvents } from '@sms/callbacks';
 import { isFinalStatus, type MessageStatus, type MessageStatusView } from '@sms/contracts';
 import { recordIdentity } from '@sms/status-store';
 import { ApiError } from './api-error';
@@ -17,7 +18,7 @@ import { findMessage, type MessageSources } from './find-message';
  * finishes it without sending once its admission finds `canceled`.
  */
 export async function cancelMessage(
-  sources: MessageSources,
+  sources: MessageSources & { readonly statusEvents?: StatusEvents },
   id: string,
   client: string,
 ): Promise<MessageStatusView> {
@@ -33,6 +34,9 @@ export async function cancelMessage(
   const outcome = await sources.statusStore.cancel(id, recordIdentity(job.data));
   if (!outcome.canceled) throw tooLate(id, outcome.status);
   await sources.queue.remove(id);
+  // Not awaited: the client's answer does not wait for its receiver's event, which is queued
+  // within its own time limit (and counted when it is not).
+  void sources.statusEvents?.emit(id, job.data, 'canceled');
   const view = await findMessage(sources, id, client);
   if (!view) throw unknownMessage(id);
   return view;

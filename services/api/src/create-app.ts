@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { validateSmsRequest } from '@sms/contracts';
+import type { StatusEvents } from '@sms/callbacks';
+import { type CallbackOrigin, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
 import { pingRedis, type RedisConnection, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
@@ -11,12 +12,15 @@ import { ApiError } from './api-error';
 import { type Authenticate, createAuthenticator } from './authenticate';
 import { createAcceptBatch } from './batch/accept-batch';
 import { sendBatch } from './batch/send-batch';
+import { clientLimits } from './client-limits';
 import { findMessage } from './find-message';
 import { type IdempotencyStore, idempotencyKeyOf } from './idempotency';
 import { jsonBody, requireJson } from './json-body';
 import { createKaaraiEntry, KAARAI_ENTRY_PATH } from './kaarai-entry/create-kaarai-entry';
 import { createMessageRoutes } from './message-routes';
 import { acceptedView } from './message-views';
+import { createApiDocsRouter } from './openapi/api-docs-routes';
+import { buildOpenApiDocument } from './openapi/build-openapi-document';
 import type { ClientQuotas } from './quota/client-quotas';
 import { createQuotaGuard, NO_QUOTA_GUARD } from './quota/quota-guard';
 import { sendError } from './send-error';
@@ -41,6 +45,8 @@ export interface AppConfig {
   /** Most messages, and largest body in bytes, of `POST /v1/sms/batch`. */
   readonly maxBatchMessages: number;
   readonly maxBatchBodyBytes: number;
+  /** Where each client's callbacks may go (CALLBACK_ALLOWED_HOSTS); a client not in it has none. */
+  readonly callbackHosts?: ReadonlyMap<string, readonly CallbackOrigin[]>;
 }
 
 export interface AppDeps {
@@ -65,6 +71,8 @@ export interface AppDeps {
     readonly acknowledgement: ReplicaAcknowledgement;
   };
   readonly metrics: ApiMetrics;
+  /** Queues status callbacks (here: `canceled`) for messages with a receiver. @defaultValue none */
+  readonly statusEvents?: StatusEvents;
   /** Refreshes the gauges read from Redis (queue depths) before each scrape. */
   readonly beforeScrape?: () => Promise<void>;
   readonly logger: Logger;
@@ -99,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
   const acceptMessage = createAcceptMessage(deps);
+  const limitsOf = clientLimits(config, config.callbackHosts ?? new Map());
   const quota = deps.quotas
     ? createQuotaGuard({ ...deps, quotas: deps.quotas, timeoutMs: config.redisTimeoutMs })
     : NO_QUOTA_GUARD;
@@ -134,7 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/v1/sms', observe('send'), ...limitedClient, requireJson, readBody, async (req, res) => {
     const locals = res.locals as Locals;
     const idempotencyKey = idempotencyKeyOf(req);
-    const result = validateSmsRequest(req.body, config);
+    const result = validateSmsRequest(req.body, limitsOf(locals.client));
     if (!result.ok) {
       throw new ApiError(result.error.code, result.error.message, result.error.field);
     }
@@ -154,7 +163,7 @@ export function createApp(deps: AppDeps): express.Express {
     observe('batch'),
     authenticated,
     ...quota.request,
-    ...sendBatch({ limits: config, acceptBatch: createAcceptBatch(deps), quota }),
+    ...sendBatch({ limits: config, limitsOf, acceptBatch: createAcceptBatch(deps), quota }),
   );
 
   app.use(
@@ -195,6 +204,14 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/metrics', metricsHandler(metrics.registry, deps.beforeScrape));
 
+  // Built once, from the limits this app runs with and the routes it mounts.
+  const document = buildOpenApiDocument({
+    ...config,
+    adminRoutes: deps.adminRouter !== undefined,
+    queueUi: deps.queueUi !== undefined && config.adminApiKeys.size > 0,
+  });
+  app.use(createApiDocsRouter(document));
+
   if (deps.adminRouter) {
     const admin = bearer(createAuthenticator(config.adminApiKeys));
     app.use('/v1/admin', observe('admin'), admin, deps.adminRouter);
@@ -220,9 +237,11 @@ export function createApp(deps: AppDeps): express.Express {
     throw new ApiError(4040, 'Unknown request: see the README for the routes');
   });
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locals = res.locals as Partial<Locals>;
-    const requestId = locals.requestId ?? randomUUID();
+    // A path that does not percent-decode fails before any route's `observe` could name the request.
+    const requestId = locals.requestId ?? (req.get('x-request-id')?.slice(0, 128) || randomUUID());
+    if (!res.headersSent) res.setHeader('X-Request-Id', requestId);
     const { code, unexpected } = sendError(res, error, requestId);
     locals.code = code;
     if (unexpected) logger.error({ err: unexpected, requestId }, 'unexpected error');

@@ -1,3 +1,4 @@
+import { CallbackOutbox, createCallbackQueue, createStatusCallbacks } from '@sms/callbacks';
 import {
   apiConfigSchema,
   ConfigError,
@@ -79,6 +80,20 @@ async function main(): Promise<void> {
     defaultQuota: config.DEFAULT_CLIENT_QUOTA ?? {},
   });
   const metrics = createApiMetrics();
+  const callbackQueue = createCallbackQueue({ connection: redis, prefix });
+  callbackQueue.on('error', () => {});
+  // The API queues one kind of event, `canceled`; the worker queues the others and posts them all.
+  const statusEvents = createStatusCallbacks({
+    outbox: new CallbackOutbox(redis, { prefix, retentionSeconds }),
+    queue: callbackQueue,
+    job: { attempts: config.CALLBACK_ATTEMPTS },
+    defaultUrls: config.CALLBACK_DEFAULT_URLS ?? new Map(),
+    timeoutMs: config.ENQUEUE_TIMEOUT_MS,
+    onFailure: (err, context) => {
+      metrics.callbackEnqueueFailures.inc({ client: context.client });
+      logger.warn({ err, ...context }, 'status callback not queued');
+    },
+  });
   const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
   deadLetterQueue.on('error', () => {});
   const deadLetters = new DeadLetters({
@@ -108,6 +123,7 @@ async function main(): Promise<void> {
       redisTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
       maxBatchMessages: config.MAX_BATCH_MESSAGES,
       maxBatchBodyBytes: config.MAX_BATCH_BODY_BYTES,
+      callbackHosts: config.CALLBACK_ALLOWED_HOSTS ?? new Map(),
     },
     queue,
     statusStore,
@@ -117,6 +133,7 @@ async function main(): Promise<void> {
     redis,
     ...(replication && { replication }),
     metrics,
+    statusEvents,
     beforeScrape: async () => {
       const [sms, deadLetter] = await Promise.all([
         readQueueState(queue, redis),
@@ -151,7 +168,12 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-    await Promise.all([queue.close(), deadLetterQueue.close(), replication?.queue.close()]).catch(() => {});
+    await Promise.all([
+      queue.close(),
+      deadLetterQueue.close(),
+      callbackQueue.close(),
+      replication?.queue.close(),
+    ]).catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
     await replication?.connection.quit().catch(() => replication.connection.disconnect());
     logger.info('stopped');

@@ -1,3 +1,5 @@
+import type { StatusEvents } from '@sms/callbacks';
+import type { ReferenceLookup } from '@sms/contracts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { redisUnavailable } from './accept-message';
@@ -7,6 +9,8 @@ import { findByReference, type ReferenceSources, referenceOf } from './find-by-r
 import { withTimeout } from './with-timeout';
 
 export interface MessageRouteDeps extends ReferenceSources {
+  /** Where a cancellation is told to the message's receiver, if it has one. */
+  readonly statusEvents?: StatusEvents;
   readonly config: { readonly redisTimeoutMs: number };
   readonly logger: Logger;
 }
@@ -35,7 +39,8 @@ export function createMessageRoutes(deps: MessageRouteDeps): MessageRoutes {
     findByReference: async (req: Request, res: Response) => {
       const reference = referenceOf(req.query);
       const messages = await inRedis('look-up by reference', findByReference(deps, clientOf(res), reference));
-      res.json({ reference, messages });
+      const answer: ReferenceLookup = { reference, messages };
+      res.json(answer);
     },
     cancel: async (req: Request, res: Response) => {
       const id = String(req.params.id);

@@ -1,12 +1,6 @@
+import type { ErrorBody } from '@sms/contracts';
 import type { Response } from 'express';
 import { ApiError } from './api-error';
-
-export interface ErrorBody {
-  readonly code: number;
-  readonly message: string;
-  readonly field?: string;
-  readonly requestId: string;
-}
 
 /**
  * The one place that writes error bodies. Body-parser's own errors are translated into the

@@ -1,3 +1,4 @@
+import { NO_STATUS_EVENTS, type StatusEvents } from '@sms/callbacks';
 import type { SmsJobData } from '@sms/contracts';
 import type { KaaraiOutcome, SmsToSend } from '@sms/kaarai-client';
 import type { WorkerMetrics } from '@sms/metrics';
@@ -23,6 +24,8 @@ export interface ProcessorDeps {
   readonly pauseSending: (ms: number) => Promise<void>;
   /** After a configuration fault, how long sending pauses before the next probe, in ms. */
   readonly holdProbeIntervalMs: number;
+  /** Where each status change a client's receiver is told of goes; it never throws. @defaultValue none */
+  readonly statusEvents?: StatusEvents;
   readonly now?: () => number;
 }
 
@@ -36,6 +39,7 @@ export interface ProcessorDeps {
 export function createProcessor(deps: ProcessorDeps) {
   const { statusStore, metrics, logger, gate } = deps;
   const now = deps.now ?? Date.now;
+  const events = deps.statusEvents ?? NO_STATUS_EVENTS;
 
   const waitForGate = async (ms: number): Promise<never> => {
     await deps.pauseSending(ms);
@@ -79,6 +83,7 @@ export function createProcessor(deps: ProcessorDeps) {
       // The entry is in the dead-letter queue: from here the message must not be retried, so
       // a Redis blip on the status write is ridden out rather than thrown to BullMQ.
       await pRetry(() => statusStore.write(id, { status, ...identity, ...last }, record), WRITE_RETRIES);
+      await events.emit(id, data, status, last.lastCode);
       metrics.deadLettered.inc({ reason });
       log().warn({ code: last.lastCode, reason }, 'message dead-lettered');
     };
@@ -135,6 +140,7 @@ export function createProcessor(deps: ProcessorDeps) {
             .recordAnswer()
             .catch((err: unknown) => log().warn({ err }, 'could not update the sending gate')),
         ]);
+        await events.emit(id, data, status, code);
         logger.info(
           { messageId: id, requestId: data.requestId, attempt, code, status },
           'message accepted by Kaarai',
@@ -177,6 +183,7 @@ export function createProcessor(deps: ProcessorDeps) {
           // The circuit is open: Kaarai is down, not this message; keep its attempts.
           metrics.providerAnswers.inc({ code, outcome: 'circuit_open' });
           await statusStore.write(id, { status: 'retrying', ...last }, history('circuit_open'));
+          await events.emit(id, data, 'retrying', code);
           const state = await gate.state();
           return waitForGate(state.state === 'open' ? 1_000 : Math.max(100, state.until - now()));
         }
@@ -188,6 +195,7 @@ export function createProcessor(deps: ProcessorDeps) {
         metrics.providerAnswers.inc({ code, outcome: 'retry' });
         metrics.retried.inc({ reason });
         await statusStore.write(id, { status: 'retrying', ...last }, history('retry'));
+        await events.emit(id, data, 'retrying', code);
         log().info({ code, reason }, 'send failed; will retry');
         const retryAfterMs = outcome.type === 'answered' ? outcome.retryAfterMs : undefined;
         throw new RetryableSendError(outcome.message, code, retryAfterMs);

@@ -75,6 +75,7 @@ export function createSmsWorker(
         { attempt: attempts, outcome: 'retries_exhausted', message: error.message, at: Date.now() },
       ),
     ])
+      .then(() => deps.statusEvents?.emit(id, job.data, 'failed'))
       .then(() => deps.metrics.deadLettered.inc({ reason: 'retries_exhausted' }))
       .catch((err: unknown) => log.error({ err }, 'could not record a failed message'));
   });

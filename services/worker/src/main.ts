@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
 import {
+  CallbackClient,
+  CallbackOutbox,
+  createCallbackQueue,
+  createStatusCallbacks,
+  resumeStrandedCallbacks,
+} from '@sms/callbacks';
+import {
   ConfigError,
   describeRedisTarget,
   loadConfig,
@@ -11,6 +18,7 @@ import { KaaraiClient } from '@sms/kaarai-client';
 import { createLogger } from '@sms/logging';
 import { createWorkerMetrics, recordQueueState } from '@sms/metrics';
 import {
+  CALLBACK_QUEUE,
   checkEvictionPolicy,
   createDeadLetterQueue,
   createProducerConnection,
@@ -22,6 +30,7 @@ import {
   waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
+import { createCallbackWorker } from './callbacks/create-callback-worker';
 import { createSmsWorker } from './create-sms-worker';
 import { createStatusServer } from './create-status-server';
 import { SendingGate } from './sending-gate';
@@ -74,6 +83,25 @@ async function main(): Promise<void> {
   const deadLetterRedis = createWorkerConnection(target);
   deadLetterRedis.on('error', onRedisError);
   const deadLetterQueue = createDeadLetterQueue({ connection: deadLetterRedis, prefix });
+  // Callbacks share the dead-letter queue's connection: both are a BullMQ queue the send path
+  // adds to now and then, and neither runs a MULTI that BullMQ's scripts would weigh down.
+  const callbackQueue = createCallbackQueue({ connection: deadLetterRedis, prefix });
+  const outbox = new CallbackOutbox(deadLetterRedis, {
+    prefix,
+    retentionSeconds: config.STATUS_RETENTION_SECONDS,
+  });
+  const callbackAttempts = { attempts: config.CALLBACK_ATTEMPTS };
+  const statusEvents = createStatusCallbacks({
+    outbox,
+    queue: callbackQueue,
+    job: callbackAttempts,
+    defaultUrls: config.CALLBACK_DEFAULT_URLS ?? new Map(),
+    timeoutMs: config.CALLBACK_ENQUEUE_TIMEOUT_MS,
+    onFailure: (err, context) => {
+      metrics.callbackEnqueueFailures.inc({ client: context.client });
+      logger.warn({ err, ...context }, 'status callback not queued; the message goes on without it');
+    },
+  });
   const statusStore = new StatusStore(redis, {
     prefix,
     retentionSeconds: config.STATUS_RETENTION_SECONDS,
@@ -95,6 +123,7 @@ async function main(): Promise<void> {
   const observed = { connection: probe, prefix };
   const observedQueue = createSmsQueue(observed);
   const observedDeadLetters = createDeadLetterQueue(observed);
+  const observedCallbacks = createCallbackQueue(observed);
   const worker = createSmsWorker(
     {
       connection: workerRedis,
@@ -105,9 +134,43 @@ async function main(): Promise<void> {
       ratePerSecond: config.RATE_LIMIT_PER_SECOND,
       lockMs: config.JOB_LOCK_MS,
     },
-    { kaarai, statusStore, deadLetterQueue, gate, metrics, logger },
+    { kaarai, statusStore, deadLetterQueue, gate, metrics, logger, statusEvents },
   );
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  const callbackRedis = createWorkerConnection(target);
+  callbackRedis.on('error', onRedisError);
+  const callbackClient = new CallbackClient({
+    timeoutMs: config.CALLBACK_TIMEOUT_MS,
+    maxSockets: config.CALLBACK_CONCURRENCY,
+  });
+  const callbackWorker = createCallbackWorker(
+    {
+      connection: callbackRedis,
+      prefix,
+      concurrency: config.CALLBACK_CONCURRENCY,
+      retry: { baseMs: config.CALLBACK_RETRY_BASE_DELAY_MS, maxMs: config.CALLBACK_RETRY_MAX_DELAY_MS },
+    },
+    {
+      outbox,
+      queue: callbackQueue,
+      client: callbackClient,
+      allowedHosts: config.CALLBACK_ALLOWED_HOSTS ?? new Map(),
+      secrets: config.CALLBACK_SECRETS ?? new Map(),
+      metrics,
+      logger,
+    },
+  );
+  callbackWorker.on('error', (err) => logger.error({ err }, 'callback worker error'));
+  // Every replica looks for outboxes left without a job (a process died between an event and its
+  // job); a job added twice is one job, so replicas need not agree on who does it.
+  const resumeCallbacks = setInterval(() => {
+    resumeStrandedCallbacks(outbox, callbackQueue, { ...callbackAttempts, staleAfterMs: 60_000, batch: 100 })
+      .then((resumed) => {
+        if (resumed > 0) logger.warn({ resumed }, 'status callbacks resumed after a process stopped mid-way');
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not look for stranded status callbacks'));
+  }, 30_000);
+  resumeCallbacks.unref();
 
   const withinASecond = <T>(work: Promise<T>) =>
     Promise.race([
@@ -120,17 +183,19 @@ async function main(): Promise<void> {
     registry: metrics.registry,
     // The gate is shared state in Redis: every replica reports it as it is at scrape time.
     beforeScrape: async () => {
-      const [{ state }, sms, deadLetter] = await withinASecond(
+      const [{ state }, sms, deadLetter, callbacks] = await withinASecond(
         Promise.all([
           probeGate.state(),
           readQueueState(observedQueue, probe),
           readQueueState(observedDeadLetters, probe),
+          readQueueState(observedCallbacks, probe),
         ]),
       );
       metrics.held.set(state === 'held' ? 1 : 0);
       metrics.circuitOpen.set(state === 'circuit_open' ? 1 : 0);
       recordQueueState(metrics.queueState, SMS_QUEUE, sms);
       recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
+      recordQueueState(metrics.queueState, CALLBACK_QUEUE, callbacks);
     },
     // Ready means able to work: a held gate or an open circuit is reported, but restarting the
     // worker would not fix either.
@@ -160,12 +225,22 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    await worker.close();
-    await Promise.all([deadLetterQueue.close(), observedQueue.close(), observedDeadLetters.close()]);
+    clearInterval(resumeCallbacks);
+    await Promise.all([worker.close(), callbackWorker.close()]);
+    await Promise.all([
+      deadLetterQueue.close(),
+      callbackQueue.close(),
+      observedQueue.close(),
+      observedDeadLetters.close(),
+      observedCallbacks.close(),
+    ]);
     server.close();
     kaarai.close();
+    callbackClient.close();
     await Promise.all(
-      [redis.quit(), workerRedis.quit(), deadLetterRedis.quit(), probe.quit()].map((p) => p.catch(() => {})),
+      [redis.quit(), workerRedis.quit(), deadLetterRedis.quit(), callbackRedis.quit(), probe.quit()].map(
+        (p) => p.catch(() => {}),
+      ),
     );
     logger.info('stopped');
     process.exit(0);

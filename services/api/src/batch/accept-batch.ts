@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type AcceptedMessageView,
+  type BatchAnswer,
+  type BatchItemAnswer,
   maskNumber,
   type SmsRequest,
-  type ValidationError,
   type ValidationResult,
 } from '@sms/contracts';
 import { enqueueSmsBulk, type SmsJobToAdd } from '@sms/queue';
@@ -21,13 +21,8 @@ export interface BatchToAccept {
   readonly idempotencyKey?: string;
 }
 
-/** What the batch's answer says of one message: what `POST /v1/sms` answers for it, or why it was refused. */
-export type BatchItemAnswer = AcceptedMessageView | { readonly error: ValidationError };
-
-export interface BatchAcceptance {
-  readonly accepted: number;
-  readonly rejected: number;
-  readonly messages: readonly BatchItemAnswer[];
+/** The batch's answer (`BatchAnswer`, per message its view or its refusal), and whether it is a repeat. */
+export interface BatchAcceptance extends BatchAnswer {
   /** True when an earlier request with the same Idempotency-Key had accepted the batch. */
   readonly replayed: boolean;
 }

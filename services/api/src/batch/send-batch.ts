@@ -11,6 +11,8 @@ export interface SendBatchDeps {
     /** Largest batch body, in bytes (MAX_BATCH_BODY_BYTES). */
     readonly maxBatchBodyBytes: number;
   };
+  /** The limits of one client's messages (its callback allow-list). @defaultValue `limits` */
+  readonly limitsOf?: (client: string) => BatchLimits;
   readonly acceptBatch: ReturnType<typeof createAcceptBatch>;
   readonly quota: QuotaGuard;
 }
@@ -32,7 +34,7 @@ export function sendBatch(deps: SendBatchDeps): RequestHandler[] {
   const handle = async (req: Request, res: Response) => {
     const locals = res.locals as Locals;
     const idempotencyKey = idempotencyKeyOf(req);
-    const items = readBatch(req.body, limits);
+    const items = readBatch(req.body, deps.limitsOf?.(locals.client) ?? limits);
     const refused = items.flatMap((item) => (item.ok ? [] : [{ error: item.error }]));
     if (refused.length === items.length) throw new NoValidMessageError(refused);
     const giveBack = await quota.takeMessages(res, items.length - refused.length, idempotencyKey);

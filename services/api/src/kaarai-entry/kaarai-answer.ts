@@ -1,10 +1,17 @@
 import { type ApiErrorCode, KAARAI_CODES, type KaaraiCode } from '@sms/contracts';
+import { z } from 'zod';
 import type { ApiError } from '../api-error';
+
+/** The body of every answer of the Kaarai entry, as Kaarai's document gives it. */
+export const kaaraiAnswerBodySchema = z.object({
+  code: z.literal(Object.keys(KAARAI_CODES).map(Number) as KaaraiCode[]),
+  message: z.string(),
+});
 
 /** An answer in Kaarai's own form: its HTTP status and the body `{"code", "message"}`. */
 export interface KaaraiAnswer {
   readonly httpStatus: number;
-  readonly body: { readonly code: KaaraiCode; readonly message: string };
+  readonly body: z.output<typeof kaaraiAnswerBodySchema>;
 }
 
 /** The answer once a message is in Redis: the gateway sends it later, as Kaarai's 2021 says. */

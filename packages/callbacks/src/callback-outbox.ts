@@ -1,0 +1,164 @@
+import type { CallbackEvent, CallbackStatus } from '@sms/contracts';
+import type { Cluster, Redis } from 'ioredis';
+
+/** An event as its producer records it: what the receiver is told, and where it goes. */
+export interface PendingEvent {
+  readonly client: string;
+  readonly url: string;
+  readonly status: CallbackStatus;
+  readonly reference?: string;
+  readonly code?: number;
+  /** When the status changed, in ms since the epoch. */
+  readonly at: number;
+}
+
+/** The head of a message's outbox: the next event to deliver, as stored and as sent. */
+export interface OutboxEntry {
+  /** The stored entry, as `remove` needs it. */
+  readonly raw: string;
+  readonly pending: PendingEvent;
+  readonly event: CallbackEvent;
+}
+
+export interface CallbackOutboxOptions {
+  /** Key prefix shared with the queues. */
+  readonly prefix: string;
+  /** How long a message's outbox and sequence counter live after its last event, in seconds. */
+  readonly retentionSeconds: number;
+  /** Clock, in milliseconds; replaced in tests only. */
+  readonly now?: () => number;
+}
+
+// KEYS: outbox, sequence counter, index of non-empty outboxes. ARGV: retention s, event JSON,
+// now ms, message id. The number and the append are one step, so events are numbered in the
+// order they wait in; the index notes when the outbox last moved, for `stale`.
+const PUSH_SCRIPT = `
+local sequence = redis.call('INCR', KEYS[2])
+redis.call('RPUSH', KEYS[1], sequence .. ':' .. ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return sequence
+`;
+
+// KEYS: outbox, index. ARGV: the entry that was delivered or given up, now ms, message id.
+// Removed only while it is still the head, so a job redelivered after a crash cannot drop the
+// event behind it. Returns what is left.
+const REMOVE_SCRIPT = `
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
+local left = redis.call('LLEN', KEYS[1])
+if left == 0 then redis.call('ZREM', KEYS[2], ARGV[3]) else redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
+return left
+`;
+
+interface OutboxCommands {
+  smsCallbackPush(
+    outbox: string,
+    sequence: string,
+    index: string,
+    retention: number,
+    json: string,
+    now: number,
+    messageId: string,
+  ): Promise<number>;
+  smsCallbackRemove(
+    outbox: string,
+    index: string,
+    raw: string,
+    now: number,
+    messageId: string,
+  ): Promise<number>;
+}
+
+/**
+ * Each message's status events waiting for its receiver, in order, in one Redis list per
+ * message. Only the callback job of that message (one at a time: see `CallbackQueue`) reads and
+ * removes its head, so events reach the receiver in the order they were pushed.
+ */
+export class CallbackOutbox {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly options: CallbackOutboxOptions,
+  ) {
+    redis.defineCommand('smsCallbackPush', { numberOfKeys: 3, lua: PUSH_SCRIPT });
+    redis.defineCommand('smsCallbackRemove', { numberOfKeys: 2, lua: REMOVE_SCRIPT });
+    this.now = options.now ?? Date.now;
+    this.indexKey = `${options.prefix}:callback-outboxes`;
+  }
+
+  private readonly now: () => number;
+  private readonly indexKey: string;
+
+  private get commands(): OutboxCommands {
+    return this.redis as unknown as OutboxCommands;
+  }
+
+  private key(messageId: string): string {
+    return `${this.options.prefix}:callback-outbox:${messageId}`;
+  }
+
+  /** Appends an event to the message's outbox and resolves with its sequence number. */
+  async push(messageId: string, pending: PendingEvent): Promise<number> {
+    const sequenceKey = `${this.options.prefix}:callback-sequence:${messageId}`;
+    const json = JSON.stringify(pending);
+    return this.commands.smsCallbackPush(
+      this.key(messageId),
+      sequenceKey,
+      this.indexKey,
+      this.options.retentionSeconds,
+      json,
+      this.now(),
+      messageId,
+    );
+  }
+
+  /**
+   * Messages whose outbox has not moved for `olderThanMs` (at most `limit`), oldest first. A
+   * producer that died between pushing an event and adding its job, or a job that died between
+   * removing an event and adding its successor, leaves such an outbox with no job to work on it.
+   */
+  async stale(olderThanMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.indexKey, 0, this.now() - olderThanMs, 'LIMIT', 0, limit);
+  }
+
+  /** Notes that a stale outbox was looked after, so it is not picked again at once; false if empty. */
+  async touch(messageId: string): Promise<boolean> {
+    if ((await this.redis.llen(this.key(messageId))) > 0) {
+      await this.redis.zadd(this.indexKey, 'XX', this.now(), messageId);
+      return true;
+    }
+    // Emptied, or expired with its retention: nothing left to deliver.
+    await this.redis.zrem(this.indexKey, messageId);
+    return false;
+  }
+
+  /** The message's next event to deliver, if any. */
+  async head(messageId: string): Promise<OutboxEntry | undefined> {
+    const raw = await this.redis.lindex(this.key(messageId), 0);
+    if (raw === null) return undefined;
+    const separator = raw.indexOf(':');
+    const sequence = Number(raw.slice(0, separator));
+    const pending = JSON.parse(raw.slice(separator + 1)) as PendingEvent;
+    const event: CallbackEvent = {
+      id: `${messageId}:${sequence}`,
+      sequence,
+      messageId,
+      ...(pending.reference !== undefined && { reference: pending.reference }),
+      status: pending.status,
+      ...(pending.code !== undefined && { code: pending.code }),
+      at: new Date(pending.at).toISOString(),
+    };
+    return { raw, pending, event };
+  }
+
+  /** Removes a delivered (or given up) head; resolves with how many events still wait. */
+  async remove(messageId: string, entry: OutboxEntry): Promise<number> {
+    return this.commands.smsCallbackRemove(
+      this.key(messageId),
+      this.indexKey,
+      entry.raw,
+      this.now(),
+      messageId,
+    );
+  }
+}
