@@ -13,16 +13,12 @@ import {
   type ApiProcess,
   metricValue,
   type RunningSimulator,
-  startApiProcess,
-  startRedis,
-  startSimulator,
-  startWorkerProcess,
   type TestRedis,
   type WorkerProcess,
   waitFor,
 } from '@sms/testing';
-import { newPrefix } from '../faults/fault-fixture';
 import { type CallbackReceiver, startCallbackReceiver } from './callback-receiver';
+import { type CallbackStack, startCallbackStack } from './callback-stack';
 
 const SECRET = 'faults-callback-secret-0123456789';
 const OTHER_SECRET = 'another-clients-secret-0123456789';
@@ -34,49 +30,33 @@ let receiver: CallbackReceiver;
 let stranger: CallbackReceiver;
 let api: ApiProcess;
 let worker: WorkerProcess;
+let stack: CallbackStack;
 let dir: string;
 let prefix: string;
 
 beforeAll(async () => {
-  [redis, simulator, receiver, stranger] = await Promise.all([
-    startRedis(),
-    startSimulator({ https: true }),
-    startCallbackReceiver(),
-    startCallbackReceiver(),
-  ]);
+  [receiver, stranger] = await Promise.all([startCallbackReceiver(), startCallbackReceiver()]);
   dir = mkdtempSync(join(tmpdir(), 'callbacks-'));
   // Mounted as a file, one client=secret a line, the way Kubernetes hands secrets over.
   const secrets = join(dir, 'callback-secrets');
   writeFileSync(secrets, `faults=${SECRET}\nother=${OTHER_SECRET}\n`);
-  prefix = newPrefix();
-  const callbacks = {
-    CALLBACK_ALLOWED_HOSTS: `faults=${receiver.origin}|hooks.faults.invalid`,
-    CALLBACK_ATTEMPTS: '40',
-  };
-  [api, worker] = await Promise.all([
-    startApiProcess({ redisUrl: redis.url, prefix, env: callbacks }),
-    startWorkerProcess({
-      redisUrl: redis.url,
-      prefix,
-      kaaraiUrl: simulator.httpsUrl!,
-      caFile: simulator.caFile!,
-      env: {
-        ...callbacks,
-        CALLBACK_SECRETS_FILE: secrets,
-        RETRY_BASE_DELAY_MS: '20',
-        RETRY_MAX_DELAY_MS: '100',
-        CALLBACK_RETRY_BASE_DELAY_MS: '50',
-        CALLBACK_RETRY_MAX_DELAY_MS: '250',
-      },
-    }),
-  ]);
-  await worker.ready();
+  stack = await startCallbackStack({
+    callbacks: {
+      CALLBACK_ALLOWED_HOSTS: `faults=${receiver.origin}|hooks.faults.invalid`,
+      CALLBACK_ATTEMPTS: '40',
+    },
+    worker: {
+      CALLBACK_SECRETS_FILE: secrets,
+      CALLBACK_RETRY_BASE_DELAY_MS: '50',
+      CALLBACK_RETRY_MAX_DELAY_MS: '250',
+    },
+  });
+  ({ redis, simulator, api, worker, prefix } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([api?.kill(), worker?.kill()]);
-  await Promise.all([simulator?.stop(), receiver?.stop(), stranger?.stop()]);
-  await redis?.stop();
+  await stack?.stop();
+  await Promise.all([receiver?.stop(), stranger?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { callbackConfigProblems, callbackConfigShape } from './callback-settings';
 import { CLIENT_NAME } from './client-name';
 import { clientQuota, clientQuotas } from './client-quotas';
+import { clientsWithoutKeys } from './clients-without-keys';
 import { envInt } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
@@ -168,20 +169,9 @@ export const apiConfigSchema = z
           message: 'must not be below MAX_BODY_BYTES',
         });
       }
+      for (const [key, message] of clientsWithoutKeys(config))
+        ctx.addIssue({ code: 'custom', path: [key], message });
       const clients: unknown = config.API_KEYS;
-      const quotas: unknown = config.CLIENT_QUOTAS;
-      if (clients instanceof Map && quotas instanceof Map) {
-        const known = new Set(clients.values());
-        for (const client of quotas.keys()) {
-          if (!known.has(client)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['CLIENT_QUOTAS'],
-              message: `client "${client}" is not a client of API_KEYS`,
-            });
-          }
-        }
-      }
       const admins: unknown = config.ADMIN_API_KEYS;
       if (!(clients instanceof Map) || !(admins instanceof Map)) return;
       for (const [key, admin] of admins) {

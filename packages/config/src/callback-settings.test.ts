@@ -1,3 +1,4 @@
+import { apiConfigSchema } from './api-config';
 import { loadConfig } from './load-config';
 import { problemsOf, workerEnv } from './test-fixtures';
 import { workerConfigSchema } from './worker-config';
@@ -36,5 +37,59 @@ describe('callback settings', () => {
       'CALLBACK_DEFAULT_URLS: the URL of client "crm" is not on its CALLBACK_ALLOWED_HOSTS',
       'CALLBACK_SECRETS: client "crm" of CALLBACK_ALLOWED_HOSTS has no secret to sign its callbacks with',
     ]);
+  });
+});
+
+describe('callback settings of the API', () => {
+  const apiEnv = { API_KEYS: 'shop=k3y-0f-the-shop-0123,crm=k3y-0f-the-crm-45678' };
+  const loadApi = (env: Record<string, string>) => () => loadConfig(apiConfigSchema, { ...apiEnv, ...env });
+
+  it('takes allow-lists and default URLs of clients of API_KEYS', () => {
+    const config = loadApi({
+      CALLBACK_ALLOWED_HOSTS: 'shop=hooks.shop.internal,crm=crm.internal',
+      CALLBACK_DEFAULT_URLS: 'shop=https://hooks.shop.internal/sms',
+    })();
+    expect([...(config.CALLBACK_ALLOWED_HOSTS?.keys() ?? [])]).toEqual(['shop', 'crm']);
+    expect(config.CALLBACK_DEFAULT_URLS?.get('shop')).toBe('https://hooks.shop.internal/sms');
+  });
+
+  it('refuses a client that API_KEYS does not know, naming the variable and the client', () => {
+    expect(
+      problemsOf(
+        loadApi({
+          CALLBACK_ALLOWED_HOSTS: 'shop=hooks.shop.internal,sohp=hooks.shop.internal',
+          CALLBACK_DEFAULT_URLS: 'sohp=https://hooks.shop.internal/sms',
+        }),
+      ),
+    ).toEqual([
+      'CALLBACK_ALLOWED_HOSTS: client "sohp" is not a client of API_KEYS',
+      'CALLBACK_DEFAULT_URLS: client "sohp" is not a client of API_KEYS',
+    ]);
+  });
+
+  it('reports an unknown client together with the other problems', () => {
+    expect(
+      problemsOf(
+        loadApi({
+          CALLBACK_ALLOWED_HOSTS: 'shop=hooks.shop.internal/path,nobody=hooks.nobody.internal',
+          CALLBACK_DEFAULT_URLS: 'crm=https://crm.internal/sms',
+          CLIENT_QUOTAS: 'ghost=5/s',
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^CALLBACK_ALLOWED_HOSTS: client "shop": .*without a path/),
+      'CALLBACK_DEFAULT_URLS: the URL of client "crm" is not on its CALLBACK_ALLOWED_HOSTS',
+      'CLIENT_QUOTAS: client "ghost" is not a client of API_KEYS',
+      'CALLBACK_ALLOWED_HOSTS: client "nobody" is not a client of API_KEYS',
+    ]);
+  });
+
+  it('leaves the worker, which has no API_KEYS, to take any client', () => {
+    const config = load({
+      CALLBACK_ALLOWED_HOSTS: 'nobody=hooks.nobody.internal',
+      CALLBACK_DEFAULT_URLS: 'nobody=https://hooks.nobody.internal/sms',
+      CALLBACK_SECRETS: 'nobody=nobody-secret-0123456789',
+    })();
+    expect(config.CALLBACK_DEFAULT_URLS?.get('nobody')).toBe('https://hooks.nobody.internal/sms');
   });
 });

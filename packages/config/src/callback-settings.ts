@@ -74,12 +74,12 @@ export const callbackConfigShape = {
   CALLBACK_ALLOWED_HOSTS: callbackAllowedHosts()
     .optional()
     .describe(
-      'Where each client may have status callbacks sent, as client=hosts pairs, comma-separated; hosts separated by | as host (https, port 443), host:port (https) or http://host:port (plain http, local use only), e.g. shop=hooks.shop.internal|hooks2.shop.internal:8443. A callbackUrl elsewhere is refused (400, 4014) and never called. Default none (no callbacks).',
+      'Where each client (named as in API_KEYS) may have status callbacks sent, as client=hosts pairs, comma-separated; hosts separated by | as host (https, port 443), host:port (https) or http://host:port (plain http, local use only), e.g. shop=hooks.shop.internal|hooks2.shop.internal:8443. A callbackUrl elsewhere is refused (400, 4014) and never called. Default none (no callbacks).',
     ),
   CALLBACK_DEFAULT_URLS: callbackDefaultUrls()
     .optional()
     .describe(
-      "Each client's callback URL for messages sent without a callbackUrl, as client=url pairs, comma-separated; each must be on the client's CALLBACK_ALLOWED_HOSTS. Default none.",
+      "Each client's callback URL for messages sent without a callbackUrl, as client=url pairs, comma-separated, clients named as in API_KEYS; each must be on the client's CALLBACK_ALLOWED_HOSTS. Default none.",
     ),
   // Shared: whoever queues an event (the API a cancellation, the worker the rest) sets its attempts.
   CALLBACK_ATTEMPTS: envInt(1, 100)

@@ -60,8 +60,6 @@ export {
   validateSmsRequest,
 } from './sms-request';
 export {
-  codePointOf,
-  controlCharacterIn,
   type FieldCodes,
   MIN_VALIDITY_SECONDS,
   SMS_PRIORITIES,

@@ -1,9 +1,9 @@
 import type { SmsJobData } from '@sms/contracts';
 import { Queue } from 'bullmq';
-import { messageJobOptions } from './message-job-options';
+import { jobOptionsOf } from './job-options-of';
 import { SEND_JOB, SMS_QUEUE } from './queue-names';
 import type { RedisConnection } from './redis-connections';
-import { type SendJobSettings, sendJobOptions } from './send-job-options';
+import type { SendJobSettings } from './send-job-options';
 
 export type SmsQueue = Queue<SmsJobData>;
 
@@ -30,5 +30,5 @@ export async function enqueueSms(
   data: SmsJobData,
   settings: SendJobSettings,
 ): Promise<void> {
-  await queue.add(SEND_JOB, data, { ...sendJobOptions(settings), ...messageJobOptions(data), jobId: id });
+  await queue.add(SEND_JOB, data, jobOptionsOf(id, data, settings));
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { maskNumber, type SmsJobData, type SmsRequest, smsSegmentsOf } from '@sms/contracts';
-import type { ApiMetrics } from '@sms/metrics';
-import { enqueueSms, NotReplicatedError, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
-import type { ReferenceIndex, StatusStore } from '@sms/status-store';
+import { NotReplicatedError, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
+import type { StatusStore } from '@sms/status-store';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error';
+import { createEnqueueAccepted } from './enqueue-accepted';
 import { acceptOnce, type IdempotencyStore, requestHash } from './idempotency';
+import { type AcceptanceRecordDeps, recordAcceptance } from './record-acceptance';
 import { withTimeout } from './with-timeout';
 
 export interface AcceptSettings {
@@ -16,16 +17,13 @@ export interface AcceptSettings {
   readonly redisTimeoutMs: number;
 }
 
-export interface AcceptDeps {
+export interface AcceptDeps extends AcceptanceRecordDeps {
   readonly config: AcceptSettings;
   readonly queue: SmsQueue;
   readonly statusStore: Pick<StatusStore, 'read'>;
   readonly idempotencyStore: IdempotencyStore;
-  /** Where a message with a `reference` is found by it (`GET /v1/sms?reference=`). */
-  readonly referenceIndex: Pick<ReferenceIndex, 'add'>;
   /** With REDIS_WAIT_REPLICAS: the queue on a connection of its own, and the WAIT around adds. */
   readonly replication?: { readonly queue: SmsQueue; readonly acknowledgement: ReplicaAcknowledgement };
-  readonly metrics: Pick<ApiMetrics, 'accepted'>;
   readonly logger: Logger;
 }
 
@@ -110,24 +108,15 @@ export function jobDataOf(
  * Every route that takes messages goes through here; failures are `ApiError`s (5030).
  */
 export function createAcceptMessage(deps: AcceptDeps) {
-  const { config, logger, metrics, replication } = deps;
+  const { config, logger } = deps;
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
+  const records = recordAcceptance(deps);
+  const enqueueAccepted = createEnqueueAccepted({ ...deps, records });
 
   return async (message: MessageToAccept): Promise<Acceptance> => {
     const { client, requestId, idempotencyKey } = message;
     const data = jobDataOf(message, config, Date.now());
-    const addJob = (id: string) =>
-      replication
-        ? replication.acknowledgement.around(() =>
-            enqueueSms(replication.queue, id, data, { attempts: config.sendAttempts }),
-          )
-        : enqueueSms(deps.queue, id, data, { attempts: config.sendAttempts });
-    // Sent together, the index entry and the job share one round trip. An entry whose job
-    // failed names no message, and a reader skips it.
-    const enqueue = async (id: string) => {
-      const { reference } = data;
-      await Promise.all([addJob(id), reference && deps.referenceIndex.add(client, reference, id, data)]);
-    };
+    const enqueue = (id: string) => enqueueAccepted.one(client, { id, data });
     let accepted: Omit<Acceptance, 'data'>;
     try {
       // Without the header nothing is remembered, and accepting costs one round trip to Redis.
@@ -142,7 +131,7 @@ export function createAcceptMessage(deps: AcceptDeps) {
     } catch (error) {
       throw enqueueFailure(error, logger, requestId);
     }
-    if (!accepted.replayed) metrics.accepted.inc({ client, priority: data.priority ?? 'normal' });
+    if (!accepted.replayed) records.accepted(client, [{ id: accepted.id, data }]);
     // The line that joins this request to the worker's lines about the message; never the text.
     logger.info(
       { messageId: accepted.id, requestId, client, to: maskNumber(data.to), replayed: accepted.replayed },

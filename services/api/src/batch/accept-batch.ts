@@ -6,10 +6,12 @@ import {
   type SmsRequest,
   type ValidationResult,
 } from '@sms/contracts';
-import { enqueueSmsBulk, type SmsJobToAdd } from '@sms/queue';
+import type { SmsJobToAdd } from '@sms/queue';
 import { type AcceptDeps, enqueueFailure, jobDataOf, redisUnavailable } from '../accept-message';
+import { createEnqueueAccepted } from '../enqueue-accepted';
 import { acceptOnce } from '../idempotency';
 import { acceptedView } from '../message-views';
+import { recordAcceptance } from '../record-acceptance';
 import { withTimeout } from '../with-timeout';
 import { batchHash, batchMessageId } from './batch-ids';
 
@@ -41,26 +43,13 @@ interface ValidMessage {
  * or whose add failed half-way (a bulk add is not a transaction). Failures are `ApiError`s, 5030.
  */
 export function createAcceptBatch(deps: AcceptDeps) {
-  const { config, logger, metrics, replication, statusStore } = deps;
+  const { config, logger, statusStore } = deps;
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
-  const addJobs = (jobs: readonly SmsJobToAdd[]) =>
-    replication
-      ? replication.acknowledgement.around(() =>
-          enqueueSmsBulk(replication.queue, jobs, { attempts: config.sendAttempts }),
-        )
-      : enqueueSmsBulk(deps.queue, jobs, { attempts: config.sendAttempts });
-  // As for a single message, the index entries of messages with a `reference` go with the jobs.
-  const add = (client: string, jobs: readonly SmsJobToAdd[]) =>
-    Promise.all([
-      addJobs(jobs),
-      ...jobs.map(
-        ({ id, data }) =>
-          data.reference !== undefined && deps.referenceIndex.add(client, data.reference, id, data),
-      ),
-    ]);
+  const records = recordAcceptance(deps);
+  const enqueueAccepted = createEnqueueAccepted({ ...deps, records });
   const notYetTaken = async (jobs: readonly SmsJobToAdd[]) => {
-    const records = await Promise.all(jobs.map((job) => statusStore.read(job.id)));
-    return jobs.filter((_, i) => records[i] === undefined);
+    const statuses = await Promise.all(jobs.map((job) => statusStore.read(job.id)));
+    return jobs.filter((_, i) => statuses[i] === undefined);
   };
 
   return async (batch: BatchToAccept): Promise<BatchAcceptance> => {
@@ -81,13 +70,13 @@ export function createAcceptBatch(deps: AcceptDeps) {
     try {
       if (idempotencyKey === undefined) {
         jobs = jobsOf(() => randomUUID());
-        await inTime(add(client, jobs));
+        await inTime(enqueueAccepted.many(client, jobs));
       } else {
         const request = { client, idempotencyKey, requestHash: batchHash(batch.items) };
         const accepted = await inTime(
           acceptOnce(deps, request, async (batchId, repeat) => {
             const claimed = jobsOf((index) => batchMessageId(batchId, index));
-            await add(client, repeat ? await notYetTaken(claimed) : claimed);
+            await enqueueAccepted.many(client, repeat ? await notYetTaken(claimed) : claimed);
           }),
         );
         jobs = jobsOf((index) => batchMessageId(accepted.id, index));
@@ -97,9 +86,7 @@ export function createAcceptBatch(deps: AcceptDeps) {
       throw enqueueFailure(error, logger, requestId);
     }
 
-    if (!replayed) {
-      for (const { data } of jobs) metrics.accepted.inc({ client, priority: data.priority ?? 'normal' });
-    }
+    if (!replayed) records.accepted(client, jobs);
     // The lines that join this request to the worker's lines about each message; never the text.
     for (const { id, data } of jobs) {
       logger.info(

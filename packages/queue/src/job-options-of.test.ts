@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { SmsJobData } from '@sms/contracts';
+import { startRedis, type TestRedis } from '@sms/testing';
+import { enqueueSmsBulk } from './enqueue-sms-bulk';
+import { jobOptionsOf } from './job-options-of';
+import { createProducerConnection } from './redis-connections';
+import { createSmsQueue, enqueueSms } from './sms-queue';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const acceptedAt = Date.now();
+const message: SmsJobData = {
+  to: '573001234567',
+  text: 'hi',
+  client: 'billing',
+  acceptedAt,
+  priority: 'bulk',
+  sendAt: acceptedAt + 60_000,
+};
+
+it("joins every send job's options, its message's and its id", () => {
+  expect(jobOptionsOf('m1', message, { attempts: 3 }, acceptedAt)).toEqual({
+    attempts: 3,
+    backoff: { type: 'sms-backoff' },
+    removeOnComplete: true,
+    removeOnFail: true,
+    priority: 1,
+    delay: 60_000,
+    jobId: 'm1',
+  });
+});
+
+it('gives a message the same job options added alone or in a bulk add', async () => {
+  const connection = createProducerConnection(redis.target);
+  const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
+  try {
+    await enqueueSms(queue, 'alone', message, { attempts: 3 });
+    await enqueueSmsBulk(queue, [{ id: 'in-bulk', data: message }], { attempts: 3 });
+    const [alone, inBulk] = await Promise.all([queue.getJob('alone'), queue.getJob('in-bulk')]);
+    // The delay counts from each add's own clock, a few milliseconds apart.
+    const { jobId: _a, delay: aloneDelay, ...aloneOptions } = alone!.opts;
+    const { jobId: _b, delay: bulkDelay, ...bulkOptions } = inBulk!.opts;
+    expect(bulkOptions).toEqual(aloneOptions);
+    expect(aloneOptions).toMatchObject({ attempts: 3, priority: 1 });
+    expect(Math.abs(aloneDelay! - bulkDelay!)).toBeLessThan(5_000);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+});
