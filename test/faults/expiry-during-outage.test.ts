@@ -3,8 +3,6 @@ import {
   type RunningSimulator,
   readQueueJob,
   startApiProcess,
-  startRedis,
-  startSimulator,
   startWorkerProcess,
   type TestRedis,
 } from '@sms/testing';
@@ -15,6 +13,7 @@ import {
   postAll,
   queueDrained,
   recordedAmong,
+  startRedisAndSimulator,
   Teardown,
   uniqueTexts,
 } from './fault-fixture';
@@ -34,10 +33,7 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    startRedis().then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
+  ({ redis, simulator } = await startRedisAndSimulator(teardown));
 });
 afterAll(() => teardown.run());
 

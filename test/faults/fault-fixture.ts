@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { isFinalStatus, type MessageStatus } from '@sms/contracts';
+import { SMS_QUEUE } from '@sms/queue';
 import {
   type ApiProcess,
   mapConcurrently,
   type QueueJobCounts,
   queueJobCounts,
+  type RunningSimulator,
   type SimulatorAdmin,
+  startRedis,
+  startSimulator,
+  type TestRedis,
   waitFor,
 } from '@sms/testing';
 
-/** The send queue and the dead-letter queue, as the gateway names them (`packages/queue`). */
-export const SEND_QUEUE = 'sms';
-export const DEAD_LETTER_QUEUE = 'sms-dead-letter';
+/** The send queue and the dead-letter queue, by the names the gateway gives them. */
+export { DEAD_LETTER_QUEUE, SMS_QUEUE as SEND_QUEUE } from '@sms/queue';
 
 /** Retries in tens of milliseconds instead of seconds, so that a fault test runs quickly. */
 export const FAST_RETRIES = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '500' } as const;
@@ -19,6 +23,20 @@ export const FAST_RETRIES = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '50
 /** A key prefix of its own for one test, so that tests can share a Redis. */
 export function newPrefix(): string {
   return `f${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * What every fault test file runs on: a Redis of its own and the simulator over HTTPS, stopped
+ * by `teardown` after the file's tests.
+ */
+export async function startRedisAndSimulator(
+  teardown: Teardown,
+): Promise<{ redis: TestRedis; simulator: RunningSimulator }> {
+  const [redis, simulator] = await Promise.all([
+    startRedis().then((r) => teardown.add(r, (it) => it.stop())),
+    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
+  ]);
+  return { redis, simulator };
 }
 
 /** `count` texts unique to this run, which the simulator's record is then counted by. */
@@ -46,7 +64,7 @@ export async function postAll(
 export function queueDrained(redisUrl: string, prefix: string, timeoutMs: number): Promise<QueueJobCounts> {
   return waitFor(
     async () => {
-      const counts = await queueJobCounts(redisUrl, prefix, SEND_QUEUE);
+      const counts = await queueJobCounts(redisUrl, prefix, SMS_QUEUE);
       return counts.total === 0 ? counts : undefined;
     },
     { timeoutMs, intervalMs: 200, description: 'the send queue to drain' },

@@ -2,8 +2,6 @@ import {
   metricValue,
   type RunningSimulator,
   startApiProcess,
-  startRedis,
-  startSimulator,
   startWorkerProcess,
   type TestRedis,
   waitFor,
@@ -15,6 +13,7 @@ import {
   newPrefix,
   postAll,
   queueDrained,
+  startRedisAndSimulator,
   Teardown,
   uniqueTexts,
 } from './fault-fixture';
@@ -36,10 +35,7 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    startRedis().then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
+  ({ redis, simulator } = await startRedisAndSimulator(teardown));
 });
 afterAll(() => teardown.run());
 

@@ -2,8 +2,6 @@ import {
   queueJobCounts,
   type RunningSimulator,
   startApiProcess,
-  startRedis,
-  startSimulator,
   startWorkerProcess,
   type TestRedis,
 } from '@sms/testing';
@@ -14,6 +12,7 @@ import {
   newPrefix,
   postAll,
   queueDrained,
+  startRedisAndSimulator,
   Teardown,
   uniqueTexts,
 } from './fault-fixture';
@@ -31,10 +30,7 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    startRedis().then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
+  ({ redis, simulator } = await startRedisAndSimulator(teardown));
 });
 afterAll(() => teardown.run());
 

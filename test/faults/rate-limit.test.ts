@@ -1,12 +1,13 @@
+import { type RunningSimulator, startApiProcess, startWorkerProcess, type TestRedis } from '@sms/testing';
 import {
-  type RunningSimulator,
-  startApiProcess,
-  startRedis,
-  startSimulator,
-  startWorkerProcess,
-  type TestRedis,
-} from '@sms/testing';
-import { FAST_RETRIES, newPrefix, postAll, queueDrained, Teardown, uniqueTexts } from './fault-fixture';
+  FAST_RETRIES,
+  newPrefix,
+  postAll,
+  queueDrained,
+  startRedisAndSimulator,
+  Teardown,
+  uniqueTexts,
+} from './fault-fixture';
 
 // Fault: none; the limit under test is ours. Three worker processes share one global rate
 //   limit of 50 messages a second (RATE_LIMIT_PER_SECOND, kept in Redis by BullMQ's limiter).
@@ -22,10 +23,7 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    startRedis().then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
+  ({ redis, simulator } = await startRedisAndSimulator(teardown));
 });
 afterAll(() => teardown.run());
 

@@ -3,8 +3,6 @@ import {
   queueJobCounts,
   type RunningSimulator,
   startApiProcess,
-  startRedis,
-  startSimulator,
   startWorkerProcess,
   type TestRedis,
   waitFor,
@@ -15,6 +13,7 @@ import {
   postAll,
   queueDrained,
   SEND_QUEUE,
+  startRedisAndSimulator,
   Teardown,
   uniqueTexts,
 } from './fault-fixture';
@@ -33,10 +32,7 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    startRedis().then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
+  ({ redis, simulator } = await startRedisAndSimulator(teardown));
 });
 afterAll(() => teardown.run());
 

@@ -4,8 +4,6 @@ import {
   queueJobCounts,
   type RunningSimulator,
   startApiProcess,
-  startRedis,
-  startSimulator,
   startWorkerProcess,
   type TestRedis,
   waitFor,
@@ -19,6 +17,7 @@ import {
   newPrefix,
   postAll,
   queueDrained,
+  startRedisAndSimulator,
   Teardown,
   uniqueTexts,
 } from './fault-fixture';
@@ -37,10 +36,7 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    startRedis().then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
+  ({ redis, simulator } = await startRedisAndSimulator(teardown));
 });
 afterAll(() => teardown.run());
 
