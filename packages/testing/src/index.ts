@@ -3,6 +3,7 @@ export { mapConcurrently } from './map-concurrently';
 export { metricValue } from './metric-value';
 export { type QueueJobCounts, queueJobCounts } from './queue-job-counts';
 export { readQueueJob, type StoredJob } from './read-queue-job';
+export { readmeEnvRows, schemaEnvRows } from './readme-env-rows';
 export { infoFields } from './redis-process';
 export {
   type DeliveryTally,
