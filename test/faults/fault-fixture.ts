@@ -60,6 +60,67 @@ export async function postAll(
   });
 }
 
+/** One answer to a request of `postContinuously`. */
+export interface PostAnswer {
+  readonly text: string;
+  /** 0 when no HTTP answer came at all. */
+  readonly status: number;
+  readonly id?: string;
+  readonly code?: number;
+  /** The refusal's message, or why no answer came, to explain a failure. */
+  readonly message?: string;
+  readonly startedAt: number;
+  /** When the answer came, and how long it took. */
+  readonly at: number;
+  readonly ms: number;
+}
+
+/**
+ * Posts from `clients` clients back to back, each message with its own text and
+ * Idempotency-Key, until `stop()`; every answer is kept, in order of arrival.
+ */
+export function postContinuously(api: ApiProcess, label: string, clients: number) {
+  const texts = uniqueTexts(label, 100_000);
+  const answers: PostAnswer[] = [];
+  let next = 0;
+  let posting = true;
+  const client = async () => {
+    while (posting) {
+      const text = texts[next++]!;
+      const startedAt = Date.now();
+      const started = performance.now();
+      let status = 0;
+      let body: { id?: string; code?: number; message?: string } = {};
+      try {
+        const response = await api.post({ to: '573001234567', text }, { 'idempotency-key': text });
+        status = response.status;
+        body = (await response.json()) as typeof body;
+      } catch (error) {
+        body = { message: (error as Error).message };
+      }
+      const { id, code, message } = body;
+      answers.push({
+        text,
+        status,
+        ...(id !== undefined && { id }),
+        ...(code !== undefined && { code }),
+        ...(message !== undefined && { message }),
+        startedAt,
+        at: Date.now(),
+        ms: performance.now() - started,
+      });
+    }
+  };
+  const running = Promise.all(Array.from({ length: clients }, client));
+  return {
+    answers,
+    stop: async () => {
+      posting = false;
+      await running;
+    },
+  };
+}
+
 /** Waits until the send queue holds no job in any state: every message was taken to its end. */
 export function queueDrained(redisUrl: string, prefix: string, timeoutMs: number): Promise<QueueJobCounts> {
   return waitFor(

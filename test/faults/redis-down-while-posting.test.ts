@@ -8,7 +8,14 @@ import {
   startWorkerProcess,
   waitFor,
 } from '@sms/testing';
-import { FAST_RETRIES, newPrefix, queueDrained, recordedAmong, Teardown, uniqueTexts } from './fault-fixture';
+import {
+  FAST_RETRIES,
+  newPrefix,
+  postContinuously,
+  queueDrained,
+  recordedAmong,
+  Teardown,
+} from './fault-fixture';
 
 // Fault: Redis is killed with SIGKILL while clients keep posting, stays down for at least
 //   2 s, and is restarted from its append-only file (appendfsync always).
@@ -36,43 +43,14 @@ beforeAll(async () => {
 });
 afterAll(() => teardown.run());
 
-interface Answer {
-  readonly text: string;
-  readonly startedAt: number;
-  readonly status: number;
-  readonly code?: number;
-  readonly ms: number;
-  readonly at: number;
-}
-
 it('answers 202 or 503 within 2 s through a Redis crash, and delivers every message once', async () => {
   const prefix = newPrefix();
   const api = teardown.add(
     await startApiProcess({ redisUrl: redis.url, prefix, env: { ENQUEUE_TIMEOUT_MS: '1500' } }),
     (it) => it.stop(),
   );
-  const texts = uniqueTexts('redis down', 100_000);
-  const answers: Answer[] = [];
-  let next = 0;
-  let posting = true;
-  const client = async () => {
-    while (posting) {
-      const text = texts[next++]!;
-      const startedAt = Date.now();
-      const started = performance.now();
-      let status = 0;
-      let code: number | undefined;
-      try {
-        const response = await api.post({ to: '573001234567', text }, { 'idempotency-key': text });
-        status = response.status;
-        code = ((await response.json()) as { code?: number }).code;
-      } catch {
-        // status 0: no HTTP answer at all, which the invariant forbids
-      }
-      answers.push({ text, startedAt, status, code, ms: performance.now() - started, at: Date.now() });
-    }
-  };
-  const clients = Promise.all(Array.from({ length: CLIENTS }, client));
+  const load = postContinuously(api, 'redis down', CLIENTS);
+  const { answers } = load;
   const count = (status: number, since = 0) =>
     answers.filter((a) => a.status === status && a.at >= since).length;
 
@@ -92,8 +70,7 @@ it('answers 202 or 503 within 2 s through a Redis crash, and delivers every mess
       description: '200 answers 202 after the restart',
     });
   } finally {
-    posting = false;
-    await clients;
+    await load.stop();
   }
 
   const slow = answers.filter((a) => a.ms >= ANSWER_BOUND_MS);

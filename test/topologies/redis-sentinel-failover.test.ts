@@ -11,7 +11,7 @@ import {
   type WorkerProcess,
   waitFor,
 } from '@sms/testing';
-import { FAST_RETRIES, newPrefix, Teardown, uniqueTexts } from '../faults/fault-fixture';
+import { FAST_RETRIES, newPrefix, postContinuously, Teardown } from '../faults/fault-fixture';
 
 // Fault: the Redis primary of a Sentinel set is killed with SIGKILL while clients post; the
 //   sentinels (down-after-milliseconds 1000) promote a replica.
@@ -32,16 +32,6 @@ beforeAll(async () => {
   simulator = teardown.add(await startSimulator({ https: true }), (it) => it.stop());
 });
 afterAll(() => teardown.run());
-
-interface Answer {
-  readonly text: string;
-  readonly status: number;
-  readonly id?: string;
-  /** The error message of a refusal, kept to explain a failure. */
-  readonly message?: string;
-  readonly startedAt: number;
-  readonly at: number;
-}
 
 /** The gateway on a fresh Sentinel set: the API and two workers, as processes. */
 async function gatewayOn(sentinel: RedisSentinelSet, apiEnv: Record<string, string>) {
@@ -65,50 +55,17 @@ async function gatewayOn(sentinel: RedisSentinelSet, apiEnv: Record<string, stri
   return { api, workers };
 }
 
-/** Posts from CLIENTS clients until `stop()`; every answer is kept, in order of arrival. */
-function postContinuously(api: ApiProcess, label: string) {
-  const texts = uniqueTexts(label, 100_000);
-  const answers: Answer[] = [];
-  let next = 0;
-  let posting = true;
-  const client = async () => {
-    while (posting) {
-      const text = texts[next++]!;
-      const startedAt = Date.now();
-      let status = 0;
-      let id: string | undefined;
-      let message: string | undefined;
-      try {
-        const response = await api.post({ to: '573001234567', text }, { 'idempotency-key': text });
-        status = response.status;
-        ({ id, message } = (await response.json()) as { id?: string; message?: string });
-      } catch (error) {
-        // status 0: no HTTP answer
-        message = (error as Error).message;
-      }
-      answers.push({
-        text,
-        status,
-        ...(id !== undefined && { id }),
-        ...(message !== undefined && { message }),
-        startedAt,
-        at: Date.now(),
-      });
-    }
-  };
-  const clients = Promise.all(Array.from({ length: CLIENTS }, client));
+/** The load of a test: CLIENTS clients posting until `stop()`, and the answers 202 since a time. */
+function postLoad(api: ApiProcess, label: string) {
+  const load = postContinuously(api, label, CLIENTS);
   return {
-    answers,
-    accepted: (since = 0) => answers.filter((a) => a.status === 202 && a.startedAt >= since).length,
-    stop: async () => {
-      posting = false;
-      await clients;
-    },
+    ...load,
+    accepted: (since = 0) => load.answers.filter((a) => a.status === 202 && a.startedAt >= since).length,
   };
 }
 
 /** Kills the primary once `before` messages are accepted; returns when `after` more were. */
-async function failOverUnderLoad(sentinel: RedisSentinelSet, load: ReturnType<typeof postContinuously>) {
+async function failOverUnderLoad(sentinel: RedisSentinelSet, load: ReturnType<typeof postLoad>) {
   try {
     return await failOver(sentinel, load);
   } finally {
@@ -117,7 +74,7 @@ async function failOverUnderLoad(sentinel: RedisSentinelSet, load: ReturnType<ty
   }
 }
 
-async function failOver(sentinel: RedisSentinelSet, load: ReturnType<typeof postContinuously>) {
+async function failOver(sentinel: RedisSentinelSet, load: ReturnType<typeof postLoad>) {
   await waitFor(() => load.accepted() >= 100, { timeoutMs: 30_000, description: '100 answers 202' });
   const old = await sentinel.killMaster();
   const killedAt = Date.now();
@@ -167,7 +124,7 @@ it('accepts again after a failover and delivers every message answered 202, with
     REDIS_WAIT_REPLICAS: '1',
     REDIS_WAIT_TIMEOUT_MS: '500',
   });
-  const load = postContinuously(api, 'failover wait');
+  const load = postLoad(api, 'failover wait');
   const { failoverMs, unavailableMs } = await failOverUnderLoad(sentinel, load);
 
   const accepted = load.answers.filter((a) => a.status === 202);
@@ -218,7 +175,7 @@ it('accepts again after a failover and delivers every message answered 202, with
 it('reports what a failover loses with REDIS_WAIT_REPLICAS=0', async () => {
   const sentinel = teardown.add(await startRedisSentinel({ replicas: 1 }), (it) => it.stop());
   const { api } = await gatewayOn(sentinel, {});
-  const load = postContinuously(api, 'failover nowait');
+  const load = postLoad(api, 'failover nowait');
   const { unavailableMs } = await failOverUnderLoad(sentinel, load);
 
   const accepted = load.answers.filter((a) => a.status === 202);
