@@ -2,7 +2,7 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { API_ERROR_CODES, type ApiErrorCode } from '@sms/contracts';
 import { startRedis, type TestRedis } from '@sms/testing';
-import { type RunningApi, startApi, TEST_KEY } from './start-api';
+import { ADMIN_KEY, type RunningApi, startApi, TEST_KEY } from './start-api';
 
 // Input: malformed, oversized and deceptive requests of every kind a caller (or an attacker)
 // can send. Invariant: each one is refused with its 4xx and a stable code from API_ERROR_CODES
@@ -15,7 +15,7 @@ const MAX_BODY_BYTES = 1_048_576;
 
 beforeAll(async () => {
   redis = await startRedis();
-  api = await startApi(redis.url, { maxBodyBytes: MAX_BODY_BYTES });
+  api = await startApi(redis.url, { maxBodyBytes: MAX_BODY_BYTES }, undefined, { deadLetterRoutes: true });
 });
 afterAll(async () => {
   await api?.stop();
@@ -332,13 +332,7 @@ describe('hostile input to the API', () => {
   });
 
   it.each(rows)('refuses %s with its 4xx and a stable code', async (_name, raw, code) => {
-    const res = await send(raw);
-    const body = parseBody(res);
-    expect({ status: res.status, code: body.code }).toEqual({
-      status: API_ERROR_CODES[code].httpStatus,
-      code,
-    });
-    expect(body.requestId).toEqual(expect.any(String));
+    expectRefusal(await send(raw), code);
   });
 
   it('cuts a long X-Request-Id to 128 characters', async () => {
@@ -363,6 +357,123 @@ describe('hostile input to the API', () => {
     expect((await api.queue.getJob(id))?.data.text).toBe('Line one\r\nLine two\n\tindented 👍🏽 ok');
   });
 });
+
+// Names every object inherits: a plain object indexed by one of them finds a function (or, for
+// __proto__, Object.prototype). Each is tried wherever a caller chooses a name, a key or an id.
+const INHERITED_NAMES = [...Object.getOwnPropertyNames(Object.prototype), 'prototype'];
+const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` };
+const KAARAI_SEND = '/kaarai/api/v1/sms/send';
+
+const inheritedNameRows = INHERITED_NAMES.flatMap((name) =>
+  (
+    [
+      ['a field of POST /v1/sms', { body: `{"${name}":1,"to":"${TO}","text":"hi"}` }, 4006],
+      ['a field of a batch', { path: '/v1/sms/batch', body: `{"${name}":[],"messages":[]}` }, 4006],
+      [
+        'a field of a message in a batch',
+        { path: '/v1/sms/batch', body: `{"messages":[{"${name}":1,"to":"${TO}","text":"hi"}]}` },
+        4012,
+      ],
+      ['a query parameter of GET /v1/sms', { method: 'GET', path: `/v1/sms?${name}=1` }, 4006],
+      ['a message id', { method: 'GET', path: `/v1/sms/${name}` }, 4041],
+      ['the id of a cancel', { method: 'DELETE', path: `/v1/sms/${name}` }, 4041],
+      ['a path', { method: 'GET', path: `/${name}` }, 4040],
+      ['a bearer key', { body: withText('hi'), headers: { authorization: `Bearer ${name}` } }, 4030],
+      [
+        'a dead-letter query parameter',
+        { method: 'GET', path: `/v1/admin/dead-letters?${name}=1`, headers: ADMIN },
+        4010,
+      ],
+      [
+        'a dead-letter reason',
+        { method: 'GET', path: `/v1/admin/dead-letters?reason=${name}`, headers: ADMIN },
+        4010,
+      ],
+      [
+        'a field of a dead-letter replay',
+        { path: '/v1/admin/dead-letters/replay', headers: ADMIN, body: `{"${name}":1}` },
+        4006,
+      ],
+      [
+        'a reason of a dead-letter replay',
+        { path: '/v1/admin/dead-letters/replay', headers: ADMIN, body: `{"reason":"${name}"}` },
+        4010,
+      ],
+      ['a dead-letter id', { method: 'GET', path: `/v1/admin/dead-letters/${name}`, headers: ADMIN }, 4042],
+      [
+        'a dead-letter id to replay',
+        { path: `/v1/admin/dead-letters/${name}/replay`, headers: ADMIN, body: '{}' },
+        4042,
+      ],
+      [
+        'a dead-letter id to delete',
+        { method: 'DELETE', path: `/v1/admin/dead-letters/${name}`, headers: ADMIN },
+        4042,
+      ],
+    ] as const
+  ).map(([where, raw, code]) => [name, where, raw, code] as const),
+);
+
+const kaaraiRows = INHERITED_NAMES.flatMap((name) =>
+  (
+    [
+      ['a field', { path: KAARAI_SEND, body: `{"${name}":1,"to":"${TO}","text":"hi"}` }, 400, 4000],
+      [
+        'the user of the Basic credentials',
+        { path: KAARAI_SEND, body: withText('hi'), headers: { authorization: basic(name, TEST_KEY) } },
+        403,
+        4030,
+      ],
+      ['a path', { path: `/kaarai/${name}`, body: withText('hi') }, 404, 4040],
+    ] as ReadonlyArray<readonly [where: string, raw: RawRequest, status: number, code: number]>
+  ).map(([where, raw, status, code]) => [name, where, raw, status, code] as const),
+);
+
+describe('names every object inherits, wherever a caller chooses a name', () => {
+  it.each(inheritedNameRows)(
+    'refuses %p as %s with its 4xx and a stable code',
+    async (_name, _where, raw, code) => {
+      expectRefusal(await send(raw), code);
+    },
+  );
+
+  it.each(kaaraiRows)(
+    "answers %p as %s of the Kaarai entry in Kaarai's form",
+    async (_name, _where, raw, status, code) => {
+      const res = await send({
+        ...raw,
+        headers: { authorization: basic('billing', TEST_KEY), ...raw.headers },
+      });
+      expect({ status: res.status, code: parseBody(res).code }).toEqual({ status, code });
+    },
+  );
+
+  it.each(INHERITED_NAMES)('looks up the reference %p and finds no message', async (name) => {
+    const res = await send({ method: 'GET', path: `/v1/sms?reference=${encodeURIComponent(name)}` });
+    expect([res.status, JSON.parse(res.text)]).toEqual([200, { reference: name, messages: [] }]);
+  });
+
+  // Node lower-cases header names and drops one named __proto__; these two reach `req.headers`.
+  it('takes a request with headers named constructor and hasOwnProperty as any other', async () => {
+    const res = await send({ body: withText('headers'), headers: { constructor: 'y', hasOwnProperty: 'z' } });
+    expect(res.status).toBe(202);
+  });
+
+  it('answered none of them 500', async () => {
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/sms_api_requests_total\{[^}]*status="5\d\d"/);
+  });
+});
+
+function expectRefusal(res: RawAnswer, code: ApiErrorCode): void {
+  const body = parseBody(res);
+  expect({ status: res.status, code: body.code }).toEqual({ status: API_ERROR_CODES[code].httpStatus, code });
+  expect(body.requestId).toEqual(expect.any(String));
+}
+
+function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
 
 function parseBody(res: RawAnswer): { code?: number; requestId?: string } {
   try {

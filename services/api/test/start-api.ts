@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { DeadLetters } from '@sms/dead-letters';
 import { createApiMetrics } from '@sms/metrics';
 import {
   createDeadLetterQueue,
@@ -13,6 +14,7 @@ import type { Router } from 'express';
 import pino, { type Logger } from 'pino';
 import { type AppConfig, createApp, QUEUE_UI_PATH } from '../src/create-app';
 import { createQueueUi } from '../src/create-queue-ui';
+import { createDeadLetterRouter } from '../src/dead-letter-routes';
 import { IdempotencyStore } from '../src/idempotency';
 import { ClientQuotas, type ClientQuotasOptions } from '../src/quota/client-quotas';
 
@@ -25,6 +27,8 @@ export interface StartApiOptions {
   /** @defaultValue a silent logger */
   readonly logger?: Logger;
   readonly adminRouter?: Router;
+  /** Without `adminRouter`: the real dead-letter routes over the app's queues. @defaultValue false */
+  readonly deadLetterRoutes?: boolean;
   /** @defaultValue 86400 */
   readonly idempotencyTtlSeconds?: number;
   /** Serve the queue UI over the app's queues. @defaultValue false */
@@ -85,6 +89,11 @@ export async function startApi(
       keyPrefix: prefix,
     }),
   };
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const deadLetters = options.deadLetterRoutes
+    ? new DeadLetters({ deadLetterQueue, smsQueue: queue, statusStore, redis, prefix, sendAttempts: 3 })
+    : undefined;
+  const adminRouter = options.adminRouter ?? (deadLetters && createDeadLetterRouter({ deadLetters, logger }));
   const build = () =>
     createApp({
       config: {
@@ -113,8 +122,8 @@ export async function startApi(
       redis,
       ...(replication && { replication }),
       metrics,
-      logger: options.logger ?? pino({ level: 'silent' }),
-      ...(options.adminRouter && { adminRouter: options.adminRouter }),
+      logger,
+      ...(adminRouter && { adminRouter }),
       ...(options.queueUi && { queueUi: createQueueUi({ smsQueue: queue, deadLetterQueue }, QUEUE_UI_PATH) }),
     });
   let app: ReturnType<typeof createApp>;

@@ -107,6 +107,8 @@ describe('parseArgs', () => {
     [['dlq', '--help'], /^Usage: sms dlq COMMAND/],
     [['dlq', 'replay', '--help'], /^Usage: sms dlq replay ID\.\.\. \[options\]/],
     [['help', 'dlq', 'list'], /^Usage: sms dlq list \[options\]/],
+    [['toString', '--help'], /^Usage: sms COMMAND/],
+    [['help', 'constructor'], /^Usage: sms COMMAND/],
   ])('shows the help for %p', (argv, text) => {
     const parsed = parseArgs(argv);
     expect(parsed.kind).toBe('help');
@@ -120,6 +122,7 @@ describe('parseArgs', () => {
   it.each([
     [[], /^missing a command$/, /^Usage: sms COMMAND/],
     [['post'], /^unknown command "post"$/, /^Usage: sms COMMAND/],
+    [['constructor'], /^unknown command "constructor"$/, /^Usage: sms COMMAND/],
     [['dlq'], /^missing a command: sms dlq list\|show\|replay\|delete$/, /^Usage: sms dlq COMMAND/],
     [
       ['dlq', 'purge'],

@@ -174,7 +174,8 @@ type Found =
 function commandIn(positionals: readonly string[]): Found {
   const [first, second] = positionals;
   if (first === undefined) return { ok: false, message: 'missing a command' };
-  if (first in GROUPS) {
+  // Own names only: `in` would take `sms constructor` for a group of commands.
+  if (Object.hasOwn(GROUPS, first)) {
     const inGroup = commandsOf(first);
     if (second === undefined) return { ok: false, message: `missing a command: sms ${first} ${inGroup}` };
     const name = `${first} ${second}`;
@@ -190,7 +191,7 @@ function commandIn(positionals: readonly string[]): Found {
 /** The most specific help for what was typed: a command's, a group's, or the program's. */
 function helpOf(positionals: readonly string[]): string {
   const [first, second] = positionals;
-  if (first !== undefined && first in GROUPS) {
+  if (first !== undefined && Object.hasOwn(GROUPS, first)) {
     const name = `${first} ${second}`;
     return Object.hasOwn(COMMANDS, name) ? commandHelp(name as CommandName) : groupHelp(first);
   }

@@ -117,4 +117,13 @@ describe('handleAdminRequest', () => {
       body: { error: 'method_not_allowed', message: '/faults allows GET, PUT, DELETE' },
     });
   });
+
+  it('finds no resource or method in the names every object has', () => {
+    const state = createSimulatorState();
+    expect(handleAdminRequest(state, admin('GET', '/constructor'))).toMatchObject({ status: 404 });
+    expect(handleAdminRequest(state, { ...admin('GET', '/'), path: 'toString' })).toMatchObject({
+      status: 404,
+    });
+    expect(handleAdminRequest(state, admin('valueOf', '/faults'))).toMatchObject({ status: 405 });
+  });
 });

@@ -69,11 +69,12 @@ export function handleAdminRequest(
   request: AdminRequest,
   now = new Date(),
 ): AdminResponse {
-  const methods = ROUTES[request.path];
+  // Own names only: the path and method are the caller's, and `toString` is on every object.
+  const methods = Object.hasOwn(ROUTES, request.path) ? ROUTES[request.path] : undefined;
   if (methods === undefined) {
     return { status: 404, body: { error: 'not_found', message: `no admin resource ${request.path}` } };
   }
-  const route = methods[request.method];
+  const route = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
   if (route === undefined) {
     const allowed = Object.keys(methods).join(', ');
     return {

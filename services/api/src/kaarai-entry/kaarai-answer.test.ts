@@ -37,6 +37,13 @@ describe('kaaraiCodeFor', () => {
   ] as const)('reads gateway %p (field %p) as Kaarai %p', (code, field, kaarai) => {
     expect(kaaraiCodeFor(new ApiError(code, 'why', field))).toBe(kaarai);
   });
+
+  it.each([...Object.getOwnPropertyNames(Object.prototype), 'prototype'])(
+    'reads an unknown field named %p as any other unknown field, 4000',
+    (field) => {
+      expect(kaaraiCodeFor(new ApiError(4006, 'why', field))).toBe(4000);
+    },
+  );
 });
 
 describe('kaaraiAnswerFor', () => {

@@ -27,7 +27,12 @@ export const QUEUED_ANSWER: KaaraiAnswer = kaaraiAnswer(2021);
 //    requests are built wrong); a 429 (a quota) is 5030, the one code the document says to retry
 //    later, and so is any fault of the gateway (the document's 503 is its "internal error").
 const BY_CODE: Partial<Record<ApiErrorCode, KaaraiCode>> = { 4001: 4001, 4002: 4002, 4003: 4003 };
-const BY_FIELD: Readonly<Record<string, KaaraiCode>> = { to: 4003, text: 4002 };
+// A Map: the field of a 4006 is the caller's unknown name, and a plain object would find
+// `constructor` or `toString` on its prototype.
+const BY_FIELD: ReadonlyMap<string, KaaraiCode> = new Map([
+  ['to', 4003],
+  ['text', 4002],
+]);
 const BY_HTTP_STATUS: Readonly<Record<number, KaaraiCode>> = {
   400: 4000,
   401: 4030,
@@ -41,7 +46,7 @@ const OTHERWISE: KaaraiCode = 5030;
 export function kaaraiCodeFor(error: Pick<ApiError, 'code' | 'field' | 'httpStatus'>): KaaraiCode {
   return (
     BY_CODE[error.code] ??
-    (error.httpStatus === 400 && error.field !== undefined ? BY_FIELD[error.field] : undefined) ??
+    (error.httpStatus === 400 && error.field !== undefined ? BY_FIELD.get(error.field) : undefined) ??
     BY_HTTP_STATUS[error.httpStatus] ??
     OTHERWISE
   );
