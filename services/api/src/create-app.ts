@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { StatusEvents } from '@sms/callbacks';
 import { type CallbackOrigin, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
@@ -23,6 +22,7 @@ import { createApiDocsRouter } from './openapi/api-docs-routes';
 import { buildOpenApiDocument } from './openapi/build-openapi-document';
 import type { ClientQuotas } from './quota/client-quotas';
 import { createQuotaGuard, NO_QUOTA_GUARD } from './quota/quota-guard';
+import { requestIdOf } from './request-id';
 import { sendError } from './send-error';
 import { withTimeout } from './with-timeout';
 
@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   const observe = (route: string) => (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
     const locals = res.locals as Locals;
-    locals.requestId = req.get('x-request-id')?.slice(0, 128) || randomUUID();
+    locals.requestId = requestIdOf(req);
     locals.client = '';
     locals.code = 0;
     res.setHeader('X-Request-Id', locals.requestId);
@@ -240,7 +240,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locals = res.locals as Partial<Locals>;
     // A path that does not percent-decode fails before any route's `observe` could name the request.
-    const requestId = locals.requestId ?? (req.get('x-request-id')?.slice(0, 128) || randomUUID());
+    const requestId = locals.requestId ?? requestIdOf(req);
     if (!res.headersSent) res.setHeader('X-Request-Id', requestId);
     const { code, unexpected } = sendError(res, error, requestId);
     locals.code = code;

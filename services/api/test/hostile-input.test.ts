@@ -340,6 +340,29 @@ describe('hostile input to the API', () => {
     expect(res.headers['x-request-id']).toBe('r'.repeat(128));
   });
 
+  it('keeps an X-Request-Id of visible ASCII as it is, in the header and the body', async () => {
+    const id = 'Req-42_a.b:c/d+e=f@g~!"#$%&()*,;<>?[]^`{|}\\';
+    const res = await send({ body: json({ to: TO }), headers: { 'x-request-id': id } });
+    expect([res.headers['x-request-id'], parseBody(res).requestId]).toEqual([id, id]);
+  });
+
+  // Node sends a header string as Latin-1 bytes: `latin1` of the UTF-8 bytes sends them as they are.
+  it.each([
+    ['UTF-8', Buffer.from('req-é-ü-😀', 'utf8').toString('latin1')],
+    ['Latin-1', 'café'],
+    ['a space', 'two words'],
+    ['a tab', 'tab\there'],
+    ['two headers', ['first', 'second']],
+  ])(
+    'answers an X-Request-Id with %s under a new id, the same in the header and the body',
+    async (_what, id) => {
+      const res = await send({ body: json({ to: TO }), headers: { 'x-request-id': id } });
+      const header = res.headers['x-request-id'];
+      expect(header).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(parseBody(res).requestId).toBe(header);
+    },
+  );
+
   it('enqueued nothing for any of them, answered no 500, and still accepts a valid request', async () => {
     expect(await api.queue.getJobCounts('wait')).toEqual({ wait: 0 });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();

@@ -3,8 +3,9 @@
 /** Response headers the API sets, by name. */
 export const HEADERS = {
   'X-Request-Id': {
-    description: "The request's id: the caller's X-Request-Id cut to 128 characters, or a new UUID.",
-    schema: { type: 'string', maxLength: 128 },
+    description:
+      "The request's id: the caller's X-Request-Id if it is visible ASCII, cut to 128 characters, or a new UUID.",
+    schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
   },
   Location: {
     description: "Where the message's status is: /v1/sms/{id}.",
@@ -40,7 +41,7 @@ export const PARAMETERS = {
     name: 'X-Request-Id',
     in: 'header',
     description:
-      'Your id for the request, echoed back and logged (cut to 128 characters). Default: a new UUID.',
+      'Your id for the request, echoed back and logged: visible ASCII (! to ~, no spaces), cut to 128 characters. Without it, or with any other value (non-ASCII, spaces, the header twice): a new UUID.',
     schema: { type: 'string' },
   },
   IdempotencyKey: {
