@@ -210,6 +210,10 @@ export function createApp(deps: AppDeps): express.Express {
     adminRoutes: deps.adminRouter !== undefined,
     queueUi: deps.queueUi !== undefined && config.adminApiKeys.size > 0,
   });
+  // Express answers OPTIONS by itself (200, the path's methods as text/plain) in a router with
+  // a route on that path: the docs, admin and queue UI routers. The API serves no browser from
+  // another origin, so OPTIONS is an unknown request, as every other method a route lacks.
+  app.options(/.*/, observe('unknown'), unknownRequest);
   app.use(createApiDocsRouter(document));
 
   if (deps.adminRouter) {
@@ -233,9 +237,7 @@ export function createApp(deps: AppDeps): express.Express {
     app.use(QUEUE_UI_PATH, observe('queue_ui'), operator, deps.queueUi);
   }
 
-  app.use(observe('unknown'), () => {
-    throw new ApiError(4040, 'Unknown request: see the README for the routes');
-  });
+  app.use(observe('unknown'), unknownRequest);
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locals = res.locals as Partial<Locals>;
@@ -248,4 +250,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   return app;
+}
+
+function unknownRequest(): never {
+  throw new ApiError(4040, 'Unknown request: see the README for the routes');
 }
