@@ -49,6 +49,21 @@ export const apiConfigSchema = z
     ...callbackConfigShape,
     API_PORT: envInt(0, 65_535).default(8080).describe('Port of the HTTP API. Default 8080.'),
     API_HOST: z.string().default('0.0.0.0').describe('Address the HTTP API listens on. Default 0.0.0.0.'),
+    REQUEST_TIMEOUT_MS: envInt(1_000, 300_000)
+      .default(10_000)
+      .describe(
+        'Longest a client may take to send a whole request, headers and body, in ms; a slower one is answered 408 and its connection closed (a batch of MAX_BATCH_BODY_BYTES must arrive within it). Default 10000.',
+      ),
+    HEADERS_TIMEOUT_MS: envInt(1_000, 300_000)
+      .default(5_000)
+      .describe(
+        'Longest a client may take to send the headers of a request, in ms, at most REQUEST_TIMEOUT_MS; a slower one is answered 408 and its connection closed. Default 5000.',
+      ),
+    MAX_CONNECTIONS: envInt(1, 1_000_000)
+      .default(1_000)
+      .describe(
+        'Most client connections one API process keeps open at once; one more is closed as soon as it is accepted. Default 1000.',
+      ),
     API_KEYS: keyPairs('client').describe(
       'Required. Callers and their keys as client=key pairs, comma-separated; keys of 16+ characters. Secret: use API_KEYS_FILE.',
     ),
@@ -127,19 +142,10 @@ export const apiConfigSchema = z
   // when another variable is invalid, so that one start-up error lists every problem.
   .superRefine(
     (config, ctx) => {
-      const defaultValidity: unknown = config.DEFAULT_VALIDITY_SECONDS;
-      const maxValidity: unknown = config.MAX_VALIDITY_SECONDS;
-      if (
-        typeof defaultValidity === 'number' &&
-        typeof maxValidity === 'number' &&
-        defaultValidity > maxValidity
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['DEFAULT_VALIDITY_SECONDS'],
-          message: 'must not exceed MAX_VALIDITY_SECONDS',
-        });
-      }
+      const problem = (key: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [key], message });
+      if (above(config.DEFAULT_VALIDITY_SECONDS, config.MAX_VALIDITY_SECONDS))
+        problem('DEFAULT_VALIDITY_SECONDS', 'must not exceed MAX_VALIDITY_SECONDS');
       const waitReplicas: unknown = config.REDIS_WAIT_REPLICAS;
       const waitTimeout: unknown = config.REDIS_WAIT_TIMEOUT_MS;
       const enqueueTimeout: unknown = config.ENQUEUE_TIMEOUT_MS;
@@ -159,16 +165,12 @@ export const apiConfigSchema = z
       }
       for (const [key, message] of [...redisTopologyProblems(config), ...callbackConfigProblems(config)])
         ctx.addIssue({ code: 'custom', path: [key], message });
-      const batchBody: unknown = config.MAX_BATCH_BODY_BYTES;
-      const body: unknown = config.MAX_BODY_BYTES;
-      if (typeof batchBody === 'number' && typeof body === 'number' && batchBody < body) {
-        // A message that POST /v1/sms takes must fit in a batch of one.
-        ctx.addIssue({
-          code: 'custom',
-          path: ['MAX_BATCH_BODY_BYTES'],
-          message: 'must not be below MAX_BODY_BYTES',
-        });
-      }
+      // Node refuses to start an HTTP server so configured.
+      if (above(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS))
+        problem('HEADERS_TIMEOUT_MS', 'must not exceed REQUEST_TIMEOUT_MS');
+      // A message that POST /v1/sms takes must fit in a batch of one.
+      if (above(config.MAX_BODY_BYTES, config.MAX_BATCH_BODY_BYTES))
+        problem('MAX_BATCH_BODY_BYTES', 'must not be below MAX_BODY_BYTES');
       for (const [key, message] of clientsWithoutKeys(config))
         ctx.addIssue({ code: 'custom', path: [key], message });
       const clients: unknown = config.API_KEYS;
@@ -188,3 +190,8 @@ export const apiConfigSchema = z
   );
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
+
+/** `value` is above `limit`; false while either is not a number (a variable that failed to parse). */
+function above(value: unknown, limit: unknown): boolean {
+  return typeof value === 'number' && typeof limit === 'number' && value > limit;
+}

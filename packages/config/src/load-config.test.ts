@@ -36,6 +36,9 @@ describe('loadConfig', () => {
         STATUS_RETENTION_SECONDS: 604_800,
         API_PORT: 8080,
         API_HOST: '0.0.0.0',
+        REQUEST_TIMEOUT_MS: 10_000,
+        HEADERS_TIMEOUT_MS: 5_000,
+        MAX_CONNECTIONS: 1_000,
         API_KEYS: new Map([[KEY, 'shop']]),
         MAX_TEXT_LENGTH: 1_600,
         MAX_BODY_BYTES: 16_384,
@@ -440,6 +443,14 @@ describe('loadConfig', () => {
         }),
       ),
     ).toEqual(['DEFAULT_VALIDITY_SECONDS: must not exceed MAX_VALIDITY_SECONDS']);
+  });
+
+  it('refuses a headers timeout above the request timeout', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig(apiConfigSchema, { ...apiEnv, HEADERS_TIMEOUT_MS: '6000', REQUEST_TIMEOUT_MS: '5000' }),
+      ),
+    ).toEqual(['HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS']);
   });
 
   describe('the worker', () => {

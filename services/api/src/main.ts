@@ -23,6 +23,7 @@ import {
 } from '@sms/queue';
 import { ReferenceIndex, StatusStore } from '@sms/status-store';
 import { createApp, QUEUE_UI_PATH } from './create-app';
+import { createHttpServer } from './create-http-server';
 import { createQueueUi } from './create-queue-ui';
 import { createDeadLetterRouter } from './dead-letter-routes';
 import { IdempotencyStore } from './idempotency';
@@ -147,12 +148,16 @@ async function main(): Promise<void> {
     ...(queueUi && { queueUi }),
   });
 
-  const server = app.listen(config.API_PORT, config.API_HOST, () => {
+  const server = createHttpServer(app, {
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+    maxConnections: config.MAX_CONNECTIONS,
+  });
+  server.listen(config.API_PORT, config.API_HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.API_PORT;
     logger.info({ port, clients: [...new Set(config.API_KEYS.values())] }, 'api listening');
   });
-  server.keepAliveTimeout = 65_000;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
