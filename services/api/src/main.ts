@@ -148,11 +148,12 @@ async function main(): Promise<void> {
     ...(queueUi && { queueUi }),
   });
 
-  const server = createHttpServer(app, {
+  const http = createHttpServer(app, {
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
     maxConnections: config.MAX_CONNECTIONS,
   });
+  const { server } = http;
   server.listen(config.API_PORT, config.API_HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.API_PORT;
@@ -164,15 +165,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
-    const force = setTimeout(() => {
-      logger.warn('shutdown timeout reached; closing remaining connections');
-      server.closeAllConnections();
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    const { cutOff } = await http.close(config.SHUTDOWN_TIMEOUT_MS);
+    if (cutOff > 0) logger.warn({ cutOff }, 'shutdown timeout reached; requests in flight were cut off');
     await Promise.all([
       queue.close(),
       deadLetterQueue.close(),
