@@ -89,6 +89,7 @@ describe('NO_ANSWER_POLICY', () => {
   it.each([
     ['timeout', 'retry', true],
     ['connection_dropped', 'retry', true],
+    ['connect_timeout', 'retry', false],
     ['connection_failed', 'retry', false],
     ['tls', 'hold', false],
   ] as const)('treats %s as %s (request may have been sent: %p)', (reason, action, requestSent) => {

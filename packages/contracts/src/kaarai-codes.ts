@@ -32,8 +32,17 @@ export const KAARAI_CODES = {
 
 export type KaaraiCode = keyof typeof KAARAI_CODES;
 
-/** Why a call to Kaarai produced no answer. */
-export type NoAnswerReason = 'timeout' | 'connection_failed' | 'connection_dropped' | 'tls';
+/**
+ * Why a call to Kaarai produced no answer. `timeout` and `connection_dropped` happened on an
+ * established connection, after the request was written; `connect_timeout`, `connection_failed`
+ * and `tls` before any connection was established (TCP connected and TLS handshake done).
+ */
+export type NoAnswerReason =
+  | 'timeout'
+  | 'connect_timeout'
+  | 'connection_failed'
+  | 'connection_dropped'
+  | 'tls';
 
 export interface NoAnswerInfo {
   readonly action: Extract<KaaraiAction, 'retry' | 'hold'>;
@@ -45,13 +54,16 @@ export interface NoAnswerInfo {
 }
 
 /**
- * Calls that got no answer. Timeouts and dropped connections are retried although Kaarai may
- * have the message (counted as unknown outcomes); certificate failures mean our trust settings or
- * URL are wrong and hold sending like 4030/4040.
+ * Calls that got no answer. Timeouts and dropped connections after the request was written are
+ * retried although Kaarai may have the message (counted as unknown outcomes); a call that never
+ * got a connection (refused, unreachable, or a connect or TLS handshake that timed out) cannot
+ * have reached Kaarai; certificate failures mean our trust settings or URL are wrong and hold
+ * sending like 4030/4040.
  */
 export const NO_ANSWER_POLICY = {
   timeout: { action: 'retry', requestSent: true },
   connection_dropped: { action: 'retry', requestSent: true },
+  connect_timeout: { action: 'retry', requestSent: false },
   connection_failed: { action: 'retry', requestSent: false },
   tls: { action: 'hold', requestSent: false },
 } as const satisfies Record<NoAnswerReason, NoAnswerInfo>;

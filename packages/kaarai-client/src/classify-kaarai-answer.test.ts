@@ -199,37 +199,44 @@ describe('parseRetryAfter', () => {
 
 describe('classifyFailure', () => {
   it.each([
-    ['ECONNREFUSED', 'retry', 'connection_failed', false],
-    ['ENOTFOUND', 'retry', 'connection_failed', false],
-    ['EAI_AGAIN', 'retry', 'connection_failed', false],
-    ['EHOSTUNREACH', 'retry', 'connection_failed', false],
-    ['ENETUNREACH', 'retry', 'connection_failed', false],
-    ['ECONNABORTED', 'retry', 'timeout', true],
-    ['ETIMEDOUT', 'retry', 'timeout', true],
-    ['ESOCKETTIMEDOUT', 'retry', 'timeout', true],
-    ['ECONNRESET', 'retry', 'connection_dropped', true],
-    ['EPIPE', 'retry', 'connection_dropped', true],
-    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'hold', 'tls', false],
-    ['SELF_SIGNED_CERT_IN_CHAIN', 'hold', 'tls', false],
-    ['ERR_TLS_CERT_ALTNAME_INVALID', 'hold', 'tls', false],
-    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'hold', 'tls', false],
-    ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'hold', 'tls', false],
-    ['CERT_HAS_EXPIRED', 'hold', 'tls', false],
-    ['ERR_SSL_WRONG_VERSION_NUMBER', 'hold', 'tls', false],
-    ['EPROTO', 'hold', 'tls', false],
-  ])('takes %s as %s (%s, request sent: %p)', (code, action, reason, requestSent) => {
-    expect(classifyFailure({ code, message: `failed with ${code}` }, 42)).toEqual({
-      type: 'no_answer',
-      action,
-      reason,
-      requestSent,
-      message: `failed with ${code}`,
-      durationMs: 42,
-    });
-  });
+    ['ECONNREFUSED', false, 'retry', 'connection_failed', false],
+    ['ENOTFOUND', false, 'retry', 'connection_failed', false],
+    ['EAI_AGAIN', false, 'retry', 'connection_failed', false],
+    ['EHOSTUNREACH', false, 'retry', 'connection_failed', false],
+    ['ENETUNREACH', false, 'retry', 'connection_failed', false],
+    ['ECONNABORTED', false, 'retry', 'connect_timeout', false],
+    ['ETIMEDOUT', false, 'retry', 'connect_timeout', false],
+    ['ECONNRESET', false, 'retry', 'connection_failed', false],
+    ['ECONNABORTED', true, 'retry', 'timeout', true],
+    ['ETIMEDOUT', true, 'retry', 'timeout', true],
+    ['ESOCKETTIMEDOUT', true, 'retry', 'timeout', true],
+    ['ECONNRESET', true, 'retry', 'connection_dropped', true],
+    ['EPIPE', true, 'retry', 'connection_dropped', true],
+    ['EHOSTUNREACH', true, 'retry', 'connection_dropped', true],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', false, 'hold', 'tls', false],
+    ['SELF_SIGNED_CERT_IN_CHAIN', false, 'hold', 'tls', false],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', false, 'hold', 'tls', false],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', false, 'hold', 'tls', false],
+    ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', false, 'hold', 'tls', false],
+    ['CERT_HAS_EXPIRED', false, 'hold', 'tls', false],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', false, 'hold', 'tls', false],
+    ['EPROTO', false, 'hold', 'tls', false],
+  ] as const)(
+    'takes %s (connected: %p) as %s (%s, request sent: %p)',
+    (code, connected, action, reason, requestSent) => {
+      expect(classifyFailure({ code, message: `failed with ${code}`, connected }, 42)).toEqual({
+        type: 'no_answer',
+        action,
+        reason,
+        requestSent,
+        message: `failed with ${code}`,
+        durationMs: 42,
+      });
+    },
+  );
 
   it('retries a failure without a code, counting the request as possibly sent', () => {
-    expect(classifyFailure({ message: 'socket hang up' }, 7)).toEqual({
+    expect(classifyFailure({ message: 'socket hang up', connected: true }, 7)).toEqual({
       type: 'no_answer',
       action: 'retry',
       reason: 'connection_dropped',
@@ -239,11 +246,25 @@ describe('classifyFailure', () => {
     });
   });
 
-  it('never holds or counts as unsent a failure whose outcome is unknown', () => {
+  it('never counts as sent a call refused or unresolved, even on a socket thought connected', () => {
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']) {
+      expect(classifyFailure({ code, message: 'x', connected: true }, 1).requestSent).toBe(false);
+    }
+  });
+
+  it('never holds, or counts as unsent, a failure on a connection that was established', () => {
     for (const code of ['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', undefined]) {
-      const outcome = classifyFailure({ code, message: 'x' }, 1);
+      const outcome = classifyFailure({ code, message: 'x', connected: true }, 1);
       expect(outcome.action).toBe('retry');
       expect(outcome.requestSent).toBe(true);
+    }
+  });
+
+  it('retries, without counting as sent, any failure before a connection was established', () => {
+    for (const code of ['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', undefined]) {
+      const outcome = classifyFailure({ code, message: 'x', connected: false }, 1);
+      expect(outcome.action).toBe('retry');
+      expect(outcome.requestSent).toBe(false);
     }
   });
 });

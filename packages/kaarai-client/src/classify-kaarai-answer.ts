@@ -31,27 +31,33 @@ export function classifyAnswer(
   };
 }
 
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// Only a connection attempt produces these: the request was never written, whatever the socket.
+const BEFORE_CONNECTING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const TIMEOUTS = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 // Certificate problems mean our trust settings or Kaarai's URL are wrong: every message would
 // fail alike, so they hold sending rather than burn retries. EPROTO is what Node reports for an
 // https:// URL pointing at a plain-HTTP port.
 const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|^EPROTO$/i;
 
-/** Turns a failed call (no HTTP answer) into the gateway's typed outcome. */
+/**
+ * Turns a failed call (no HTTP answer) into the gateway's typed outcome. `connected` says
+ * whether the call had an established connection (TCP connected, and TLS handshake done for
+ * https), the point from which its request is written: without one it cannot have reached
+ * Kaarai, so even a timeout is a certain failure, not an unknown outcome.
+ */
 export function classifyFailure(
-  error: { code?: string; message: string },
+  error: { code?: string; message: string; connected: boolean },
   durationMs: number,
 ): NoAnswerOutcome {
-  const code = error.code ?? '';
-  const reason: NoAnswerReason = TLS_ERROR.test(code)
-    ? 'tls'
-    : NOT_SENT.has(code)
-      ? 'connection_failed'
-      : TIMEOUTS.has(code)
-        ? 'timeout'
-        : 'connection_dropped';
+  const reason = reasonOf(error.code ?? '', error.connected);
   return { type: 'no_answer', ...NO_ANSWER_POLICY[reason], reason, message: error.message, durationMs };
+}
+
+function reasonOf(code: string, connected: boolean): NoAnswerReason {
+  if (TLS_ERROR.test(code)) return 'tls';
+  const written = connected && !BEFORE_CONNECTING.has(code);
+  if (TIMEOUTS.has(code)) return written ? 'timeout' : 'connect_timeout';
+  return written ? 'connection_dropped' : 'connection_failed';
 }
 
 /** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 section 10.2.3). */

@@ -1,8 +1,9 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { classifyAnswer, classifyFailure } from './classify-kaarai-answer';
 import type { KaaraiOutcome } from './kaarai-outcome';
+import { WatchedHttpAgent, WatchedHttpsAgent, wasConnected } from './watch-connections';
 
 export interface KaaraiClientOptions {
   /** Full URL of Kaarai's send endpoint. */
@@ -31,8 +32,8 @@ export class KaaraiClient {
 
   constructor(private readonly options: KaaraiClientOptions) {
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
-    this.httpAgent = new HttpAgent(agentOptions);
-    this.httpsAgent = new HttpsAgent({ ...agentOptions, ...(options.ca && { ca: options.ca }) });
+    this.httpAgent = new WatchedHttpAgent(agentOptions);
+    this.httpsAgent = new WatchedHttpsAgent({ ...agentOptions, ...(options.ca && { ca: options.ca }) });
     this.http = axios.create({
       auth: { username: options.user, password: options.password },
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -61,9 +62,10 @@ export class KaaraiClient {
         performance.now() - started,
       );
     } catch (error) {
+      // Anything but an axios error is a fault of ours or of axios mid-call: possibly written.
       const failure = isAxiosError(error)
-        ? { code: error.code, message: error.message }
-        : { message: String(error) };
+        ? { code: error.code, message: error.message, connected: wasConnected(error.request) }
+        : { message: String(error), connected: true };
       return classifyFailure(failure, performance.now() - started);
     }
   }

@@ -55,7 +55,7 @@ export function createWorkerMetrics(registry = new Registry()) {
     }),
     unknownOutcomes: new Counter({
       name: 'sms_provider_unknown_outcomes_total',
-      help: 'Calls that timed out or lost their connection after the request was sent: Kaarai may have the message.',
+      help: 'Calls to Kaarai without an answer that may have reached it: timed out or cut off on an established connection (TCP, and TLS for https) after the request was written, so Kaarai may have the message and a retry may duplicate it. Calls that never connected (refused, unreachable, connect or TLS handshake timeout) are not counted.',
       registers: [registry],
     }),
     expired: new Counter({

@@ -1,3 +1,4 @@
+export { dropSyns, type SynDrop, synDropUnavailable } from './drop-syns';
 export { freePort } from './free-port';
 export { mapConcurrently } from './map-concurrently';
 export { metricValue } from './metric-value';
