@@ -11,6 +11,11 @@ export interface RedisProcess {
   log(): string;
   /** SIGKILL, as a crash would end it; resolves once it has exited. */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP (`'stop'`) or SIGCONT (`'continue'`): a stopped server keeps its connections open and
+   * answers nothing, as a Redis stuck on a slow disk, a long fork or a paused VM does.
+   */
+  pause(state: 'stop' | 'continue'): void;
 }
 
 /**
@@ -45,6 +50,9 @@ export async function spawnRedisServer(
       if (exited) return;
       child.kill('SIGKILL');
       await exit;
+    },
+    pause: (state) => {
+      if (!exited) child.kill(state === 'stop' ? 'SIGSTOP' : 'SIGCONT');
     },
   };
   try {

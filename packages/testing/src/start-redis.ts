@@ -27,6 +27,13 @@ export interface RedisServer extends TestRedis {
    * the append-only file holds. Needs a local `redis-server` (not the container fallback).
    */
   crash(): Promise<void>;
+  /**
+   * Stops the server with SIGSTOP until `thaw()`: its clients stay connected and every command
+   * they send waits, unanswered, in the socket. Needs a local `redis-server`.
+   */
+  freeze(): void;
+  /** SIGCONT: the server runs again and executes, in order, every command that waited. */
+  thaw(): void;
 }
 
 export interface RedisServerOptions {
@@ -90,6 +97,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     owned: true,
     restart: start,
     crash: stop,
+    freeze: () => child?.pause('stop'),
+    thaw: () => child?.pause('continue'),
     stop: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
@@ -141,6 +150,12 @@ async function startRedisContainer(): Promise<RedisServer> {
     },
     crash: async () => {
       throw new Error('crash() needs a local redis-server; the container fallback cannot keep its data');
+    },
+    freeze: () => {
+      throw new Error('freeze() needs a local redis-server');
+    },
+    thaw: () => {
+      throw new Error('thaw() needs a local redis-server');
     },
     stop: async () => {
       await container.stop();
