@@ -128,6 +128,8 @@ async function main(): Promise<void> {
   service('worker', 'services/worker/src/main.ts', {
     ...shared,
     WORKER_HTTP_PORT: String(stack.workerHttpPort),
+    // Like the local Redis: nothing outside this machine needs the worker's metrics.
+    WORKER_HTTP_HOST: '127.0.0.1',
     KAARAI_URL: `https://localhost:${stack.simulatorHttpsPort}${simulatorPath}`,
     KAARAI_CA_FILE: join(tlsDir, 'cert.pem'),
     KAARAI_USER: 'gateway',

@@ -86,6 +86,7 @@ describe('loadConfig', () => {
         CIRCUIT_OPEN_MS: 5_000,
         JOB_LOCK_MS: 30_000,
         WORKER_HTTP_PORT: 9_100,
+        WORKER_HTTP_HOST: '0.0.0.0',
       });
     });
 

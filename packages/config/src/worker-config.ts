@@ -75,6 +75,12 @@ export const workerConfigSchema = z
     WORKER_HTTP_PORT: envInt(0, 65_535)
       .default(9100)
       .describe("Port of the worker's /metrics, /healthz and /readyz. Default 9100."),
+    WORKER_HTTP_HOST: z
+      .string()
+      .default('0.0.0.0')
+      .describe(
+        "Address the worker's /metrics, /healthz and /readyz listen on: 0.0.0.0 (every interface) lets probes and Prometheus reach a pod, 127.0.0.1 keeps them to this machine. Default 0.0.0.0.",
+      ),
     CALLBACK_SECRETS: callbackSecrets()
       .optional()
       .describe(

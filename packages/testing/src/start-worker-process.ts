@@ -37,9 +37,9 @@ export interface WorkerProcess extends ServiceProcess {
 }
 
 /**
- * Starts `services/worker/src/main.ts` as a child process, its status server on a free port,
- * and returns at once: call `ready()` before counting on it (several workers can start in
- * parallel that way).
+ * Starts `services/worker/src/main.ts` as a child process, its status server on a free port of
+ * 127.0.0.1, and returns at once: call `ready()` before counting on it (several workers can
+ * start in parallel that way).
  */
 export async function startWorkerProcess(options: StartWorkerProcessOptions): Promise<WorkerProcess> {
   const port = await freePort();
@@ -55,6 +55,8 @@ export async function startWorkerProcess(options: StartWorkerProcessOptions): Pr
       KAARAI_USER: 'gateway',
       KAARAI_PASSWORD: 'secret',
       WORKER_HTTP_PORT: String(port),
+      // `httpUrl` reaches it there; a test's worker has no business on other interfaces.
+      WORKER_HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       ...options.env,
     },

@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       return { redis: 'ok', concurrency: config.WORKER_CONCURRENCY, sending };
     },
   });
-  server.listen(config.WORKER_HTTP_PORT, () => {
+  server.listen(config.WORKER_HTTP_PORT, config.WORKER_HTTP_HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.WORKER_HTTP_PORT;
     logger.info(
