@@ -6,7 +6,10 @@ export {
   type DeadLetterReason,
   deadLetter,
 } from './dead-letter-queue';
+export { DeadlinePassedError } from './deadline-passed-error';
+export { enqueueBeforeDeadline } from './enqueue-before-deadline';
 export { enqueueSmsBulk, type SmsJobToAdd } from './enqueue-sms-bulk';
+export { mayHaveBeenWritten } from './may-have-been-written';
 export { messageJobOptions, PRIORITY_JOB_OPTIONS } from './message-job-options';
 export { NotReplicatedError } from './not-replicated-error';
 export { isCluster, pingRedis, primariesOf } from './ping-redis';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SmsJobData } from '@sms/contracts';
 import { startRedis, type TestRedis } from '@sms/testing';
-import { enqueueSmsBulk } from './enqueue-sms-bulk';
+import { enqueueBeforeDeadline } from './enqueue-before-deadline';
 import { jobOptionsOf } from './job-options-of';
 import { createProducerConnection } from './redis-connections';
 import { createSmsQueue, enqueueSms } from './sms-queue';
@@ -36,12 +36,17 @@ it("joins every send job's options, its message's and its id", () => {
   });
 });
 
-it('gives a message the same job options added alone or in a bulk add', async () => {
+it('gives a message the same job options added alone or in a transaction with a deadline', async () => {
   const connection = createProducerConnection(redis.target);
   const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
   try {
     await enqueueSms(queue, 'alone', message, { attempts: 3 });
-    await enqueueSmsBulk(queue, [{ id: 'in-bulk', data: message }], { attempts: 3 });
+    await enqueueBeforeDeadline(
+      queue,
+      [{ id: 'in-bulk', data: message }],
+      { attempts: 3 },
+      Date.now() + 60_000,
+    );
     const [alone, inBulk] = await Promise.all([queue.getJob('alone'), queue.getJob('in-bulk')]);
     // The delay counts from each add's own clock, a few milliseconds apart.
     const { jobId: _a, delay: aloneDelay, ...aloneOptions } = alone!.opts;

@@ -9,6 +9,8 @@ import {
 } from '@sms/testing';
 import { Cluster, Redis } from 'ioredis';
 import { checkEvictionPolicy } from './check-eviction-policy';
+import { DeadlinePassedError } from './deadline-passed-error';
+import { enqueueBeforeDeadline } from './enqueue-before-deadline';
 import { NotReplicatedError } from './not-replicated-error';
 import { pingRedis, primariesOf } from './ping-redis';
 import { readQueueState } from './read-queue-state';
@@ -45,6 +47,19 @@ async function ready<T extends RedisConnection>(connection: T): Promise<T> {
 
 const job = { to: '573001234567', text: 'hi', client: 'billing', acceptedAt: Date.now() };
 const newPrefix = () => redisKeyPrefix(`q${randomUUID().slice(0, 8)}`);
+
+/** A send queue under a new prefix, and a WAIT for one replica to put around its writes. */
+function queueWaitingForOneReplica(connection: RedisConnection) {
+  const prefix = newPrefix();
+  const queue = createSmsQueue({ connection, prefix });
+  closing.push(() => queue.close());
+  const acknowledgement = new ReplicaAcknowledgement(connection, {
+    replicas: 1,
+    timeoutMs: 2_000,
+    keyPrefix: prefix,
+  });
+  return { queue, acknowledgement };
+}
 
 describe('on a Redis Cluster', () => {
   it('builds a Cluster connection whose ping reaches every primary', async () => {
@@ -93,6 +108,23 @@ describe('on a Redis Cluster', () => {
       },
     );
   });
+
+  it('adds a batch in one transaction on the slot of its prefix, whole or, when late, not at all', async () => {
+    const connection = await ready(createProducerConnection(cluster.target));
+    const { queue, acknowledgement } = queueWaitingForOneReplica(connection);
+    const batch = ['a', 'b', 'c'].map((id) => ({ id, data: job }));
+    const add = (jobs: typeof batch, deadline: number) =>
+      acknowledgement.around(() => enqueueBeforeDeadline(queue, jobs, { attempts: 1 }, deadline));
+
+    await expect(add(batch, Date.now() - 1_000)).rejects.toBeInstanceOf(DeadlinePassedError);
+    expect(await queue.getJobs()).toEqual([]);
+    await add(batch, Date.now() + 60_000);
+    expect((await readQueueState(queue, connection)).counts).toMatchObject({ waiting: 3 });
+    // The primary of the slot lost its scripts: they are loaded again, and the add goes through.
+    await Promise.all(primariesOf(connection).map((node) => node.script('FLUSH')));
+    await add([{ id: 'd', data: job }], Date.now() + 60_000);
+    expect((await readQueueState(queue, connection)).counts).toMatchObject({ waiting: 4 });
+  });
 });
 
 describe('with Redis Sentinel', () => {
@@ -106,14 +138,7 @@ describe('with Redis Sentinel', () => {
 
   it('confirms writes through one WAIT shared by the writes of the same moment', async () => {
     const connection = await ready(createProducerConnection(sentinel.target));
-    const prefix = newPrefix();
-    const queue = createSmsQueue({ connection, prefix });
-    closing.push(() => queue.close());
-    const acknowledgement = new ReplicaAcknowledgement(connection, {
-      replicas: 1,
-      timeoutMs: 2_000,
-      keyPrefix: prefix,
-    });
+    const { queue, acknowledgement } = queueWaitingForOneReplica(connection);
     const waitsBefore = await waitCalls(connection);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
