@@ -96,7 +96,9 @@ export const apiConfigSchema = z
       ),
     ENQUEUE_TIMEOUT_MS: envInt(100, 30_000)
       .default(1_500)
-      .describe('How long a request may wait for Redis before it is answered 503, in ms. Default 1500.'),
+      .describe(
+        'How long a request may wait for Redis before it is answered 503, in ms; Redis refuses an enqueue that reaches it after two thirds of this, so that a 503 leaves nothing stored. Default 1500.',
+      ),
     REDIS_WAIT_REPLICAS: envInt(0, 16)
       .default(0)
       .describe(

@@ -40,6 +40,12 @@ export function createApiMetrics(registry = new Registry()) {
       help: 'Quota checks that failed (Redis unavailable or slow) and let the request through unchecked.',
       registers: [registry],
     }),
+    lateEnqueues: new Counter({
+      name: 'sms_api_late_enqueues_total',
+      help: 'Enqueues answered 503 because Redis had not answered within ENQUEUE_TIMEOUT_MS, by what Redis did once it answered: refused (past their deadline, nothing stored), stored (a 503 whose message will be sent), failed (an error).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     callbackEnqueueFailures: callbackEnqueueFailures(registry),
     duration: new Histogram({
       name: 'sms_api_request_duration_seconds',

@@ -7,8 +7,7 @@ export {
   deadLetter,
 } from './dead-letter-queue';
 export { DeadlinePassedError } from './deadline-passed-error';
-export { enqueueBeforeDeadline } from './enqueue-before-deadline';
-export { enqueueSmsBulk, type SmsJobToAdd } from './enqueue-sms-bulk';
+export { enqueueBeforeDeadline, type SmsJobToAdd } from './enqueue-before-deadline';
 export { mayHaveBeenWritten } from './may-have-been-written';
 export { messageJobOptions, PRIORITY_JOB_OPTIONS } from './message-job-options';
 export { NotReplicatedError } from './not-replicated-error';

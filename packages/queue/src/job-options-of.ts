@@ -6,7 +6,7 @@ import { type SendJobSettings, sendJobOptions } from './send-job-options';
 /**
  * The options of one message's send job: those of every send job, those it takes from its
  * message (its place by priority, its delay until `sendAt`) and its id. `enqueueSms` and
- * `enqueueSmsBulk` both build their jobs' options here, so an option added later reaches a
+ * `enqueueBeforeDeadline` both build their jobs' options here, so an option added later reaches a
  * message whichever way it is added.
  */
 export function jobOptionsOf(

@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { maskNumber, type SmsJobData, type SmsRequest, smsSegmentsOf } from '@sms/contracts';
-import { NotReplicatedError, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
+import type { ApiMetrics } from '@sms/metrics';
+import {
+  DeadlinePassedError,
+  mayHaveBeenWritten,
+  NotReplicatedError,
+  type ReplicaAcknowledgement,
+  type SmsQueue,
+} from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error';
 import { createEnqueueAccepted } from './enqueue-accepted';
+import { createEnqueueInTime } from './enqueue-in-time';
 import { acceptOnce, type IdempotencyStore, requestHash } from './idempotency';
 import { type AcceptanceRecordDeps, recordAcceptance } from './record-acceptance';
-import { withTimeout } from './with-timeout';
 
 export interface AcceptSettings {
   /** Validity of a message without `validFor`, in seconds. */
@@ -19,6 +26,7 @@ export interface AcceptSettings {
 
 export interface AcceptDeps extends AcceptanceRecordDeps {
   readonly config: AcceptSettings;
+  readonly metrics: Pick<ApiMetrics, 'accepted' | 'lateEnqueues'>;
   readonly queue: SmsQueue;
   readonly statusStore: Pick<StatusStore, 'read'>;
   readonly idempotencyStore: IdempotencyStore;
@@ -49,6 +57,33 @@ export const RETRY_AFTER_SECONDS = 5;
 export const redisUnavailable = () =>
   new ApiError(5030, 'the message store is unavailable', undefined, RETRY_AFTER_SECONDS);
 
+// Redis refuses an enqueue it runs after its deadline (enqueue-in-time.ts), so an enqueue's 503
+// can say what a client without an Idempotency-Key needs to know: retrying makes no second message.
+const notStored = () =>
+  new ApiError(
+    5030,
+    'the message store is unavailable, and the message was not stored: retry later, with the same Idempotency-Key if you sent one',
+    undefined,
+    RETRY_AFTER_SECONDS,
+  );
+
+// The connection was lost with the write under way: Redis may have run it before it failed.
+const mayBeStored = () =>
+  new ApiError(
+    5030,
+    'the message store failed while taking the message, which may have been stored: retry with the same Idempotency-Key, or look it up by its reference',
+    undefined,
+    RETRY_AFTER_SECONDS,
+  );
+
+const refusedLate = () =>
+  new ApiError(
+    5030,
+    'the message store was too slow, and refused the message: it was not stored and will not be sent; retry later',
+    undefined,
+    RETRY_AFTER_SECONDS,
+  );
+
 // The primary holds the message, so it may well be sent: only a retry with the same key is
 // sure not to make a second one.
 const notReplicated = (error: NotReplicatedError) =>
@@ -61,7 +96,9 @@ const notReplicated = (error: NotReplicatedError) =>
 
 /**
  * What the caller of a failed enqueue is told (5030), logged once here: a failed WAIT as a
- * warning, since the message is in Redis, anything else as an error.
+ * warning, since the message is in Redis; an enqueue Redis refused as too late as a warning too
+ * (Redis is slow, and nothing was stored); anything else as an error, telling the caller whether
+ * Redis may have stored the message all the same.
  */
 export function enqueueFailure(
   error: unknown,
@@ -73,9 +110,16 @@ export function enqueueFailure(
     logger.warn({ err: error, requestId }, 'message not confirmed by Redis replicas');
     return notReplicated(error);
   }
+  if (error instanceof DeadlinePassedError) {
+    logger.warn({ err: error, requestId }, 'enqueue refused by Redis: past its deadline');
+    return refusedLate();
+  }
   logger.error({ err: error, requestId }, 'enqueue failed');
-  return redisUnavailable();
+  return mayHaveBeenWritten(error) ? mayBeStored() : notStored();
 }
+
+/** The enqueue deadline and timer of `createAcceptMessage` and `createAcceptBatch`. */
+export const enqueueInTimeOf = (deps: AcceptDeps) => createEnqueueInTime(deps, notStored);
 
 /**
  * The job a message becomes, as the worker reads it. Its validity counts from `sendAt` when it
@@ -109,25 +153,26 @@ export function jobDataOf(
  */
 export function createAcceptMessage(deps: AcceptDeps) {
   const { config, logger } = deps;
-  const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
+  const inTime = enqueueInTimeOf(deps);
   const records = recordAcceptance(deps);
   const enqueueAccepted = createEnqueueAccepted({ ...deps, records });
 
   return async (message: MessageToAccept): Promise<Acceptance> => {
     const { client, requestId, idempotencyKey } = message;
     const data = jobDataOf(message, config, Date.now());
-    const enqueue = (id: string) => enqueueAccepted.one(client, { id, data });
     let accepted: Omit<Acceptance, 'data'>;
     try {
-      // Without the header nothing is remembered, and accepting costs one round trip to Redis.
-      if (idempotencyKey === undefined) {
-        const id = randomUUID();
-        await inTime(enqueue(id));
-        accepted = { id, replayed: false };
-      } else {
+      accepted = await inTime(requestId, async (deadline) => {
+        const enqueue = (id: string) => enqueueAccepted(client, [{ id, data }], deadline);
+        // Without the header nothing is remembered, and accepting costs one round trip to Redis.
+        if (idempotencyKey === undefined) {
+          const id = randomUUID();
+          await enqueue(id);
+          return { id, replayed: false };
+        }
         const request = { client, idempotencyKey, requestHash: requestHash(message.request) };
-        accepted = await inTime(acceptOnce(deps, request, enqueue));
-      }
+        return acceptOnce(deps, request, enqueue);
+      });
     } catch (error) {
       throw enqueueFailure(error, logger, requestId);
     }

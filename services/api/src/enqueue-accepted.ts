@@ -1,6 +1,5 @@
 import {
-  enqueueSms,
-  enqueueSmsBulk,
+  enqueueBeforeDeadline,
   type ReplicaAcknowledgement,
   type SendJobSettings,
   type SmsJobToAdd,
@@ -17,30 +16,21 @@ export interface EnqueueAcceptedDeps {
 }
 
 /**
- * Adds the send jobs of accepted messages, with the same settings and the same WAIT for one
- * message (`one`, a plain add) as for a batch (`many`, one bulk add), and sends what is recorded
- * beside them (`recordAcceptance`) together with them. Resolves once Redis holds it all.
+ * Adds the send jobs of accepted messages, one or a batch, in one transaction that Redis refuses
+ * when it runs it after `deadline` (`enqueueBeforeDeadline`: then nothing is stored, and it
+ * rejects with `DeadlinePassedError`), followed by the WAIT with REDIS_WAIT_REPLICAS; and sends
+ * what is recorded beside them (`recordAcceptance`) together with them. Resolves once Redis
+ * holds it all.
  */
 export function createEnqueueAccepted(deps: EnqueueAcceptedDeps) {
   const { replication, records } = deps;
   const settings: SendJobSettings = { attempts: deps.config.sendAttempts };
   const onQueue = (add: (queue: SmsQueue) => Promise<void>) =>
     replication ? replication.acknowledgement.around(() => add(replication.queue)) : add(deps.queue);
-  const withRecords = async (client: string, jobs: readonly SmsJobToAdd[], added: Promise<void>) => {
-    await Promise.all([added, records.besideJobs(client, jobs)]);
-  };
-  return {
-    one: (client: string, job: SmsJobToAdd) =>
-      withRecords(
-        client,
-        [job],
-        onQueue((queue) => enqueueSms(queue, job.id, job.data, settings)),
-      ),
-    many: (client: string, jobs: readonly SmsJobToAdd[]) =>
-      withRecords(
-        client,
-        jobs,
-        onQueue((queue) => enqueueSmsBulk(queue, jobs, settings)),
-      ),
+  return async (client: string, jobs: readonly SmsJobToAdd[], deadline: number): Promise<void> => {
+    await Promise.all([
+      onQueue((queue) => enqueueBeforeDeadline(queue, jobs, settings, deadline)),
+      records.besideJobs(client, jobs),
+    ]);
   };
 }

@@ -274,7 +274,7 @@ describe('POST /v1/sms/batch with an Idempotency-Key', () => {
         createdAt: Date.now(),
       });
       await (await own.queue.getJob(done!))!.remove();
-      // As if its add had failed half-way.
+      // As if Redis had lost it (a failover before its replica had it).
       await (await own.queue.getJob(missing!))!.remove();
 
       const again = await accepted(await postBatch(own, batch, { 'idempotency-key': key }));

@@ -7,12 +7,11 @@ import {
   type ValidationResult,
 } from '@sms/contracts';
 import type { SmsJobToAdd } from '@sms/queue';
-import { type AcceptDeps, enqueueFailure, jobDataOf, redisUnavailable } from '../accept-message';
+import { type AcceptDeps, enqueueFailure, enqueueInTimeOf, jobDataOf } from '../accept-message';
 import { createEnqueueAccepted } from '../enqueue-accepted';
 import { acceptOnce } from '../idempotency';
 import { acceptedView } from '../message-views';
 import { recordAcceptance } from '../record-acceptance';
-import { withTimeout } from '../with-timeout';
 import { batchHash, batchMessageId } from './batch-ids';
 
 /** A batch to accept: each message as validated, in the order of the request. */
@@ -35,16 +34,17 @@ interface ValidMessage {
 }
 
 /**
- * Accepts the valid messages of a batch, in one bulk add (and one WAIT with
- * REDIS_WAIT_REPLICAS), resolving only once Redis holds them all. With an Idempotency-Key the
- * batch is accepted at most once: the key is claimed for a batch id, from which each message's
- * id is made (`batchMessageId`), so a repeat answers the same ids and adds only the messages that
- * have no status record yet: those of a first request cut off between its claim and its add,
- * or whose add failed half-way (a bulk add is not a transaction). Failures are `ApiError`s, 5030.
+ * Accepts the valid messages of a batch, in one transaction (and one WAIT with
+ * REDIS_WAIT_REPLICAS) that stores all of them or, when Redis runs it after its deadline, none,
+ * resolving only once Redis holds them all. With an Idempotency-Key the batch is accepted at
+ * most once: the key is claimed for a batch id, from which each message's id is made
+ * (`batchMessageId`), so a repeat answers the same ids and adds only the messages that have no
+ * status record yet: all of them after a first request cut off between its claim and its add,
+ * or refused, and none already taken by a worker. Failures are `ApiError`s, 5030.
  */
 export function createAcceptBatch(deps: AcceptDeps) {
   const { config, logger, statusStore } = deps;
-  const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
+  const inTime = enqueueInTimeOf(deps);
   const records = recordAcceptance(deps);
   const enqueueAccepted = createEnqueueAccepted({ ...deps, records });
   const notYetTaken = async (jobs: readonly SmsJobToAdd[]) => {
@@ -70,13 +70,13 @@ export function createAcceptBatch(deps: AcceptDeps) {
     try {
       if (idempotencyKey === undefined) {
         jobs = jobsOf(() => randomUUID());
-        await inTime(enqueueAccepted.many(client, jobs));
+        await inTime(requestId, (deadline) => enqueueAccepted(client, jobs, deadline));
       } else {
         const request = { client, idempotencyKey, requestHash: batchHash(batch.items) };
-        const accepted = await inTime(
+        const accepted = await inTime(requestId, (deadline) =>
           acceptOnce(deps, request, async (batchId, repeat) => {
             const claimed = jobsOf((index) => batchMessageId(batchId, index));
-            await enqueueAccepted.many(client, repeat ? await notYetTaken(claimed) : claimed);
+            await enqueueAccepted(client, repeat ? await notYetTaken(claimed) : claimed, deadline);
           }),
         );
         jobs = jobsOf((index) => batchMessageId(accepted.id, index));
