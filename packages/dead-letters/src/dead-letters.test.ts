@@ -276,7 +276,9 @@ describe('replay', () => {
     const id = await putAside();
     await journal.save(id, (await deadLetterQueue.getJob(id))!.data);
     await deadLetterQueue.remove(id);
-    // The job was added and the worker delivered it, but the journal copy was never deleted.
+    // The replay wrote `queued` and added the job, the worker delivered it, but the journal copy
+    // was never deleted.
+    await statusStore.write(id, { status: 'queued', attempts: 1 }, undefined, { reopen: true });
     await statusStore.write(id, { status: 'accepted', attempts: 1, lastCode: 2020 });
 
     expect(await deadLetters.replay(id)).toEqual({ outcome: 'replayed', id });

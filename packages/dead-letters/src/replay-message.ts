@@ -82,6 +82,8 @@ export async function replayMessage(
     id,
     { status: 'queued', attempts, ...recordIdentity(entry) },
     { attempt: attempts, outcome: 'replayed', message: `replayed after ${entry.reason}`, at: now },
+    // A replay takes the message out of its final state on purpose: the one write that may.
+    { reopen: true },
   );
   await enqueueSms(steps.smsQueue, id, data, { attempts: steps.sendAttempts });
   await steps.journal.remove(id);

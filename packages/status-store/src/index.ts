@@ -3,9 +3,12 @@ export { type IndexedMessage, ReferenceIndex, type ReferenceIndexOptions } from 
 export {
   type AttemptRecord,
   type Cancellation,
+  type JobLock,
   type StatusClaim,
   type StatusRecord,
   StatusStore,
   type StatusStoreOptions,
   type StatusUpdate,
+  type WriteOptions,
+  type WriteOutcome,
 } from './status-store';

@@ -82,6 +82,79 @@ describe('StatusStore', () => {
   );
 });
 
+describe('StatusStore.write', () => {
+  const prefix = () => `w${randomUUID().slice(0, 8)}`;
+  const identity = recordIdentity(job);
+
+  it.each(['accepted', 'accepted_queued', 'dead_lettered', 'failed', 'expired', 'canceled'] as const)(
+    'never rewrites the final status %s, nor adds to its history',
+    async (final) => {
+      const statuses = new StatusStore(connection, { prefix: prefix() });
+      await statuses.write('m', { status: final, attempts: 1, ...identity });
+      const outcome = await statuses.write(
+        'm',
+        { status: 'retrying', attempts: 2, lastCode: 5030 },
+        {
+          attempt: 2,
+          code: 5030,
+          outcome: 'retry',
+          message: 'late',
+          at: 1,
+        },
+      );
+      expect(outcome).toBe('final');
+      expect(await statuses.read('m')).toMatchObject({ status: final, attempts: 1 });
+      expect(await statuses.write('m', { status: 'accepted', attempts: 2 })).toBe('final');
+      expect(await statuses.read('m')).toMatchObject({ status: final, attempts: 1 });
+      expect(await statuses.attempts('m')).toEqual([]);
+    },
+  );
+
+  it('takes a message out of a final state only when asked to reopen it (a replay)', async () => {
+    const statuses = new StatusStore(connection, { prefix: prefix() });
+    await statuses.write('m', { status: 'dead_lettered', attempts: 1, ...identity });
+    expect(await statuses.write('m', { status: 'queued', attempts: 1 }, undefined, { reopen: true })).toBe(
+      'written',
+    );
+    expect(await statuses.read('m')).toMatchObject({ status: 'queued' });
+  });
+
+  it('writes for a job only while this worker holds its lock, or, when told, while nobody does', async () => {
+    const p = prefix();
+    const statuses = new StatusStore(connection, { prefix: p });
+    const lockKey = `${p}:sms:m:lock`;
+    const ours = { key: lockKey, token: 'ours' };
+    await statuses.write('m', { status: 'sending', attempts: 1, ...identity });
+
+    await connection.set(lockKey, 'ours');
+    expect(await statuses.write('m', { status: 'retrying', attempts: 1 }, undefined, { lock: ours })).toBe(
+      'written',
+    );
+
+    await connection.set(lockKey, 'another worker');
+    expect(await statuses.write('m', { status: 'accepted', attempts: 1 }, undefined, { lock: ours })).toBe(
+      'lost',
+    );
+    expect(
+      await statuses.write('m', { status: 'accepted', attempts: 1 }, undefined, {
+        lock: { ...ours, orUnheld: true },
+      }),
+    ).toBe('lost');
+    expect(await statuses.read('m')).toMatchObject({ status: 'retrying' });
+
+    await connection.del(lockKey);
+    expect(await statuses.write('m', { status: 'accepted', attempts: 1 }, undefined, { lock: ours })).toBe(
+      'lost',
+    );
+    expect(
+      await statuses.write('m', { status: 'accepted', attempts: 1 }, undefined, {
+        lock: { ...ours, orUnheld: true },
+      }),
+    ).toBe('written');
+    expect(await statuses.read('m')).toMatchObject({ status: 'accepted' });
+  });
+});
+
 describe('ReferenceIndex', () => {
   const index = (maxPerReference = 3) =>
     new ReferenceIndex(connection, {

@@ -48,14 +48,48 @@ export interface AttemptRecord {
 }
 
 /**
+ * The BullMQ lock of the job a worker writes for. A worker whose lock lapsed and was taken by
+ * another worker (it froze, or lost Redis, for longer than the lock) must write nothing for that
+ * job: the other worker owns the message now.
+ */
+export interface JobLock {
+  /** The lock's key in Redis (`<queue key>:<job id>:lock`). */
+  readonly key: string;
+  /** The token the worker took the job with. */
+  readonly token: string;
+  /**
+   * Also write while no worker holds the lock (it lapsed and nobody took the job yet): right
+   * for an outcome Kaarai gave, which must not be lost. @defaultValue false
+   */
+  readonly orUnheld?: boolean;
+}
+
+/**
  * A record to write in the same round trip as another step (the worker's admission to send),
- * unless the record already holds one of `unlessStatusIn`.
+ * unless the record already holds one of `unlessStatusIn`, or the job's lock is not `lock`.
  */
 export interface StatusClaim {
   readonly key: string;
   readonly fields: Readonly<Record<string, string | number>>;
   readonly ttlSeconds: number;
   readonly unlessStatusIn: readonly string[];
+  readonly lock?: JobLock;
+}
+
+/**
+ * What became of a write: done; refused because the message is already final (a final status
+ * is never rewritten); or refused because another worker holds the job's lock.
+ */
+export type WriteOutcome = 'written' | 'final' | 'lost';
+
+export interface WriteOptions {
+  /** Write only while this worker holds the job (`JobLock`). */
+  readonly lock?: JobLock;
+  /**
+   * Take a message back out of a final state: only a replay from the dead-letter queue does,
+   * as an operator's explicit act. @defaultValue false
+   */
+  readonly reopen?: boolean;
 }
 
 export interface StatusStoreOptions {
@@ -87,15 +121,27 @@ const OPTIONAL_FIELDS = [
   'segments',
 ] as const satisfies readonly (keyof StatusUpdate)[];
 
-// KEYS: record, attempt history. ARGV: retention s, attempt JSON or '', field, value, ...
+// The rule that a final status is never rewritten lives here, in the write itself, so that no
+// caller (a worker that froze past its lock, a redelivered job, a late reply) can break it.
+// KEYS: record, attempt history[, job lock]. ARGV: retention s, attempt JSON or '', reopen (1 or
+// 0), lock token, lock may be unheld (1 or 0), field, value, ...
 const WRITE_SCRIPT = `
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+local final = {${[...FINAL_STATUSES].map((status) => `['${status}'] = true`).join(', ')}}
+if KEYS[3] then
+  local holder = redis.call('GET', KEYS[3])
+  if holder ~= ARGV[4] and (holder or ARGV[5] ~= '1') then return 'lost' end
+end
+if ARGV[3] ~= '1' then
+  local current = redis.call('HGET', KEYS[1], 'status')
+  if current and final[current] then return 'final' end
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then
   redis.call('RPUSH', KEYS[2], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ARGV[1])
 end
-return 1
+return 'written'
 `;
 
 // The client's cancel, in the same order as every worker's admission (sending-gate.ts), which
@@ -119,7 +165,7 @@ return false
 `;
 
 interface WriteCommand {
-  smsWriteStatus(record: string, history: string, ...args: (string | number)[]): Promise<number>;
+  smsWriteStatus(...keysAndArgs: (string | number)[]): Promise<WriteOutcome>;
   smsCancel(record: string, ...args: (string | number)[]): Promise<string | null>;
 }
 
@@ -139,7 +185,7 @@ export class StatusStore {
     this.now = options.now ?? Date.now;
     this.retentionSeconds = options.retentionSeconds ?? 604_800;
     // ioredis runs it by its SHA and loads it again when Redis has forgotten it.
-    redis.defineCommand('smsWriteStatus', { numberOfKeys: 2, lua: WRITE_SCRIPT });
+    redis.defineCommand('smsWriteStatus', { lua: WRITE_SCRIPT });
     redis.defineCommand('smsCancel', { numberOfKeys: 1, lua: CANCEL_SCRIPT });
   }
 
@@ -153,21 +199,41 @@ export class StatusStore {
 
   /**
    * Records a state change, and the attempt that caused it when there was one, atomically: one
-   * script call, which costs the worker far less than a MULTI of four commands.
+   * script call, which costs the worker far less than a MULTI of four commands. Nothing is
+   * written over a final status (unless `reopen`), nor for a job whose lock another worker holds.
    */
-  async write(id: string, update: StatusUpdate, attempt?: AttemptRecord): Promise<void> {
-    const args: (string | number)[] = [this.retentionSeconds, attempt ? JSON.stringify(attempt) : ''];
+  async write(
+    id: string,
+    update: StatusUpdate,
+    attempt?: AttemptRecord,
+    options: WriteOptions = {},
+  ): Promise<WriteOutcome> {
+    const { lock } = options;
+    const keys = lock ? [this.key(id), this.attemptsKey(id), lock.key] : [this.key(id), this.attemptsKey(id)];
+    const args: (string | number)[] = [
+      keys.length,
+      ...keys,
+      this.retentionSeconds,
+      attempt ? JSON.stringify(attempt) : '',
+      options.reopen ? 1 : 0,
+      lock?.token ?? '',
+      lock?.orUnheld ? 1 : 0,
+    ];
     for (const [field, value] of Object.entries(this.fields(update))) args.push(field, value);
-    await (this.redis as unknown as WriteCommand).smsWriteStatus(this.key(id), this.attemptsKey(id), ...args);
+    return (this.redis as unknown as WriteCommand).smsWriteStatus(...args);
   }
 
-  /** The state change `update` as a claim: written unless the message is already final. */
-  claimUnlessFinal(id: string, update: StatusUpdate): StatusClaim {
+  /**
+   * The state change `update` as a claim: written unless the message is already final, or,
+   * with `lock`, unless the worker no longer holds the job.
+   */
+  claimUnlessFinal(id: string, update: StatusUpdate, lock?: JobLock): StatusClaim {
     return {
       key: this.key(id),
       fields: this.fields(update),
       ttlSeconds: this.retentionSeconds,
       unlessStatusIn: FINAL_LIST,
+      ...(lock && { lock }),
     };
   }
 
