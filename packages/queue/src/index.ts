@@ -29,6 +29,8 @@ export {
   createWorkerConnection,
   type RedisConnection,
 } from './redis-connections';
+export { type RedisRefusal, redisRefusalOf } from './redis-refusal';
+export { redisWriteRefusal, writeProbeKey } from './redis-write-probe';
 export { ReplicaAcknowledgement, type ReplicaAcknowledgementSettings } from './replica-acknowledgement';
 export { type SendJobSettings, sendJobOptions } from './send-job-options';
 export { createSmsQueue, enqueueSms, type QueueSetup, type SmsQueue } from './sms-queue';

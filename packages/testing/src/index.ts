@@ -39,4 +39,5 @@ export {
   type WorkerProcess,
   type WorkerReadiness,
 } from './start-worker-process';
+export { mountTinyDisk, type TinyDisk } from './tiny-disk';
 export { type WaitOptions, waitFor } from './wait-for';

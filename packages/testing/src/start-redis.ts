@@ -44,6 +44,11 @@ export interface RedisServerOptions {
    * (`everysec`), or when the OS decides (`no`). @defaultValue 'everysec' (Redis' own default)
    */
   readonly appendfsync?: 'always' | 'everysec' | 'no';
+  /**
+   * The data folder, e.g. a tiny file system (`mountTinyDisk`) that fills up; left in place on
+   * `stop()`. @defaultValue a new temporary folder, removed on `stop()`
+   */
+  readonly dir?: string;
 }
 
 const INSTALL_HINT =
@@ -67,7 +72,7 @@ export async function startRedis(): Promise<TestRedis> {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   if (!hasRedisServer()) return startRedisContainer();
   const appendOnly = options.appendOnly ?? options.appendfsync !== undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'sms-redis-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sms-redis-'));
   const port = await freePort();
   let child: RedisProcess | undefined;
 
@@ -101,7 +106,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     thaw: () => child?.pause('continue'),
     stop: async () => {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

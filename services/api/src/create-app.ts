@@ -2,7 +2,13 @@ import type { StatusEvents } from '@sms/callbacks';
 import { type CallbackOrigin, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
-import { pingRedis, type RedisConnection, type ReplicaAcknowledgement, type SmsQueue } from '@sms/queue';
+import {
+  pingRedis,
+  type RedisConnection,
+  type ReplicaAcknowledgement,
+  redisWriteRefusal,
+  type SmsQueue,
+} from '@sms/queue';
 import type { ReferenceIndex, StatusStore } from '@sms/status-store';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -59,8 +65,13 @@ export interface AppDeps {
   readonly referenceIndex: ReferenceIndex;
   /** The clients' quotas (CLIENT_QUOTAS), checked on every route that takes messages. */
   readonly quotas?: ClientQuotas;
-  /** The producer connection, pinged by `/readyz` (every primary of a Cluster). */
+  /**
+   * The producer connection, pinged by `/readyz` (every primary of a Cluster), which also writes
+   * to `writeProbeKey`: Redis answers a PING while it refuses writes.
+   */
   readonly redis: RedisConnection;
+  /** The key `/readyz` writes to (`writeProbeKey` of `@sms/queue`). */
+  readonly writeProbeKey: string;
   /**
    * With REDIS_WAIT_REPLICAS: messages are added through `queue`, a send queue on a connection of
    * its own, and answered 202 only once `acknowledgement` confirms enough replicas hold them.
@@ -193,12 +204,21 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok' });
   });
 
+  // Not ready while Redis refuses writes (out of memory, a full disk...): every message would be
+  // answered 503, and a load balancer should send callers to an API that can take them.
   app.get('/readyz', async (_req, res) => {
     try {
       await inTime(pingRedis(deps.redis));
+      const refusal = await inTime(redisWriteRefusal(deps.redis, deps.writeProbeKey));
+      if (refusal) {
+        const reason = `redis refuses writes (${refusal.code}): ${refusal.reason}`;
+        res.status(503).json({ status: 'unavailable', redis: reason, reason });
+        return;
+      }
       res.json({ status: 'ready', redis: 'ok' });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', redis: (error as Error).message });
+      const reason = (error as Error).message;
+      res.status(503).json({ status: 'unavailable', redis: reason, reason });
     }
   });
 

@@ -20,6 +20,7 @@ import {
   readQueueState,
   SMS_QUEUE,
   waitForRedis,
+  writeProbeKey,
 } from '@sms/queue';
 import { ReferenceIndex, StatusStore } from '@sms/status-store';
 import { createApp, QUEUE_UI_PATH } from './create-app';
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
     referenceIndex,
     quotas,
     redis,
+    writeProbeKey: writeProbeKey(prefix, 'api'),
     ...(replication && { replication }),
     metrics,
     statusEvents,

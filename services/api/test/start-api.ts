@@ -8,6 +8,7 @@ import {
   createSmsQueue,
   ReplicaAcknowledgement,
   waitForRedis,
+  writeProbeKey,
 } from '@sms/queue';
 import { ReferenceIndex, StatusStore } from '@sms/status-store';
 import type { Router } from 'express';
@@ -120,6 +121,7 @@ export async function startApi(
       referenceIndex,
       ...(options.quotas && { quotas: new ClientQuotas(redis, { prefix, ...options.quotas }) }),
       redis,
+      writeProbeKey: writeProbeKey(prefix, 'api'),
       ...(replication && { replication }),
       metrics,
       logger,
