@@ -29,7 +29,7 @@ it("joins every send job's options, its message's and its id", () => {
     attempts: 3,
     backoff: { type: 'sms-backoff' },
     removeOnComplete: true,
-    removeOnFail: true,
+    removeOnFail: false,
     priority: 1,
     delay: 60_000,
     jobId: 'm1',

@@ -23,6 +23,8 @@ export interface ServiceProcess {
   readonly exited: Promise<ServiceExit>;
   /** The last lines the process wrote (stderr lines marked), for failure messages. */
   output(): string;
+  /** How many lines the process has written so far, on stdout and stderr together. */
+  lineCount(): number;
   /**
    * Sends `signal` (SIGTERM by default) and waits for the exit; resolves with `elapsedMs` 0 when
    * the process had already exited. Sends SIGKILL and rejects if it is still running after
@@ -56,7 +58,9 @@ export function spawnService(options: SpawnServiceOptions): ServiceProcess {
   });
   const limit = options.outputLines ?? 200;
   const lines: string[] = [];
+  let lineCount = 0;
   const keep = (line: string) => {
+    lineCount += 1;
     lines.push(line);
     if (lines.length > limit) lines.shift();
   };
@@ -102,6 +106,7 @@ export function spawnService(options: SpawnServiceOptions): ServiceProcess {
     pid: child.pid ?? -1,
     exited,
     output,
+    lineCount: () => lineCount,
     stop,
     kill: async () => {
       if (running()) child.kill('SIGKILL');

@@ -1,8 +1,8 @@
 import type { SmsJobData } from '@sms/contracts';
-import { deadLetter, type RedisConnection, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
-import { recordIdentity } from '@sms/status-store';
+import { type RedisConnection, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
 import { type Job, Worker } from 'bullmq';
 import { createProcessor, type ProcessorDeps } from './create-processor';
+import { recordGivenUpJob } from './record-given-up-job';
 import { type RetryDelaySettings, retryDelay } from './retry-delay';
 import { RetryableSendError } from './send-errors';
 
@@ -21,10 +21,12 @@ export interface SmsWorkerOptions {
 }
 
 /** A BullMQ worker for the send queue, wired to the processor and our backoff strategy. */
-export function createSmsWorker(
-  options: SmsWorkerOptions,
-  deps: Omit<ProcessorDeps, 'pauseSending' | 'holdProbeIntervalMs'>,
-): Worker<SmsJobData> {
+export interface SmsWorkerDeps extends Omit<ProcessorDeps, 'pauseSending' | 'holdProbeIntervalMs'> {
+  /** A job BullMQ gave up on could not be recorded yet; it stays among the failed jobs. */
+  readonly onGivenUpNotRecorded: (error: unknown) => void;
+}
+
+export function createSmsWorker(options: SmsWorkerOptions, deps: SmsWorkerDeps): Worker<SmsJobData> {
   const holder: { worker?: Worker<SmsJobData> } = {};
   const processor = createProcessor({
     ...deps,
@@ -51,33 +53,25 @@ export function createSmsWorker(
   });
   holder.worker = worker;
 
-  // Only failures the processor did not turn into an outcome arrive here as final (a bug,
-  // Redis lost mid-job, a job that stalled too often). BullMQ sets `finishedOn` only when it
-  // gives the job up; record those as failed and keep them in the dead-letter queue, so that no
-  // accepted message is left without a final state.
+  // Only failures the processor did not turn into an outcome arrive here as final (a bug, a job
+  // that stalled too often). BullMQ sets `finishedOn` only when it gives the job up; such a job
+  // stays among the failed ones until its final state is written (`sweepGivenUpJobs` tries again
+  // when this cannot), so that no accepted message is left without one.
   worker.on('failed', (job: Job<SmsJobData> | undefined, error: Error) => {
     if (!job?.finishedOn || error instanceof RetryableSendError) return;
-    const id = job.id!;
-    const log = deps.logger.child({ messageId: id, requestId: job.data.requestId });
-    log.error({ err: error }, 'message failed outside the send policy');
-    const attempts = Math.max(job.attemptsMade, 1);
-    void Promise.all([
-      deadLetter(deps.deadLetterQueue, id, {
-        ...job.data,
-        reason: 'retries_exhausted',
-        message: error.message,
-        attempts,
-        deadLetteredAt: Date.now(),
-      }),
-      deps.statusStore.write(
-        id,
-        { status: 'failed', attempts, lastMessage: error.message, ...recordIdentity(job.data) },
-        { attempt: attempts, outcome: 'retries_exhausted', message: error.message, at: Date.now() },
-      ),
-    ])
-      .then(() => deps.statusEvents?.emit(id, job.data, 'failed'))
-      .then(() => deps.metrics.deadLettered.inc({ reason: 'retries_exhausted' }))
-      .catch((err: unknown) => log.error({ err }, 'could not record a failed message'));
+    recordGivenUpJob(job, deps)
+      .then((ended) => {
+        if (ended) {
+          deps.logger.error(
+            { err: error, messageId: job.id, requestId: job.data.requestId },
+            'message failed outside the send policy',
+          );
+        }
+      })
+      .catch((err: unknown) => {
+        deps.writeHealth.report(err);
+        deps.onGivenUpNotRecorded(err);
+      });
   });
   return worker;
 }

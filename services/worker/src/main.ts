@@ -15,7 +15,7 @@ import {
   workerConfigSchema,
 } from '@sms/config';
 import { KaaraiClient } from '@sms/kaarai-client';
-import { createLogger } from '@sms/logging';
+import { createLogger, rateLimitedLog } from '@sms/logging';
 import { createWorkerMetrics, recordQueueState } from '@sms/metrics';
 import {
   CALLBACK_QUEUE,
@@ -26,13 +26,17 @@ import {
   createWorkerConnection,
   DEAD_LETTER_QUEUE,
   readQueueState,
+  redisWriteRefusal,
   SMS_QUEUE,
   waitForRedis,
+  writeProbeKey,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import { createCallbackWorker } from './callbacks/create-callback-worker';
 import { createSmsWorker } from './create-sms-worker';
 import { createStatusServer } from './create-status-server';
+import { sweepGivenUpJobs } from './record-given-up-job';
+import { RedisWriteHealth } from './redis-write-health';
 import { SendingGate } from './sending-gate';
 
 async function main(): Promise<void> {
@@ -43,6 +47,9 @@ async function main(): Promise<void> {
     logger.warn('KAARAI_URL is plain http: the Kaarai password travels in clear (development only)');
   }
 
+  // A fault that fails every job (Redis refusing writes) would log thousands of lines a second.
+  const logError = rateLimitedLog(logger);
+  const logWarning = rateLimitedLog(logger, { level: 'warn' });
   const target = redisTargetOf(config);
   const prefix = redisKeyPrefix(config.QUEUE_PREFIX);
   // BullMQ's worker blocks on its own connection; status writes and dead letters use another.
@@ -99,7 +106,7 @@ async function main(): Promise<void> {
     timeoutMs: config.CALLBACK_ENQUEUE_TIMEOUT_MS,
     onFailure: (err, context) => {
       metrics.callbackEnqueueFailures.inc({ client: context.client });
-      logger.warn({ err, ...context }, 'status callback not queued; the message goes on without it');
+      logWarning({ err, ...context }, 'status callback not queued; the message goes on without it');
     },
   });
   const statusStore = new StatusStore(redis, {
@@ -120,6 +127,24 @@ async function main(): Promise<void> {
   const gate = new SendingGate(redis, gateSettings);
   // Probes read the gate over the fail-fast connection, so they answer while Redis is away.
   const probeGate = new SendingGate(probe, gateSettings);
+  const probeKey = writeProbeKey(prefix, 'worker');
+  // Both workers stop taking jobs while Redis refuses writes, and take them again by themselves.
+  const workers: { pause(doNotWaitActive: boolean): Promise<void>; resume(): void }[] = [];
+  const writeHealth = new RedisWriteHealth({
+    probe: () => redisWriteRefusal(probe, probeKey),
+    onRefusing: (refusal) => {
+      logger.error(
+        { code: refusal.code, reason: refusal.reason },
+        'redis refuses writes: taking no new jobs until it takes them again',
+      );
+      for (const each of workers) void each.pause(true);
+    },
+    onRestored: (refusedForMs) => {
+      logger.info({ refusedForMs }, 'redis takes writes again: taking jobs');
+      for (const each of workers) each.resume();
+    },
+    backoff: { minMs: 250, maxMs: 5_000 },
+  });
   const observed = { connection: probe, prefix };
   const observedQueue = createSmsQueue(observed);
   const observedDeadLetters = createDeadLetterQueue(observed);
@@ -134,9 +159,23 @@ async function main(): Promise<void> {
       ratePerSecond: config.RATE_LIMIT_PER_SECOND,
       lockMs: config.JOB_LOCK_MS,
     },
-    { kaarai, statusStore, deadLetterQueue, gate, metrics, logger, statusEvents },
+    {
+      kaarai,
+      statusStore,
+      deadLetterQueue,
+      gate,
+      metrics,
+      logger,
+      statusEvents,
+      writeHealth,
+      onGivenUpNotRecorded: (err) =>
+        logError({ err }, 'could not record a message given up by the queue; a later sweep will'),
+    },
   );
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  worker.on('error', (err) => {
+    writeHealth.report(err);
+    logError({ err }, 'worker error');
+  });
   const callbackRedis = createWorkerConnection(target);
   callbackRedis.on('error', onRedisError);
   const callbackClient = new CallbackClient({
@@ -160,7 +199,11 @@ async function main(): Promise<void> {
       logger,
     },
   );
-  callbackWorker.on('error', (err) => logger.error({ err }, 'callback worker error'));
+  callbackWorker.on('error', (err) => {
+    writeHealth.report(err);
+    logError({ err }, 'callback worker error');
+  });
+  workers.push(worker, callbackWorker);
   // Every replica looks for outboxes left without a job (a process died between an event and its
   // job); a job added twice is one job, so replicas need not agree on who does it.
   const resumeCallbacks = setInterval(() => {
@@ -171,6 +214,21 @@ async function main(): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'could not look for stranded status callbacks'));
   }, 30_000);
   resumeCallbacks.unref();
+  // Jobs BullMQ gave up on, whose final state could not be written when it did (Redis refused
+  // the write, or the process stopped): every replica ends them, as the first attempt would have.
+  const givenUp = { statusStore, deadLetterQueue, metrics, statusEvents };
+  const sweepGivenUp = () =>
+    sweepGivenUpJobs(observedQueue, givenUp)
+      .then((ended) => {
+        if (ended.length > 0) logger.error({ ended }, 'messages given up by the queue recorded as failed');
+      })
+      .catch((err: unknown) => {
+        writeHealth.report(err);
+        logError({ err }, 'could not record messages given up by the queue; trying again later');
+      });
+  const sweep = setInterval(() => void sweepGivenUp(), 15_000);
+  sweep.unref();
+  void sweepGivenUp();
 
   const withinASecond = <T>(work: Promise<T>) =>
     Promise.race([
@@ -201,6 +259,9 @@ async function main(): Promise<void> {
     // worker would not fix either.
     checkReady: async () => {
       if (!worker.isRunning()) throw new Error('worker not running');
+      // A PING passes while Redis refuses writes; a worker could then take no job to its end.
+      const refusal = await withinASecond(redisWriteRefusal(probe, probeKey));
+      if (refusal) throw new Error(`redis refuses writes (${refusal.code}): ${refusal.reason}`);
       const sending = await withinASecond(probeGate.state());
       return { redis: 'ok', concurrency: config.WORKER_CONCURRENCY, sending };
     },
@@ -226,6 +287,9 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     clearInterval(resumeCallbacks);
+    clearInterval(sweep);
+    // Jobs waiting for Redis to take writes are left to return to the queue when their locks lapse.
+    writeHealth.stop();
     await Promise.all([worker.close(), callbackWorker.close()]);
     await Promise.all([
       deadLetterQueue.close(),

@@ -18,7 +18,9 @@ export type Admission =
   | { readonly kind: 'send' | 'probe' }
   | { readonly kind: 'wait'; readonly ms: number }
   /** The claimed record already held one of the statuses that refuse it. */
-  | { readonly kind: 'refused'; readonly status: string };
+  | { readonly kind: 'refused'; readonly status: string }
+  /** Another worker holds the job's lock: this one must leave the job alone. */
+  | { readonly kind: 'lost' };
 
 export interface GateSettings {
   readonly prefix: string;
@@ -43,18 +45,21 @@ export interface GateSettings {
 // forgotten key from living for ever.
 const GATE_TTL_MS = 7 * 24 * 3_600_000;
 
-// Admission in one round trip, as it runs before every call to Kaarai: refuse a claimed record
-// in a refusing status, wait while the gate is closed, let one probe through when its wait is
-// over, and write the claimed record when admitted.
-// KEYS: gate, probe lease[, claimed record]. ARGV: now, lease ms[, ttl s, n, n statuses, fields...]
+// Admission in one round trip, as it runs before every call to Kaarai: do nothing for a job
+// whose lock another worker holds, refuse a claimed record in a refusing status, wait while the
+// gate is closed, let one probe through when its wait is over, and write the claimed record when
+// admitted.
+// KEYS: gate, probe lease[, claimed record[, job lock]].
+// ARGV: now, lease ms[, ttl s, lock token, n, n statuses, fields...]
 const ADMIT_SCRIPT = `
 local now = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
-local refusing = tonumber(ARGV[4] or '0')
+local refusing = tonumber(ARGV[5] or '0')
+if KEYS[4] and redis.call('GET', KEYS[4]) ~= ARGV[4] then return {'lost'} end
 if KEYS[3] then
   local current = redis.call('HGET', KEYS[3], 'status')
   if current then
-    for i = 5, 4 + refusing do
+    for i = 6, 5 + refusing do
       if ARGV[i] == current then return {'refused', current} end
     end
   end
@@ -70,7 +75,7 @@ if gate[1] == 'held' or gate[1] == 'circuit_open' then
   kind = 'probe'
 end
 if KEYS[3] then
-  redis.call('HSET', KEYS[3], unpack(ARGV, 5 + refusing))
+  redis.call('HSET', KEYS[3], unpack(ARGV, 6 + refusing))
   redis.call('EXPIRE', KEYS[3], ARGV[3])
 end
 return {kind}
@@ -130,20 +135,27 @@ export class SendingGate {
 
   /**
    * Asks to call Kaarai: go ahead, go ahead as the one probe, or wait this long. With a claim,
-   * the same round trip refuses the call when the claimed record is in a refusing status, and
-   * writes the record when the call is admitted.
+   * the same round trip refuses the call when the claimed record is in a refusing status or the
+   * claim's job lock is another worker's, and writes the record when the call is admitted.
    */
   async admit(claim?: StatusClaim): Promise<Admission> {
     const keys = [this.gateKey, this.probeKey];
     const args: (string | number)[] = [this.now(), this.settings.probeLeaseMs];
     if (claim) {
       keys.push(claim.key);
-      args.push(claim.ttlSeconds, claim.unlessStatusIn.length, ...claim.unlessStatusIn);
+      if (claim.lock) keys.push(claim.lock.key);
+      args.push(
+        claim.ttlSeconds,
+        claim.lock?.token ?? '',
+        claim.unlessStatusIn.length,
+        ...claim.unlessStatusIn,
+      );
       for (const [field, value] of Object.entries(claim.fields)) args.push(field, value);
     }
     const [kind, detail] = await this.scripts.smsAdmit(keys.length, ...keys, ...args);
     if (kind === 'wait') return { kind, ms: Number(detail) };
     if (kind === 'refused') return { kind, status: String(detail) };
+    if (kind === 'lost') return { kind };
     return { kind: kind === 'probe' ? 'probe' : 'send' };
   }
 

@@ -2,11 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { SmsJobData } from '@sms/contracts';
 import { KaaraiClient } from '@sms/kaarai-client';
 import { createWorkerMetrics } from '@sms/metrics';
-import { createDeadLetterQueue, createSmsQueue, createWorkerConnection, enqueueSms } from '@sms/queue';
+import {
+  createDeadLetterQueue,
+  createSmsQueue,
+  createWorkerConnection,
+  enqueueSms,
+  redisWriteRefusal,
+  writeProbeKey,
+} from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import type { Worker } from 'bullmq';
 import pino, { type Logger } from 'pino';
 import { createSmsWorker } from '../src/create-sms-worker';
+import { RedisWriteHealth } from '../src/redis-write-health';
 import { type GateSettings, SendingGate } from '../src/sending-gate';
 
 export interface WorkerUnderTest {
@@ -19,6 +27,7 @@ export interface WorkerUnderTest {
   readonly statusStore: StatusStore;
   readonly metrics: ReturnType<typeof createWorkerMetrics>;
   readonly gate: SendingGate;
+  readonly writeHealth: RedisWriteHealth;
   /** Enqueues a message the way the API does (with a fresh request id unless given) and returns its id. */
   send(
     sms: { to: string; text: string; from?: string; requestId?: string },
@@ -70,6 +79,13 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
     circuit: { failureRatio: 0.5, minCalls: 20, windowMs: 10_000, openMs: 300, ...options.circuit },
     probeLeaseMs: (options.timeoutMs ?? 5_000) + 1_000,
   });
+  const holder: { worker?: Worker<SmsJobData> } = {};
+  const writeHealth = new RedisWriteHealth({
+    probe: () => redisWriteRefusal(redis, writeProbeKey(prefix, 'worker')),
+    onRefusing: () => void holder.worker?.pause(true),
+    onRestored: () => holder.worker?.resume(),
+    backoff: { minMs: 50, maxMs: 500 },
+  });
   const worker = createSmsWorker(
     {
       connection: workerRedis,
@@ -86,8 +102,11 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
       gate,
       metrics,
       logger: options.logger ?? pino({ level: 'silent' }),
+      writeHealth,
+      onGivenUpNotRecorded: () => {},
     },
   );
+  holder.worker = worker;
   await worker.waitUntilReady();
   return {
     prefix,
@@ -98,6 +117,7 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
     statusStore,
     metrics,
     gate,
+    writeHealth,
     send: async (sms, attempts = 5, expiresAt = Date.now() + 3_600_000) => {
       const id = randomUUID();
       await enqueueSms(
@@ -109,6 +129,7 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
       return id;
     },
     stop: async () => {
+      writeHealth.stop();
       await worker.close();
       await queue.close();
       await deadLetterQueue.close();
