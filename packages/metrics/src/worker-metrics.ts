@@ -80,5 +80,10 @@ export function createWorkerMetrics(registry = new Registry()) {
       help: '1 while the circuit to Kaarai is open (most recent calls failed) on every worker.',
       registers: [registry],
     }),
+    redisRefusingWrites: new Gauge({
+      name: 'sms_redis_refusing_writes',
+      help: '1 while Redis refuses this worker\'s writes (maxmemory, a full disk, a replica) and it takes no jobs.',
+      registers: [registry],
+    }),
   };
 }

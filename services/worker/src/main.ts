@@ -137,10 +137,12 @@ async function main(): Promise<void> {
         { code: refusal.code, reason: refusal.reason },
         'redis refuses writes: taking no new jobs until it takes them again',
       );
+      metrics.redisRefusingWrites.set(1);
       for (const each of workers) void each.pause(true);
     },
     onRestored: (refusedForMs) => {
       logger.info({ refusedForMs }, 'redis takes writes again: taking jobs');
+      metrics.redisRefusingWrites.set(0);
       for (const each of workers) each.resume();
     },
     backoff: { minMs: 250, maxMs: 5_000 },
