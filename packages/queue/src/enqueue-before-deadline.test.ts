@@ -98,7 +98,7 @@ it('leaves a job Redis already holds as it is, and refuses only the missing ones
   expect(await queue.getWaitingCount()).toBeGreaterThan(0);
 });
 
-it('adds, and refuses, after Redis lost its scripts under the open connection', async () => {
+it('adds, and refuses, after Redis lost its scripts', async () => {
   await enqueueBeforeDeadline(queue, jobsOf(newId()), settings, ahead());
   await connection.script('FLUSH');
   const [inTime] = jobsOf(newId());
@@ -123,7 +123,10 @@ it('places a message by its priority and sendAt, as enqueueSms does', async () =
   const { sendAt: _, ...now } = data;
   const scheduled = { id: newId(), data };
   const bulk = { id: newId(), data: { ...now, priority: 'bulk' as const } };
-  await enqueueBeforeDeadline(queue, [scheduled, bulk], settings, ahead());
+  const high = { id: newId(), data: { ...now, priority: 'high' as const } };
+  // Each takes another of BullMQ's add scripts: delayed, prioritized, standard (lifo).
+  await enqueueBeforeDeadline(queue, [scheduled, bulk, high], settings, ahead());
   expect(await (await queue.getJob(scheduled.id))?.getState()).toBe('delayed');
   expect(await (await queue.getJob(bulk.id))?.getState()).toBe('prioritized');
+  expect(await (await queue.getJob(high.id))?.getState()).toBe('waiting');
 });

@@ -1,10 +1,14 @@
 import type { SmsJobData } from '@sms/contracts';
-import { type IRedisTransaction, Job, type RedisClient } from 'bullmq';
+import { Job, type JobsOptions, type RedisClient } from 'bullmq';
+import {
+  ADD_SCRIPT_KEYS,
+  ADD_SCRIPTS,
+  DEADLINE_PASSED,
+  runAddBeforeDeadline,
+} from './add-before-deadline-script';
 import { DeadlinePassedError } from './deadline-passed-error';
 import { jobOptionsOf } from './job-options-of';
-import { isNoScript, loadScriptsAgain } from './load-scripts-again';
 import { SEND_JOB } from './queue-names';
-import { queueDeadlineCheck, transactionWithDeadlineChecks } from './refuse-after-deadline';
 import type { SendJobSettings } from './send-job-options';
 import type { SmsQueue } from './sms-queue';
 
@@ -14,19 +18,17 @@ export interface SmsJobToAdd {
   readonly data: SmsJobData;
 }
 
-type Reply = [Error | null, unknown];
-
 /**
  * Adds messages to the send queue, each with the options `enqueueSms` gives it, in one Redis
- * transaction that Redis refuses when it runs it after `deadline` (ms since the epoch, read on
- * Redis' clock): then none of the jobs is stored, and this rejects with `DeadlinePassedError`.
- * A caller that stops waiting at some moment and passes a deadline before it, by more than the
- * clocks of the two hosts may differ and a reply may take to come back, knows that an enqueue
- * it gave up on stores nothing, however late Redis runs it (a Redis that was stopped, a command
- * that waited in a socket buffer, one that ioredis sent again after reconnecting).
+ * script that adds them all, or, when Redis runs it after `deadline` (ms since the epoch, read
+ * on Redis' clock) and one of them is not in Redis yet, none: this then rejects with
+ * `DeadlinePassedError`. A caller that stops waiting at some moment and passes a deadline before
+ * it, by more than Redis' clock may lag its own and an answer may take to come back, knows that
+ * an enqueue it gave up on stores nothing, however late Redis runs it (a Redis that was stopped,
+ * a command that waited in a socket buffer, one that ioredis sent again after reconnecting).
  *
- * All or nothing: jobs Redis already holds are left as they are, and count as added. Resolves
- * once Redis holds every job.
+ * Jobs Redis already holds are left as they are, and count as added. Resolves once Redis holds
+ * every job, in one round trip.
  */
 export async function enqueueBeforeDeadline(
   queue: SmsQueue,
@@ -35,54 +37,57 @@ export async function enqueueBeforeDeadline(
   deadline: number,
 ): Promise<void> {
   if (jobs.length === 0) return;
-  const client = await queue.client;
-  let replies = await addInTransaction(queue, client, jobs, settings, deadline);
-  if (replies.some(([error]) => isNoScript(error))) {
-    await loadScriptsAgain(client);
-    const adds = replies.slice(1, -1);
-    if (adds.every(([error]) => isNoScript(error))) {
-      // Nothing was added, so the same transaction, deadline included, can simply run again.
-      replies = await addInTransaction(queue, client, jobs, settings, deadline);
-    }
-  }
-  settle(replies, deadline);
-}
-
-// Built as BullMQ's own Job.createBulk builds its pipeline, with the check around the adds.
-async function addInTransaction(
-  queue: SmsQueue,
-  client: RedisClient,
-  jobs: readonly SmsJobToAdd[],
-  settings: SendJobSettings,
-  deadline: number,
-): Promise<Reply[]> {
+  const keys = ADD_SCRIPT_KEYS.map((name) => queue.keys[name]!);
   const now = Date.now();
-  const check = { keyPrefix: queue.toKey(''), deadline, ids: jobs.map(({ id }) => id) };
-  const transaction: IRedisTransaction = transactionWithDeadlineChecks(client);
-  queueDeadlineCheck(transaction, 'refuse', check);
-  for (const { id, data } of jobs) {
-    const opts = { ...queue.jobsOpts, ...jobOptionsOf(id, data, settings, now) };
-    // Its promise settles when the add is queued, not run; the outcome is in EXEC's reply.
-    new Job<SmsJobData>(queue, SEND_JOB, data, opts, id).addJob(transaction).catch(() => {});
+  const adds = jobs.map((job) => addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
+  const client = await queue.client;
+  let ids: unknown;
+  try {
+    ids = await runAddBeforeDeadline(client, keys, [deadline, queue.toKey(''), ...adds.flat()]);
+  } catch (error) {
+    const refusal = `${DEADLINE_PASSED} `;
+    if (error instanceof Error && error.message.startsWith(refusal)) {
+      throw new DeadlinePassedError(deadline, Number(error.message.slice(refusal.length)));
+    }
+    throw error;
   }
-  queueDeadlineCheck(transaction, 'clear', check);
-  const replies = await transaction.exec();
-  if (replies === null) throw new Error('Redis discarded the enqueue transaction');
-  return replies;
+  const refused = (ids as unknown[]).findIndex((id) => typeof id === 'number' && id < 0);
+  if (refused >= 0)
+    throw new Error(`BullMQ refused to add job ${jobs[refused]!.id} (code ${(ids as number[])[refused]})`);
 }
 
-function settle(replies: readonly Reply[], deadline: number): void {
-  const [refusal, ...rest] = replies;
-  const clearing = rest.pop();
-  const refused = refusal?.[0] === null ? Number(refusal[1]) : 0;
-  if (refused > 0) {
-    if (clearing?.[0] !== null || Number(clearing[1]) !== refused) {
-      throw new Error(
-        `Redis refused ${refused} late job(s) but did not clear their markers: ${clearing?.[0]?.message ?? clearing?.[1]}`,
-      );
-    }
-    throw new DeadlinePassedError(deadline, refused);
-  }
-  const failed = rest.find(([error]) => error !== null);
-  if (failed) throw failed[0];
+/**
+ * One job's part of the script's arguments: BullMQ works out which add script the job takes,
+ * with which keys and arguments (`Job.addJob`); its call is recorded here instead of sent.
+ */
+function addOf(
+  queue: SmsQueue,
+  { id, data }: SmsJobToAdd,
+  options: JobsOptions,
+  keys: readonly string[],
+): unknown[] {
+  const job = new Job<SmsJobData>(queue, SEND_JOB, data, { ...queue.jobsOpts, ...options }, id);
+  let call: { name: string; args: unknown[] } | undefined;
+  const recorder = {
+    runCommand: (name: string, args: unknown[]) => {
+      call = { name, args };
+      return Promise.resolve(id);
+    },
+  };
+  // BullMQ makes the call before its first await, and what it does with the answer is moot here.
+  job.addJob(recorder as unknown as RedisClient).catch(() => {});
+  // BullMQ names its commands `<script>:<its version>`.
+  const name = call?.name.split(':')[0] ?? '';
+  const script = ADD_SCRIPTS.get(name);
+  if (call === undefined || script === undefined)
+    throw new Error(`BullMQ added job ${id} with ${name}, which is not an add script`);
+  const positions = call.args
+    .slice(0, script.keys)
+    .map((key) => {
+      const position = keys.indexOf(key as string) + 1;
+      if (position === 0) throw new Error(`BullMQ's ${name} takes key ${String(key)}, not passed to it`);
+      return position;
+    })
+    .join(',');
+  return [name, id, positions, ...call.args.slice(script.keys)];
 }

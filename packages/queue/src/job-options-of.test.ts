@@ -36,7 +36,7 @@ it("joins every send job's options, its message's and its id", () => {
   });
 });
 
-it('gives a message the same job options added alone or in a transaction with a deadline', async () => {
+it('gives a message the same job options added alone or with a deadline', async () => {
   const connection = createProducerConnection(redis.target);
   const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
   try {

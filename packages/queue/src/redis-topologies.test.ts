@@ -109,7 +109,7 @@ describe('on a Redis Cluster', () => {
     );
   });
 
-  it('adds a batch in one transaction on the slot of its prefix, whole or, when late, not at all', async () => {
+  it('adds a batch in one script on the slot of its prefix, whole or, when late, not at all', async () => {
     const connection = await ready(createProducerConnection(cluster.target));
     const { queue, acknowledgement } = queueWaitingForOneReplica(connection);
     const batch = ['a', 'b', 'c'].map((id) => ({ id, data: job }));

@@ -16,7 +16,7 @@ export interface EnqueueAcceptedDeps {
 }
 
 /**
- * Adds the send jobs of accepted messages, one or a batch, in one transaction that Redis refuses
+ * Adds the send jobs of accepted messages, one or a batch, in one script that Redis refuses
  * when it runs it after `deadline` (`enqueueBeforeDeadline`: then nothing is stored, and it
  * rejects with `DeadlinePassedError`), followed by the WAIT with REDIS_WAIT_REPLICAS; and sends
  * what is recorded beside them (`recordAcceptance`) together with them. Resolves once Redis

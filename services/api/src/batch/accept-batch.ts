@@ -34,7 +34,7 @@ interface ValidMessage {
 }
 
 /**
- * Accepts the valid messages of a batch, in one transaction (and one WAIT with
+ * Accepts the valid messages of a batch, in one Redis script (and one WAIT with
  * REDIS_WAIT_REPLICAS) that stores all of them or, when Redis runs it after its deadline, none,
  * resolving only once Redis holds them all. With an Idempotency-Key the batch is accepted at
  * most once: the key is claimed for a batch id, from which each message's id is made
