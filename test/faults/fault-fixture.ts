@@ -6,9 +6,12 @@ import {
   mapConcurrently,
   type QueueJobCounts,
   queueJobCounts,
+  type RedisServer,
+  type RedisServerOptions,
   type RunningSimulator,
   type SimulatorAdmin,
   startRedis,
+  startRedisServer,
   startSimulator,
   type TestRedis,
   waitFor,
@@ -39,6 +42,21 @@ export async function startRedisAndSimulator(
   return { redis, simulator };
 }
 
+/**
+ * As `startRedisAndSimulator`, with a `redis-server` of the file's own whatever `REDIS_URL` says,
+ * for a test that crashes, restarts or freezes it.
+ */
+export async function startRedisServerAndSimulator(
+  teardown: Teardown,
+  options: RedisServerOptions = {},
+): Promise<{ redis: RedisServer; simulator: RunningSimulator }> {
+  const [redis, simulator] = await Promise.all([
+    startRedisServer(options).then((r) => teardown.add(r, (it) => it.stop())),
+    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
+  ]);
+  return { redis, simulator };
+}
+
 /** `count` texts unique to this run, which the simulator's record is then counted by. */
 export function uniqueTexts(label: string, count: number): string[] {
   const run = randomUUID().slice(0, 8);
@@ -60,9 +78,11 @@ export async function postAll(
   });
 }
 
-/** One answer to a request of `postContinuously`. */
+/** One answer to a request of `postContinuously` or `postAtRate`. */
 export interface PostAnswer {
   readonly text: string;
+  /** True when the request carried an Idempotency-Key (its text). */
+  readonly keyed: boolean;
   /** 0 when no HTTP answer came at all. */
   readonly status: number;
   readonly id?: string;
@@ -75,6 +95,33 @@ export interface PostAnswer {
   readonly ms: number;
 }
 
+/** Posts one message with its own text (and, when `keyed`, the text as its Idempotency-Key). */
+async function postOne(api: ApiProcess, text: string, keyed: boolean): Promise<PostAnswer> {
+  const startedAt = Date.now();
+  const started = performance.now();
+  let status = 0;
+  let body: { id?: string; code?: number; message?: string } = {};
+  try {
+    const response = await api.post({ to: '573001234567', text }, keyed ? { 'idempotency-key': text } : {});
+    status = response.status;
+    body = (await response.json()) as typeof body;
+  } catch (error) {
+    body = { message: (error as Error).message };
+  }
+  const { id, code, message } = body;
+  return {
+    text,
+    keyed,
+    status,
+    ...(id !== undefined && { id }),
+    ...(code !== undefined && { code }),
+    ...(message !== undefined && { message }),
+    startedAt,
+    at: Date.now(),
+    ms: performance.now() - started,
+  };
+}
+
 /**
  * Posts from `clients` clients back to back, each message with its own text and
  * Idempotency-Key, until `stop()`; every answer is kept, in order of arrival.
@@ -85,31 +132,7 @@ export function postContinuously(api: ApiProcess, label: string, clients: number
   let next = 0;
   let posting = true;
   const client = async () => {
-    while (posting) {
-      const text = texts[next++]!;
-      const startedAt = Date.now();
-      const started = performance.now();
-      let status = 0;
-      let body: { id?: string; code?: number; message?: string } = {};
-      try {
-        const response = await api.post({ to: '573001234567', text }, { 'idempotency-key': text });
-        status = response.status;
-        body = (await response.json()) as typeof body;
-      } catch (error) {
-        body = { message: (error as Error).message };
-      }
-      const { id, code, message } = body;
-      answers.push({
-        text,
-        status,
-        ...(id !== undefined && { id }),
-        ...(code !== undefined && { code }),
-        ...(message !== undefined && { message }),
-        startedAt,
-        at: Date.now(),
-        ms: performance.now() - started,
-      });
-    }
+    while (posting) answers.push(await postOne(api, texts[next++]!, true));
   };
   const running = Promise.all(Array.from({ length: clients }, client));
   return {
@@ -117,6 +140,41 @@ export function postContinuously(api: ApiProcess, label: string, clients: number
     stop: async () => {
       posting = false;
       await running;
+    },
+  };
+}
+
+/**
+ * Posts `perSecond` messages a second, each with its own text, whether or not the earlier ones
+ * were answered (as independent clients do), until `stop()`, which waits for every answer.
+ * Every `keyedEvery`-th message carries an Idempotency-Key; every answer is kept, in order of arrival.
+ */
+export function postAtRate(
+  api: ApiProcess,
+  label: string,
+  options: { readonly perSecond: number; readonly keyedEvery: number },
+) {
+  const texts = uniqueTexts(label, 100_000);
+  const answers: PostAnswer[] = [];
+  const pending = new Set<Promise<void>>();
+  const startedAt = performance.now();
+  let sent = 0;
+  // Catches up after a late tick instead of drifting, so the rate holds on a loaded machine.
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - startedAt) / 1000) * options.perSecond);
+    for (; sent < due; sent++) {
+      const post = postOne(api, texts[sent]!, sent % options.keyedEvery === 0).then((answer) => {
+        answers.push(answer);
+        pending.delete(post);
+      });
+      pending.add(post);
+    }
+  }, 10);
+  return {
+    answers,
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(pending);
     },
   };
 }
