@@ -82,7 +82,7 @@ export function createWorkerMetrics(registry = new Registry()) {
     }),
     redisRefusingWrites: new Gauge({
       name: 'sms_redis_refusing_writes',
-      help: '1 while Redis refuses this worker\'s writes (maxmemory, a full disk, a replica) and it takes no jobs.',
+      help: "1 while Redis refuses this worker's writes (maxmemory, a full disk, a replica) and it takes no jobs.",
       registers: [registry],
     }),
   };

@@ -318,14 +318,19 @@ function operationPaths(): Record<string, PathItem> {
       }),
     },
     '/readyz': {
-      get: plainOperation('readyz', 'Readiness: 200 while Redis answers PING in time', {
+      get: plainOperation('readyz', 'Readiness: 200 while Redis answers PING and takes a write in time', {
         '200': {
           description: 'Ready.',
           content: status({ status: { const: 'ready' }, redis: { const: 'ok' } }),
         },
         '503': {
-          description: 'Redis does not answer.',
-          content: status({ status: { const: 'unavailable' }, redis: { type: 'string' } }),
+          description:
+            'Redis does not answer, or refuses writes (maxmemory, a full disk, a read-only replica): `reason` says which.',
+          content: status({
+            status: { const: 'unavailable' },
+            redis: { type: 'string' },
+            reason: { type: 'string' },
+          }),
         },
       }),
     },
