@@ -35,7 +35,7 @@ const cases = RENDERINGS.flatMap(([rendering, render]) => {
   });
 });
 
-describe.each(cases)('%s: %s', (_rendering, _name, { workload, manifests, deployment }) => {
+describe.each(cases)('%s: %s', (rendering, _name, { workload, manifests, deployment }) => {
   const { schema } = workload;
   const c = container(deployment, workload.container);
   const env = environmentOf(manifests, c);
@@ -67,6 +67,19 @@ describe.each(cases)('%s: %s', (_rendering, _name, { workload, manifests, deploy
       expect(() => secretKeyAt(deployment, c, path)).not.toThrow();
       expect(name).toMatch(/_FILE$/);
     }
+  });
+
+  it('authenticates to a Redis reached over TLS with a password read from a mounted Secret', () => {
+    const config = configOf();
+    const tls = String(config.REDIS_URL).startsWith('rediss://');
+    expect(tls || rendering !== 'overlays/production').toBe(true);
+    // rediss:// is a Redis outside the cluster (a managed one), which always asks for a password.
+    if (!tls) return;
+    expect(config.REDIS_PASSWORD).toEqual(expect.any(String));
+    expect(secretKeyAt(deployment, c, env.REDIS_PASSWORD_FILE ?? '')).toEqual({
+      secret: 'sms-redis',
+      key: 'password',
+    });
   });
 
   it('parses with the service’s loader, given the Secrets of secret.example.yaml', () => {

@@ -2,24 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApiProcess, startRedis, startWorkerProcess, type TestRedis } from '@sms/testing';
+import { type RedisServer, startApiProcess, startRedisServer, startWorkerProcess } from '@sms/testing';
+import { Redis } from 'ioredis';
 import { environmentWithExampleSecrets } from './example-secret-files';
-import { at, type Container, container, find, RENDERINGS } from './gateway-manifests';
+import { at, type Container, container, exampleSecrets, find, RENDERINGS } from './gateway-manifests';
 import type { Manifest } from './render-kustomization';
 
 // The real API and worker processes, started with the environment overlays/production gives
 // them (secrets read from files, as mounted), answer every path the probes and the
 // ServiceMonitors use, and stop on SIGTERM within their grace period. Only what cannot be the
-// same outside a cluster is replaced: Redis (a local one), the listening port (a free one) and
-// the key prefix (one per test).
+// same outside a cluster is replaced: Redis (a local one, asking for the password of the example
+// Secret sms-redis), the listening port (a free one) and the key prefix (one per test).
 
 const manifests = RENDERINGS.find(([name]) => name === 'overlays/production')![1]();
 const LOCAL = ['REDIS_URL', 'QUEUE_PREFIX', 'API_PORT', 'WORKER_HTTP_PORT'];
 
-let redis: TestRedis;
+let redis: RedisServer;
 let dir: string;
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedisServer();
+  // Like the managed Redis, which refuses a client that does not authenticate.
+  const admin = new Redis(redis.url);
+  await admin.config('SET', 'requirepass', exampleSecrets().get('sms-redis')!.password!);
+  admin.disconnect();
   dir = mkdtempSync(join(tmpdir(), 'services-start-'));
 });
 afterAll(async () => {
