@@ -172,8 +172,8 @@ describe('the ScaledObject of overlays/production', () => {
     expect(at(find(production, 'Deployment', 'sms-worker'), 'spec', 'replicas')).toBeUndefined();
   });
 
-  it('keeps one worker at least, so that delayed retries are promoted when due', () => {
-    expect(at(scaledObject, 'spec', 'minReplicaCount')).toBe(1);
+  it('keeps two workers at least, so that delayed retries are promoted when due through a node drain', () => {
+    expect(at(scaledObject, 'spec', 'minReplicaCount')).toBe(2);
   });
 
   it('adds no replica past what RATE_LIMIT_PER_SECOND lets them send, even at 1 s per call', () => {

@@ -108,6 +108,26 @@ describe.each(rendered)('%s', (_name, manifests) => {
     },
   );
 
+  it('leaves a worker sending while a node drain evicts what the budget allows, and lets drains go on', () => {
+    const deployment = find(manifests, 'Deployment', 'sms-worker');
+    const autoscalers = [
+      ...allOfKind(manifests, 'ScaledObject').map((s) => at(s, 'spec', 'minReplicaCount')),
+      ...allOfKind(manifests, 'HorizontalPodAutoscaler').map((h) => at(h, 'spec', 'minReplicas')),
+    ] as number[];
+    expect(autoscalers.length <= 1).toBe(true);
+    // An autoscaler's minimum is the fewest workers there can be; otherwise the Deployment's own.
+    const fewest = autoscalers[0] ?? (at(deployment, 'spec', 'replicas') as number | undefined) ?? 1;
+    if (autoscalers.length > 0) expect(at(deployment, 'spec', 'replicas')).toBeUndefined();
+    const budget = at(find(manifests, 'PodDisruptionBudget', 'sms-worker'), 'spec') as {
+      maxUnavailable?: number;
+      minAvailable?: number;
+    };
+    const evictable =
+      budget.maxUnavailable !== undefined ? budget.maxUnavailable : fewest - (budget.minAvailable ?? 0);
+    expect(evictable).toBeGreaterThanOrEqual(1);
+    expect(fewest - evictable).toBeGreaterThanOrEqual(1);
+  });
+
   it('disables Service links, so that no Service name can inject a variable like API_PORT', () => {
     for (const { deployment } of WORKLOADS) {
       expect(podSpec(find(manifests, 'Deployment', deployment)).enableServiceLinks).toBe(false);
