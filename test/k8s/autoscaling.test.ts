@@ -74,7 +74,7 @@ describe.each(QUERIES)('the backlog query of %s', (_name, query) => {
     }
   });
 
-  it('counts the send queue’s waiting, prioritized and delayed jobs, not active or failed ones', () => {
+  it('counts the send queue’s jobs that are due (waiting, prioritized, delayed), not scheduled, active or failed ones', () => {
     const jobs = selectors.find((s) => s.metric === 'sms_queue_jobs')!;
     expect(jobs.matchers).toContainEqual({ label: 'queue', op: '=', value: SMS_QUEUE });
     const state = jobs.matchers.find((m) => m.label === 'state')!;
@@ -116,6 +116,8 @@ describe.each(QUERIES)('the backlog query of %s', (_name, query) => {
               report('sms', 'waiting', 100),
               report('sms', 'prioritized', 20),
               report('sms', 'delayed', 30),
+              // A campaign scheduled for tomorrow needs no worker today.
+              report('sms', 'scheduled', 5000),
               report('sms', 'active', 7),
               report('sms', 'failed', 3),
               report('sms-dead-letter', 'waiting', 50),

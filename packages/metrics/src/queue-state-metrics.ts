@@ -10,7 +10,7 @@ export function createQueueStateMetrics(registry: Registry) {
   return {
     jobs: new Gauge({
       name: 'sms_queue_jobs',
-      help: 'Jobs in a queue by state (waiting, delayed, active, prioritized, failed); same on every replica.',
+      help: 'Jobs in a queue by state (waiting, delayed: due within a minute, scheduled: due later, active, prioritized, failed); same on every replica.',
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
     }),

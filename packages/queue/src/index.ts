@@ -21,7 +21,13 @@ export {
   SEND_JOB,
   SMS_QUEUE,
 } from './queue-names';
-export { QUEUE_STATES, type QueueState, type QueueStateName, readQueueState } from './read-queue-state';
+export {
+  DUE_WITHIN_MS,
+  QUEUE_STATES,
+  type QueueState,
+  type QueueStateName,
+  readQueueState,
+} from './read-queue-state';
 export {
   type ConnectionFor,
   type ConnectionSettings,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startRedis, type TestRedis } from '@sms/testing';
-import { readQueueState } from './read-queue-state';
+import { DUE_WITHIN_MS, readQueueState } from './read-queue-state';
 import { createProducerConnection } from './redis-connections';
 import { createSmsQueue, enqueueSms } from './sms-queue';
 
@@ -16,7 +16,7 @@ it('counts waiting and delayed jobs and ages the oldest waiting one', async () =
   const connection = createProducerConnection(redis.target);
   const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
   expect(await readQueueState(queue, connection)).toEqual({
-    counts: { waiting: 0, delayed: 0, active: 0, prioritized: 0, failed: 0 },
+    counts: { waiting: 0, delayed: 0, scheduled: 0, active: 0, prioritized: 0, failed: 0 },
     oldestWaitingAgeSeconds: 0,
   });
 
@@ -27,7 +27,7 @@ it('counts waiting and delayed jobs and ages the oldest waiting one', async () =
   await queue.add('send', data, { jobId: 'later', delay: 60_000 });
 
   const state = await readQueueState(queue, connection, firstAddedAt + 30_000);
-  expect(state.counts).toMatchObject({ waiting: 2, delayed: 1, active: 0 });
+  expect(state.counts).toMatchObject({ waiting: 2, delayed: 1, scheduled: 0, active: 0 });
   expect(state.oldestWaitingAgeSeconds).toBeGreaterThanOrEqual(29);
   expect(state.oldestWaitingAgeSeconds).toBeLessThanOrEqual(31);
   await queue.close();
@@ -52,6 +52,32 @@ it('ages a scheduled job that is due from its send time, not from when it was ad
   expect(state.counts).toMatchObject({ waiting: 1, delayed: 0 });
   expect(state.oldestWaitingAgeSeconds).toBeGreaterThanOrEqual(59.8);
   expect(state.oldestWaitingAgeSeconds).toBeLessThanOrEqual(60);
+  await queue.close();
+  connection.disconnect();
+});
+
+it('counts a delayed job as scheduled until it is due within a minute, then as delayed', async () => {
+  const connection = createProducerConnection(redis.target);
+  const queue = createSmsQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
+  const addedAt = Date.now();
+  const tomorrow = addedAt + 86_400_000;
+  const data = { to: '573001234567', text: 'hi', client: 'billing', acceptedAt: addedAt, sendAt: tomorrow };
+  await enqueueSms(queue, 'campaign', data, { attempts: 1 });
+  // BullMQ counts from its own clock when it adds the job: leave a second either side.
+  expect((await readQueueState(queue, connection, addedAt)).counts).toMatchObject({
+    waiting: 0,
+    delayed: 0,
+    scheduled: 1,
+  });
+  const almostDue = tomorrow - DUE_WITHIN_MS + 1_000;
+  expect((await readQueueState(queue, connection, almostDue)).counts).toMatchObject({
+    delayed: 1,
+    scheduled: 0,
+  });
+  expect((await readQueueState(queue, connection, tomorrow - DUE_WITHIN_MS - 1_000)).counts).toMatchObject({
+    delayed: 0,
+    scheduled: 1,
+  });
   await queue.close();
   connection.disconnect();
 });

@@ -1,8 +1,21 @@
 import type { Queue } from 'bullmq';
 import type { RedisConnection } from './redis-connections';
 
-export const QUEUE_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'failed'] as const;
+/**
+ * The states a queue's jobs are counted in. BullMQ's `delayed` is split by when a job falls
+ * due: within `DUE_WITHIN_MS` it is `delayed` (mostly retries after their backoff), later it is
+ * `scheduled` (messages whose `sendAt` is ahead, up to 30 days, and long backoffs). What is due
+ * is what workers must be there for; a campaign scheduled for tomorrow is not.
+ */
+export const QUEUE_STATES = ['waiting', 'delayed', 'scheduled', 'active', 'prioritized', 'failed'] as const;
 export type QueueStateName = (typeof QUEUE_STATES)[number];
+
+/** How soon a delayed job must fall due to count as `delayed` rather than `scheduled`. */
+export const DUE_WITHIN_MS = 60_000;
+
+// BullMQ scores a delayed job `dueAt * 0x1000 + n`, n < 0x1000, to keep the order of jobs due
+// in the same millisecond (its getDelayedScore.lua).
+const DELAYED_SCORE_FACTOR = 0x1000;
 
 export interface QueueState {
   readonly counts: Readonly<Record<QueueStateName, number>>;
@@ -12,17 +25,31 @@ export interface QueueState {
 
 /**
  * Reads a queue's depths cheaply enough to run on every scrape of every replica: one script
- * call for the counts, and two commands for the oldest waiting job (BullMQ takes jobs from the
- * right end of the wait list, so the oldest is the last element, unless a high-priority one was
- * just pushed there). A job that was delayed (scheduled for later) waits from the end of its
- * delay, not from when it was added.
+ * call for the counts, one transaction of two ZCOUNTs for the delayed ones (both read the same
+ * sorted set at the same moment, so each job is in exactly one of them), and two commands for
+ * the oldest waiting job (BullMQ takes jobs from the right end of the wait list, so the oldest
+ * is the last element, unless a high-priority one was just pushed there). A job that was
+ * delayed (scheduled for later) waits from the end of its delay, not from when it was added.
  */
 export async function readQueueState(
   queue: Queue,
   redis: RedisConnection,
   now = Date.now(),
 ): Promise<QueueState> {
-  const counts = await queue.getJobCounts(...QUEUE_STATES);
+  const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'failed');
+  const firstScheduledScore = (now + DUE_WITHIN_MS + 1) * DELAYED_SCORE_FACTOR;
+  const [due = 0, later = 0] = (
+    (await redis
+      .multi()
+      .zcount(queue.keys.delayed!, '-inf', `(${firstScheduledScore}`)
+      .zcount(queue.keys.delayed!, firstScheduledScore, '+inf')
+      .exec()) ?? []
+  ).map(([error, count]) => {
+    if (error) throw error;
+    return Number(count);
+  });
+  counts.delayed = due;
+  counts.scheduled = later;
   const oldestId = await redis.lindex(queue.keys.wait!, -1);
   const [timestamp, opts] = oldestId ? await redis.hmget(queue.toKey(oldestId), 'timestamp', 'opts') : [];
   return {
