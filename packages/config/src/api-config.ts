@@ -3,7 +3,7 @@ import { callbackConfigProblems, callbackConfigShape } from './callback-settings
 import { CLIENT_NAME } from './client-name';
 import { clientQuota, clientQuotas } from './client-quotas';
 import { clientsWithoutKeys } from './clients-without-keys';
-import { envInt } from './env-types';
+import { envBoolean, envInt } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
 
@@ -113,6 +113,11 @@ export const apiConfigSchema = z
       .optional()
       .describe(
         'Operators allowed on /v1/admin and the queue UI (/admin/queues), with their keys, as admin=key pairs like API_KEYS; no key may also be in API_KEYS. Default none. Secret: use ADMIN_API_KEYS_FILE.',
+      ),
+    QUEUE_UI_SHOW_MESSAGES: envBoolean()
+      .default(false)
+      .describe(
+        'Whether the queue UI (/admin/queues) shows receivers, numeric senders and texts in full; otherwise numbers are masked as in status answers and texts hidden. Default false.',
       ),
     // At most the worker's default STATUS_RETENTION_SECONDS: a repeated request finds the message
     // finished by its status record, and once that record is gone it would be sent again.

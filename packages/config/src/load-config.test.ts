@@ -50,6 +50,7 @@ describe('loadConfig', () => {
         ENQUEUE_TIMEOUT_MS: 1_500,
         REDIS_WAIT_REPLICAS: 0,
         REDIS_WAIT_TIMEOUT_MS: 1_000,
+        QUEUE_UI_SHOW_MESSAGES: false,
         IDEMPOTENCY_TTL_SECONDS: 86_400,
         MAX_BATCH_MESSAGES: 1_000,
         MAX_BATCH_BODY_BYTES: 4_194_304,
