@@ -109,7 +109,9 @@ async function main(): Promise<void> {
   // Operators reach the dead-letter routes only with an admin key.
   const adminRouter = config.ADMIN_API_KEYS ? createDeadLetterRouter({ deadLetters, logger }) : undefined;
   const queueUi = config.ADMIN_API_KEYS
-    ? createQueueUi({ smsQueue: queue, deadLetterQueue }, QUEUE_UI_PATH)
+    ? createQueueUi({ smsQueue: queue, deadLetterQueue, callbackQueue }, QUEUE_UI_PATH, {
+        showMessages: config.QUEUE_UI_SHOW_MESSAGES,
+      })
     : undefined;
   const app = createApp({
     config: {

@@ -1,10 +1,13 @@
 import { deadLetter } from '@sms/queue';
 import { startRedis, type TestRedis } from '@sms/testing';
+import { DEAD, deadLetterEntry, MASKED, queueMessages, SENT } from './queued-messages';
 import { ADMIN_KEY, type RunningApi, startApi, TEST_KEY } from './start-api';
 
 // The queue UI (bull-board) is the operators': its page, static files and JSON API answer only
 // an admin key, as a bearer token or as the password of Basic authentication (what a browser
-// sends after its prompt), and it shows the queues without letting anyone change them.
+// sends after its prompt), and it shows the queues without letting anyone change them, with
+// receivers masked and texts hidden unless QUEUE_UI_SHOW_MESSAGES is set.
+// queue-ui-browser.test.ts checks the page itself in Chromium.
 let redis: TestRedis;
 let api: RunningApi;
 
@@ -33,6 +36,7 @@ interface QueueView {
   readonly counts: Record<string, number>;
   readonly readOnlyMode: boolean;
   readonly isPaused: boolean;
+  readonly hasWorkers: boolean | null;
 }
 
 async function listQueues(): Promise<QueueView[]> {
@@ -80,27 +84,27 @@ describe('with an admin key', () => {
     expect(res.headers.get('content-type')).toBe('image/png');
   });
 
-  it('lists the send and dead-letter queues with their job counts', async () => {
+  it('lists the send, dead-letter and callback queues with their job counts', async () => {
     const accepted = await api.post('/v1/sms', { to: '573001234567', text: 'Your code is 1234' });
     expect(accepted.status).toBe(202);
-    await deadLetter(api.deadLetterQueue, 'dead-1', {
-      to: '9991234567',
-      text: 'refused',
-      client: 'billing',
-      acceptedAt: Date.now(),
-      reason: 'rejected',
-      code: 4031,
-      message: 'Not routable',
-      attempts: 1,
-      deadLetteredAt: Date.now(),
-    });
+    await deadLetter(api.deadLetterQueue, 'dead-1', deadLetterEntry('9991234567', 'refused'));
 
     const queues = await listQueues();
-    expect(queues.map((q) => q.name).sort()).toEqual(['sms', 'sms-dead-letter']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['callbacks', 'sms', 'sms-dead-letter']);
     const byName = new Map(queues.map((q) => [q.name, q]));
     expect(byName.get('sms')?.counts).toMatchObject({ waiting: 1, failed: 0 });
     expect(byName.get('sms-dead-letter')?.counts).toMatchObject({ waiting: 1 });
+    expect(byName.get('callbacks')?.counts).toMatchObject({ waiting: 0, failed: 0 });
     for (const queue of queues) expect(queue.readOnlyMode).toBe(true);
+  });
+
+  it('reports missing workers on the queues that have them, and not on the dead-letter queue', async () => {
+    const byName = new Map((await listQueues()).map((q) => [q.name, q]));
+    // No worker runs in this test: bull-board's "No workers" badge is right for these two.
+    expect(byName.get('sms')?.hasWorkers).toBe(false);
+    expect(byName.get('callbacks')?.hasWorkers).toBe(false);
+    // Nothing ever consumes dead letters: "cannot tell" shows no badge.
+    expect(byName.get('sms-dead-letter')?.hasWorkers).toBeNull();
   });
 
   it('refuses to change a queue: the UI is read-only', async () => {
@@ -127,4 +131,66 @@ it('is not served when no admin key is configured', async () => {
   } finally {
     await plain.stop();
   }
+});
+
+describe('the messages in the queues', () => {
+  const SECRETS = [SENT.to, SENT.from, SENT.text, DEAD.to, DEAD.text];
+
+  // Everything the UI's JSON API answers about the two queues that hold messages: each queue's
+  // page of jobs, and each job's own page.
+  async function everythingShown(ui: RunningApi, id: string): Promise<string> {
+    const paths = [
+      '/api/queues?activeQueue=sms&status=latest&page=1&jobsPerPage=10',
+      '/api/queues?activeQueue=sms-dead-letter&status=latest&page=1&jobsPerPage=10',
+      `/api/queues/sms/${id}`,
+      `/api/queues/sms-dead-letter/${DEAD.id}`,
+    ];
+    const bodies = await Promise.all(
+      paths.map(async (path) => {
+        const res = await fetch(`${ui.url}/admin/queues${path}`, {
+          headers: { authorization: ADMIN_BEARER },
+        });
+        expect(res.status).toBe(200);
+        return res.text();
+      }),
+    );
+    return bodies.join('\n');
+  }
+
+  it('masks receivers and numeric senders and hides texts by default', async () => {
+    const ui = await startApi(redis.url, {}, undefined, { queueUi: true });
+    try {
+      const shown = await everythingShown(ui, await queueMessages(ui));
+      for (const secret of SECRETS) expect(shown).not.toContain(secret);
+      expect(shown).toContain(`"to":"${MASKED.to}"`);
+      expect(shown).toContain(`"from":"${MASKED.from}"`);
+      expect(shown).toContain(`"to":"${MASKED.deadTo}"`);
+      expect(shown).toContain('"text":"(hidden: 17 characters)"');
+      expect(shown).toContain('"reason":"rejected"');
+    } finally {
+      await ui.stop();
+    }
+  });
+
+  it('shows them in full with QUEUE_UI_SHOW_MESSAGES', async () => {
+    const ui = await startApi(redis.url, {}, undefined, { queueUi: true, queueUiShowsMessages: true });
+    try {
+      const shown = await everythingShown(ui, await queueMessages(ui));
+      for (const secret of SECRETS) expect(shown).toContain(secret);
+    } finally {
+      await ui.stop();
+    }
+  });
+});
+
+describe('the page', () => {
+  it('links nothing on another host and forbids the browser any', async () => {
+    const res = await callUi('/', ADMIN_BEARER);
+    const page = await res.text();
+    expect(page).not.toMatch(/(href|src)=["']?(https?:)?\/\//i);
+    expect(page).toContain('static/css/main.');
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).not.toMatch(/https?:|\*/);
+  });
 });

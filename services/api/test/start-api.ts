@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { createCallbackQueue } from '@sms/callbacks';
 import { DeadLetters } from '@sms/dead-letters';
 import { createApiMetrics } from '@sms/metrics';
 import {
@@ -34,6 +35,8 @@ export interface StartApiOptions {
   readonly idempotencyTtlSeconds?: number;
   /** Serve the queue UI over the app's queues. @defaultValue false */
   readonly queueUi?: boolean;
+  /** The queue UI shows receivers and texts in full (QUEUE_UI_SHOW_MESSAGES). @defaultValue false */
+  readonly queueUiShowsMessages?: boolean;
   /** Replicas each message must reach before its 202 (REDIS_WAIT_REPLICAS). @defaultValue 0 */
   readonly waitReplicas?: number;
   /** The clients' quotas, counted under the app's prefix. @defaultValue none */
@@ -45,6 +48,7 @@ export interface RunningApi {
   readonly prefix: string;
   readonly queue: ReturnType<typeof createSmsQueue>;
   readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
+  readonly callbackQueue: ReturnType<typeof createCallbackQueue>;
   readonly statusStore: StatusStore;
   readonly referenceIndex: ReferenceIndex;
   readonly metrics: ReturnType<typeof createApiMetrics>;
@@ -69,6 +73,8 @@ export async function startApi(
   queue.on('error', () => {});
   const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
   deadLetterQueue.on('error', () => {});
+  const callbackQueue = createCallbackQueue({ connection: redis, prefix });
+  callbackQueue.on('error', () => {});
   const statusStore = new StatusStore(redis, { prefix });
   const referenceIndex = new ReferenceIndex(redis, { prefix, retentionSeconds: 3_600 });
   const idempotencyStore = new IdempotencyStore(redis, {
@@ -126,13 +132,17 @@ export async function startApi(
       metrics,
       logger,
       ...(adminRouter && { adminRouter }),
-      ...(options.queueUi && { queueUi: createQueueUi({ smsQueue: queue, deadLetterQueue }, QUEUE_UI_PATH) }),
+      ...(options.queueUi && {
+        queueUi: createQueueUi({ smsQueue: queue, deadLetterQueue, callbackQueue }, QUEUE_UI_PATH, {
+          showMessages: options.queueUiShowsMessages ?? false,
+        }),
+      }),
     });
   let app: ReturnType<typeof createApp>;
   try {
     app = build();
   } catch (error) {
-    await Promise.all([queue.close(), deadLetterQueue.close()]);
+    await Promise.all([queue.close(), deadLetterQueue.close(), callbackQueue.close()]);
     redis.disconnect();
     throw error;
   }
@@ -144,6 +154,7 @@ export async function startApi(
     prefix,
     queue,
     deadLetterQueue,
+    callbackQueue,
     statusStore,
     referenceIndex,
     metrics,
@@ -157,7 +168,12 @@ export async function startApi(
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([queue.close(), deadLetterQueue.close(), replication?.queue.close()]);
+      await Promise.all([
+        queue.close(),
+        deadLetterQueue.close(),
+        callbackQueue.close(),
+        replication?.queue.close(),
+      ]);
       redis.disconnect();
       replicated?.disconnect();
     },
