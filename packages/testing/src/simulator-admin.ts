@@ -41,9 +41,9 @@ export interface SimulatorFaults {
 /** The body of `PUT /faults`; `outageMs` starts an outage of that length now (0 ends it). */
 export type SimulatorFaultUpdate = Partial<SimulatorFaults & { readonly outageMs: number }>;
 
+/** The settings as the admin API answers them: never the password. */
 export interface SimulatorSettings {
   readonly user: string;
-  readonly password: string;
   readonly blockedPrefixes: readonly string[];
   readonly queuedShare: number;
   readonly bodyStyle: 'json' | 'text' | 'empty';
@@ -118,7 +118,9 @@ export class SimulatorAdmin {
   }
 
   /** Changes the given settings only, and returns all of them. */
-  setSettings(update: Partial<SimulatorSettings>): Promise<SimulatorSettings> {
+  setSettings(
+    update: Partial<SimulatorSettings & { readonly password: string }>,
+  ): Promise<SimulatorSettings> {
     return this.#request('PUT', '/settings', update);
   }
 

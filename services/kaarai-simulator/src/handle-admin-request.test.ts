@@ -95,8 +95,24 @@ describe('handleAdminRequest', () => {
   it('changes settings', () => {
     const state = createSimulatorState({}, NOW);
     const response = handleAdminRequest(state, admin('PUT', '/settings', '{"password":"corrected"}'), NOW);
-    expect(response).toMatchObject({ status: 200, body: { user: 'gateway', password: 'corrected' } });
+    expect(response).toMatchObject({ status: 200, body: { user: 'gateway' } });
     expect(state.settings.password).toBe('corrected');
+  });
+
+  it('never answers the password, on any resource, whether reading or changing it', () => {
+    const state = createSimulatorState({ settings: { password: 'the-kaarai-password' } }, NOW);
+    const answers = [
+      ...['/healthz', '/messages', '/stats', '/faults', '/settings'].map((path) =>
+        handleAdminRequest(state, admin('GET', path), NOW),
+      ),
+      handleAdminRequest(state, admin('PUT', '/settings', '{"queuedShare":0.5}'), NOW),
+      handleAdminRequest(state, admin('PUT', '/settings', '{"password":"rotated-password"}'), NOW),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body).not.toHaveProperty('password');
+      expect(JSON.stringify(answer.body)).not.toMatch(/the-kaarai-password|rotated-password/);
+    }
   });
 
   it('answers health checks', () => {

@@ -1,6 +1,11 @@
 import { parseFaultUpdate } from './fault-update';
 import { parseSettingsUpdate } from './settings-update';
-import { NO_FAULTS, type SimulatorFaults, type SimulatorState } from './simulator-state';
+import {
+  NO_FAULTS,
+  type SimulatorFaults,
+  type SimulatorSettings,
+  type SimulatorState,
+} from './simulator-state';
 
 export interface AdminRequest {
   readonly method: string;
@@ -52,13 +57,13 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
     },
   },
   '/settings': {
-    GET: (state) => ok(state.settings),
+    GET: (state) => ok(settingsView(state.settings)),
     PUT: (state, request) => {
       const body = parseJson(request.body);
       const parsed = body.ok ? parseSettingsUpdate(body.value, state.settings) : body;
       if (!parsed.ok) return invalid(parsed.problems);
       state.settings = parsed.value;
-      return ok(state.settings);
+      return ok(settingsView(state.settings));
     },
   },
 };
@@ -91,6 +96,15 @@ export function faultsView(faults: SimulatorFaults) {
     ...faults,
     outageUntil: faults.outageUntil === null ? null : new Date(faults.outageUntil).toISOString(),
   };
+}
+
+/**
+ * The settings as the admin API shows them: everything but the password, which is the one a
+ * gateway sends to Kaarai. The admin port has no authentication and is often published (compose,
+ * a shared test host), so it may set the password but never answers it.
+ */
+export function settingsView({ user, blockedPrefixes, queuedShare, bodyStyle }: SimulatorSettings) {
+  return { user, blockedPrefixes, queuedShare, bodyStyle };
 }
 
 function ok(body: unknown): AdminResponse {
