@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { apiConfigSchema, simulatorConfigSchema, workerConfigSchema } from '@sms/config';
 
@@ -38,7 +38,10 @@ export interface ServiceProcess {
 export interface SpawnServiceOptions {
   /** Name used in error messages, e.g. `worker`. */
   readonly name: string;
-  /** Path of the entry point, relative to the repository root. */
+  /**
+   * Path of the entry point, relative to the repository root or absolute. A `.ts` file runs
+   * through tsx; a `.js` file (a compiled service) runs with plain `node`.
+   */
   readonly main: string;
   readonly env: Readonly<Record<string, string>>;
   /** Lines of output kept for `output()`. @defaultValue 200 */
@@ -46,12 +49,15 @@ export interface SpawnServiceOptions {
 }
 
 /**
- * Runs a service's `src/main.ts` with `node --import tsx`, as `pnpm start` does, with the
- * parent's environment minus every variable a gateway service reads, plus `options.env`: a
- * developer's or CI's settings never leak into a test's process.
+ * Runs a service's `src/main.ts` with `node --import tsx`, as `pnpm start` does (or a compiled
+ * `main.js` with `node` alone), with the parent's environment minus every variable a gateway
+ * service reads, plus `options.env`: a developer's or CI's settings never leak into a test's
+ * process.
  */
 export function spawnService(options: SpawnServiceOptions): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, options.main)], {
+  const main = resolve(REPO_ROOT, options.main);
+  const args = main.endsWith('.ts') ? ['--import', 'tsx', main] : [main];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...inheritedEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,6 +15,11 @@ export interface StartApiProcessOptions {
   readonly redisEnv?: Readonly<Record<string, string>>;
   /** `QUEUE_PREFIX`, shared with the workers. */
   readonly prefix: string;
+  /**
+   * The entry point: `services/api/src/main.ts` (through tsx) unless a compiled `main.js` is
+   * given (run with plain `node`), relative to the repository root or absolute.
+   */
+  readonly main?: string;
   /** More variables, or overrides of the defaults (`SEND_ATTEMPTS`, `ENQUEUE_TIMEOUT_MS`...). */
   readonly env?: Readonly<Record<string, string>>;
   /** Give up if the API is not listening after this many milliseconds. @defaultValue 30000 */
@@ -44,7 +49,7 @@ export async function startApiProcess(options: StartApiProcessOptions): Promise<
   const url = `http://127.0.0.1:${port}`;
   const service = spawnService({
     name: 'api',
-    main: 'services/api/src/main.ts',
+    main: options.main ?? 'services/api/src/main.ts',
     env: {
       ...redisVariables(options),
       QUEUE_PREFIX: options.prefix,

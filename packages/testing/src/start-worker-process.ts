@@ -16,6 +16,11 @@ export interface StartWorkerProcessOptions {
   readonly kaaraiUrl: string;
   /** `KAARAI_CA_FILE`, e.g. the simulator's `caFile`. */
   readonly caFile?: string;
+  /**
+   * The entry point: `services/worker/src/main.ts` (through tsx) unless a compiled `main.js` is
+   * given (run with plain `node`), relative to the repository root or absolute.
+   */
+  readonly main?: string;
   /** More variables, or overrides of the defaults (`KAARAI_PASSWORD`, `LOG_LEVEL`...). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -46,7 +51,7 @@ export async function startWorkerProcess(options: StartWorkerProcessOptions): Pr
   const httpUrl = `http://127.0.0.1:${port}`;
   const service = spawnService({
     name: 'worker',
-    main: 'services/worker/src/main.ts',
+    main: options.main ?? 'services/worker/src/main.ts',
     env: {
       ...redisVariables(options),
       QUEUE_PREFIX: options.prefix,

@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  type ApiProcess,
+  type RunningSimulator,
+  startApiProcess,
+  startRedis,
+  startSimulator,
+  startWorkerProcess,
+  type TestRedis,
+  type WorkerProcess,
+  waitFor,
+} from '@sms/testing';
+
+// What the image runs, built the way deploy/Dockerfile builds it: `pnpm build` (tsc -b) emits
+// dist/ for the services and the packages they use, and `pnpm deploy --prod` copies the API and
+// the worker with their production dependencies into a folder outside the repository, where
+// nothing of the workspace can be reached. Both then start with plain `node` and the image's
+// NODE_OPTIONS, against a real redis-server and the simulator, and deliver a message.
+
+const run = promisify(execFile);
+const REPO_ROOT = join(__dirname, '..', '..');
+const IMAGE_NODE_OPTIONS = '--conditions=sms-compiled';
+// Tools that run TypeScript or tests: none may be in what the image runs.
+const DEV_ONLY = /^(tsx|esbuild|@esbuild|jest|@jest|@swc|@biomejs|ts-node)([@+]|$)/;
+
+let out: string;
+let redis: TestRedis;
+let simulator: RunningSimulator;
+let api: ApiProcess;
+let worker: WorkerProcess;
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'sms-compiled-'));
+  const [testRedis, testSimulator] = await Promise.all([
+    startRedis(),
+    startSimulator({ https: true }),
+    buildAndDeploy(out),
+  ]);
+  redis = testRedis;
+  simulator = testSimulator;
+  const prefix = `compiled-${Date.now()}`;
+  const env = { NODE_OPTIONS: IMAGE_NODE_OPTIONS };
+  [api, worker] = await Promise.all([
+    startApiProcess({ redisUrl: redis.url, prefix, main: join(out, 'api', 'dist', 'main.js'), env }),
+    startWorkerProcess({
+      redisUrl: redis.url,
+      prefix,
+      main: join(out, 'worker', 'dist', 'main.js'),
+      kaaraiUrl: simulator.httpsUrl!,
+      caFile: simulator.caFile!,
+      env,
+    }),
+  ]);
+  await worker.ready();
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.allSettled([api?.stop(), worker?.stop()]);
+  await Promise.allSettled([simulator?.stop(), redis?.stop()]);
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+async function buildAndDeploy(dir: string): Promise<void> {
+  await run(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'],
+    {
+      cwd: REPO_ROOT,
+    },
+  );
+  // One after the other: two deploys at once contend for the same store and lockfile.
+  for (const service of ['api', 'worker']) {
+    await run('pnpm', ['--filter', `@sms/${service}`, 'deploy', '--prod', '--offline', join(dir, service)], {
+      cwd: REPO_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  }
+}
+
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+describe.each(['api', 'worker'])('the compiled %s', (service) => {
+  const processOf = () => (service === 'api' ? api : worker);
+  const baseUrl = () => (service === 'api' ? api.url : worker.httpUrl);
+
+  it('runs its dist/main.js with plain node, from a copy that holds no TypeScript runner', () => {
+    const main = join(out, service, 'dist', 'main.js');
+    expect(commandLine(processOf().pid)).toEqual([process.execPath, main]);
+    const store = readdirSync(join(out, service, 'node_modules', '.pnpm'));
+    expect(store.filter((name) => DEV_ONLY.test(name))).toEqual([]);
+    expect(existsSync(join(out, service, 'node_modules', 'tsx'))).toBe(false);
+  });
+
+  it('loads the compiled JavaScript of the workspace packages', () => {
+    const queue = join(out, service, 'node_modules', '@sms', 'queue');
+    expect(existsSync(join(queue, 'dist', 'index.js'))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(queue, 'package.json'), 'utf8'));
+    expect(manifest.exports['.']['sms-compiled']).toBe('./dist/index.js');
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    for (const path of ['/healthz', '/readyz']) {
+      const response = await fetch(baseUrl() + path);
+      expect([path, response.status]).toEqual([path, 200]);
+    }
+  });
+});
+
+it('delivers a message posted to the compiled API through the compiled worker', async () => {
+  const text = `compiled ${Date.now()}`;
+  const response = await api.post({ to: '+573001234567', text });
+  expect(response.status).toBe(202);
+  const { id } = (await response.json()) as { id: string };
+  const view = await waitFor(
+    async () => {
+      const status = await api.status(id);
+      return status.status === 'accepted' ? status : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, description: 'the message to be accepted' },
+  );
+  expect(view).toMatchObject({ id, status: 'accepted' });
+  expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [], lost: [] });
+});
