@@ -72,7 +72,7 @@ describe.each(rendered)('%s', (_name, manifests) => {
       expect(at(pod, 'securityContext', 'seccompProfile', 'type')).toBe('RuntimeDefault');
       expect(at(c, 'securityContext', 'allowPrivilegeEscalation')).toBe(false);
       expect(at(c, 'securityContext', 'capabilities', 'drop')).toEqual(['ALL']);
-      // tsx writes its compile cache to the temporary directory: it must stay writable.
+      // The root filesystem is read-only: the temporary directory must stay writable.
       expect(at(c, 'securityContext', 'readOnlyRootFilesystem')).toBe(true);
       const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
       const volume = (pod.volumes as Array<{ name: string; emptyDir?: unknown }>).find(
@@ -99,11 +99,13 @@ describe.each(rendered)('%s', (_name, manifests) => {
     'starts the $deployment entry point that exists in the image',
     ({ deployment, container: name }) => {
       const { command } = container(find(manifests, 'Deployment', deployment), name);
-      expect(command?.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
-      expect(existsSync(join(REPO_ROOT, command![3]!))).toBe(true);
-      // deploy/Dockerfile copies services/ into the image.
-      expect(readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')).toMatch(
-        /^COPY services services$/m,
+      // deploy/Dockerfile puts each service's `pnpm deploy` output in /app/<service>, compiled.
+      const [node, main, ...rest] = command ?? [];
+      expect([node, rest]).toEqual(['node', []]);
+      const service = /^([a-z-]+)\/dist\/main\.js$/.exec(main ?? '')?.[1];
+      expect(existsSync(join(REPO_ROOT, 'services', service ?? '-', 'src', 'main.ts'))).toBe(true);
+      expect(readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')).toContain(
+        `COPY --from=build /out/${service} ${service}\n`,
       );
     },
   );
