@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 import { API_REQUEST_BUCKETS } from './buckets';
 import { callbackEnqueueFailures } from './callback-enqueue-failures';
 import { createQueueStateMetrics } from './queue-state-metrics';
+import { createRedisHealthMetrics } from './redis-health-metrics';
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
@@ -47,6 +48,7 @@ export function createApiMetrics(registry = new Registry()) {
       registers: [registry],
     }),
     callbackEnqueueFailures: callbackEnqueueFailures(registry),
+    redis: createRedisHealthMetrics(registry, 'api'),
     duration: new Histogram({
       name: 'sms_api_request_duration_seconds',
       help: 'Time to answer an API request, by route.',

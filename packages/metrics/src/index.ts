@@ -4,6 +4,7 @@ export {
   DELIVERY_ATTEMPT_BUCKETS,
   DELIVERY_LATENCY_BUCKETS,
   PROVIDER_CALL_BUCKETS,
+  REDIS_COMMAND_BUCKETS,
 } from './buckets';
 export { metricsHandler } from './metrics-handler';
 export {
@@ -12,4 +13,11 @@ export {
   type QueueStateMetrics,
   recordQueueState,
 } from './queue-state-metrics';
+export {
+  createRedisHealthMetrics,
+  type GatewayService,
+  measureRedis,
+  type PingableRedis,
+  type RedisHealthMetrics,
+} from './redis-health-metrics';
 export { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';

@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { DELIVERY_ATTEMPT_BUCKETS, DELIVERY_LATENCY_BUCKETS, PROVIDER_CALL_BUCKETS } from './buckets';
 import { callbackEnqueueFailures } from './callback-enqueue-failures';
 import { createQueueStateMetrics } from './queue-state-metrics';
+import { createRedisHealthMetrics } from './redis-health-metrics';
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
@@ -70,6 +71,7 @@ export function createWorkerMetrics(registry = new Registry()) {
       registers: [registry],
     }),
     callbackEnqueueFailures: callbackEnqueueFailures(registry),
+    redis: createRedisHealthMetrics(registry, 'worker'),
     held: new Gauge({
       name: 'sms_sending_held',
       help: '1 while sending is held on every worker because Kaarai reports a configuration fault.',

@@ -16,7 +16,7 @@ import {
 } from '@sms/config';
 import { KaaraiClient } from '@sms/kaarai-client';
 import { createLogger, rateLimitedLog } from '@sms/logging';
-import { createWorkerMetrics, recordQueueState } from '@sms/metrics';
+import { createWorkerMetrics, measureRedis, recordQueueState } from '@sms/metrics';
 import {
   CALLBACK_QUEUE,
   checkEvictionPolicy,
@@ -239,23 +239,32 @@ async function main(): Promise<void> {
         setTimeout(() => reject(new Error('redis did not answer')), 1_000).unref(),
       ),
     ]);
+  // The gate is shared state in Redis: every replica reports it as it is at scrape time.
+  const recordSharedState = async () => {
+    const [{ state }, sms, deadLetter, callbacks] = await withinASecond(
+      Promise.all([
+        probeGate.state(),
+        readQueueState(observedQueue, probe),
+        readQueueState(observedDeadLetters, probe),
+        readQueueState(observedCallbacks, probe),
+      ]),
+    );
+    metrics.held.set(state === 'held' ? 1 : 0);
+    metrics.circuitOpen.set(state === 'circuit_open' ? 1 : 0);
+    recordQueueState(metrics.queueState, SMS_QUEUE, sms);
+    recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
+    recordQueueState(metrics.queueState, CALLBACK_QUEUE, callbacks);
+  };
   const server = createStatusServer({
     registry: metrics.registry,
-    // The gate is shared state in Redis: every replica reports it as it is at scrape time.
     beforeScrape: async () => {
-      const [{ state }, sms, deadLetter, callbacks] = await withinASecond(
-        Promise.all([
-          probeGate.state(),
-          readQueueState(observedQueue, probe),
-          readQueueState(observedDeadLetters, probe),
-          readQueueState(observedCallbacks, probe),
-        ]),
-      );
-      metrics.held.set(state === 'held' ? 1 : 0);
-      metrics.circuitOpen.set(state === 'circuit_open' ? 1 : 0);
-      recordQueueState(metrics.queueState, SMS_QUEUE, sms);
-      recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
-      recordQueueState(metrics.queueState, CALLBACK_QUEUE, callbacks);
+      // Measured on the connection the send path uses, and even when the reads below fail.
+      const health = measureRedis(metrics.redis, redis);
+      try {
+        await recordSharedState();
+      } finally {
+        await health;
+      }
     },
     // Ready means able to work: a held gate or an open circuit is reported, but restarting the
     // worker would not fix either.
