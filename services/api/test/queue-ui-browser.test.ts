@@ -81,7 +81,8 @@ if (missing) {
   async function queuePage(queue: string, masked: string, full: string): Promise<string> {
     await page.goto(`${api.url}/admin/queues/queue/${queue}`);
     const job = page.getByText(masked).or(page.getByText(full));
-    await job.first().waitFor({ timeout: DEADLINE_MS });
+    // Attached, not visible: on a machine without fonts Chromium lays text out zero wide.
+    await job.first().waitFor({ state: 'attached', timeout: DEADLINE_MS });
     // biome-ignore lint/performance/useDomNodeTextContent: the text as the operator reads it, after CSS
     return `${await page.content()}\n${await page.innerText('body')}`;
   }
@@ -111,11 +112,11 @@ if (missing) {
   });
 
   it('made every request to the API on 127.0.0.1, and the page was refused nothing', () => {
-    const origin = new URL(api.url).origin;
-    expect(new URL(origin).hostname).toBe('127.0.0.1');
     expect(requested.length).toBeGreaterThan(0);
     // data: URLs are the page's own inline images: they never reach a network.
-    const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);
+    const elsewhere = requested.filter(
+      (url) => !url.startsWith('data:') && new URL(url).hostname !== '127.0.0.1',
+    );
     expect(elsewhere).toEqual([]);
     expect(policyViolations).toEqual([]);
   });
