@@ -11,6 +11,7 @@ interface Panel {
   readonly datasource?: { readonly uid?: string };
   readonly targets?: ReadonlyArray<{
     readonly refId: string;
+    readonly expr?: string;
     readonly datasource?: { readonly uid?: string };
   }>;
 }
@@ -57,3 +58,33 @@ it('lays the panels out on the 24-column grid without overlaps', () => {
   }
   expect([...new Set(overlaps)]).toEqual([]);
 });
+
+it('shows Redis, the single point of failure, as the services measure it: connection and round trip', () => {
+  const rowAt = dashboard.panels.findIndex((panel) => panel.type === 'row' && panel.title === 'Redis');
+  expect(rowAt).toBeGreaterThan(-1);
+  const nextRow = dashboard.panels.findIndex((panel, i) => i > rowAt && panel.type === 'row');
+  const exprs = dashboard.panels
+    .slice(rowAt + 1, nextRow === -1 ? undefined : nextRow)
+    .flatMap((panel) => (panel.targets ?? []).map((target) => target.expr ?? ''));
+  expect(exprs.filter((expr) => expr.includes('sms_redis_connected{'))).not.toHaveLength(0);
+  expect(
+    exprs.filter((expr) => /^histogram_quantile\(.*sms_redis_command_duration_seconds_bucket\{/.test(expr)),
+  ).not.toHaveLength(0);
+});
+
+it("counts Kaarai's refusals for the client's data (4001-4003, 4031) apart from the delivery failures", () => {
+  const delivery = panels.find((panel) => panel.title === 'Delivery success')!;
+  const [delivered, refused] = (delivery.targets ?? []).map((target) => target.expr ?? '');
+  const clientData = 'outcome="dead_letter", code=~"4001|4002|4003|4031"';
+  // Taken off the dead letters in the delivered share, and a share of its own.
+  expect(delivered).toMatch(
+    new RegExp(`sms_messages_dead_lettered_total.*\\) - \\(.*${escapeRegExp(clientData)}`, 's'),
+  );
+  expect(refused).toMatch(
+    new RegExp(`^\\(sum\\(rate\\(sms_provider_answers_total\\{[^}]*${escapeRegExp(clientData)}`),
+  );
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
