@@ -9,7 +9,7 @@ import {
 } from '@sms/config';
 import { DeadLetters } from '@sms/dead-letters';
 import { createLogger } from '@sms/logging';
-import { createApiMetrics, recordQueueState } from '@sms/metrics';
+import { createApiMetrics, measureRedis, recordQueueState } from '@sms/metrics';
 import {
   checkEvictionPolicy,
   createDeadLetterQueue,
@@ -29,6 +29,7 @@ import { createQueueUi } from './create-queue-ui';
 import { createDeadLetterRouter } from './dead-letter-routes';
 import { IdempotencyStore } from './idempotency';
 import { ClientQuotas } from './quota/client-quotas';
+import { withTimeout } from './with-timeout';
 
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
@@ -140,12 +141,21 @@ async function main(): Promise<void> {
     metrics,
     statusEvents,
     beforeScrape: async () => {
-      const [sms, deadLetter] = await Promise.all([
-        readQueueState(queue, redis),
-        readQueueState(deadLetterQueue, redis),
-      ]);
-      recordQueueState(metrics.queueState, SMS_QUEUE, sms);
-      recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
+      // Redis' health is measured even when the queues cannot be read: that is when it matters.
+      // A stalled Redis must not hold the scrape past Prometheus' timeout, or every series of
+      // the API would go stale, sms_redis_connected with them.
+      const health = measureRedis(metrics.redis, redis);
+      try {
+        const [sms, deadLetter] = await withTimeout(
+          Promise.all([readQueueState(queue, redis), readQueueState(deadLetterQueue, redis)]),
+          1_000,
+          () => new Error('redis did not answer'),
+        );
+        recordQueueState(metrics.queueState, SMS_QUEUE, sms);
+        recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
+      } finally {
+        await health;
+      }
     },
     logger,
     ...(adminRouter && { adminRouter }),
