@@ -3,12 +3,46 @@
 // stays the source of the rules for docker compose, promtool's tests and Kubernetes.
 //   npx tsx scripts/generate-prometheus-rule.ts            print it
 //   npx tsx scripts/generate-prometheus-rule.ts --write    write it
+// Each alert's runbook_url is `<base>#<its runbook's anchor in deploy/README.md>`. The base is
+// RUNBOOK_BASE_URL when set (or --runbook-base-url=URL), so that an overlay can link to the
+// copy of deploy/README.md its operators read; --write always uses the default, which
+// alerts.yml carries too.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Document, isSeq, parseDocument } from 'yaml';
+import { Document, isMap, isSeq, parseDocument } from 'yaml';
 
 export const ALERTS_PATH = join(__dirname, '..', 'deploy', 'prometheus', 'alerts.yml');
 export const PROMETHEUS_RULE_PATH = join(__dirname, '..', 'deploy', 'k8s', 'base', 'prometheus-rule.yaml');
+
+/** Where deploy/README.md is published; alerts.yml links to it. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/example/sms-gateway/blob/main/deploy/README.md';
+
+/**
+ * The anchor a Markdown renderer (GitHub, GitLab) gives a heading: lower case, punctuation
+ * dropped, spaces as hyphens. A runbook's heading is its alert's name, so its anchor is the
+ * name in lower case.
+ */
+export function headingAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** Throws unless `base` is an absolute http(s) URL without a fragment (the anchor goes there). */
+export function checkRunbookBaseUrl(base: string): string {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new Error(`the runbook base URL must be absolute: ${JSON.stringify(base)}`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.hash !== '' || base.endsWith('#')) {
+    throw new Error(`the runbook base URL must be http(s) and without a #fragment: ${base}`);
+  }
+  return base;
+}
 
 const HEADER = [
   ' Generated from deploy/prometheus/alerts.yml by scripts/generate-prometheus-rule.ts: edit',
@@ -16,12 +50,26 @@ const HEADER = [
   ' Prometheus loads it when its ruleSelector matches these labels (see deploy/README.md).',
 ].join('\n');
 
-/** The PrometheusRule manifest, as YAML, holding the rule groups of an alerts.yml. */
-export function prometheusRule(alertsYaml: string): string {
+/**
+ * The PrometheusRule manifest, as YAML, holding the rule groups of an alerts.yml, with every
+ * alert's runbook_url built from `runbookBaseUrl`.
+ */
+export function prometheusRule(alertsYaml: string, runbookBaseUrl = DEFAULT_RUNBOOK_BASE_URL): string {
+  const base = checkRunbookBaseUrl(runbookBaseUrl);
   const alerts = parseDocument(alertsYaml);
   if (alerts.errors.length > 0) throw new Error(`alerts.yml: ${alerts.errors[0]!.message}`);
   const groups = alerts.get('groups', true);
   if (!isSeq(groups) || groups.items.length === 0) throw new Error('alerts.yml: no rule groups');
+  for (const group of groups.items) {
+    const rules = isMap(group) ? group.get('rules', true) : undefined;
+    for (const rule of isSeq(rules) ? rules.items : []) {
+      const alert = isMap(rule) ? rule.get('alert') : undefined;
+      if (!isMap(rule) || typeof alert !== 'string') continue;
+      const annotations = rule.get('annotations', true);
+      if (!isMap(annotations)) throw new Error(`alerts.yml: ${alert} has no annotations`);
+      annotations.set('runbook_url', `${base}#${headingAnchor(alert)}`);
+    }
+  }
 
   const rule = new Document({
     apiVersion: 'monitoring.coreos.com/v1',
@@ -40,8 +88,13 @@ export function prometheusRule(alertsYaml: string): string {
 
 if (require.main === module) {
   try {
-    const generated = prometheusRule(readFileSync(ALERTS_PATH, 'utf8'));
-    if (process.argv.includes('--write')) {
+    const write = process.argv.includes('--write');
+    const flag = process.argv.find((arg) => arg.startsWith('--runbook-base-url='));
+    const base = (flag?.slice('--runbook-base-url='.length) ?? process.env.RUNBOOK_BASE_URL) || undefined;
+    // The committed file is the repository's own: another base belongs in an overlay.
+    if (write && base !== undefined) throw new Error('--write takes no runbook base URL: print it instead');
+    const generated = prometheusRule(readFileSync(ALERTS_PATH, 'utf8'), base);
+    if (write) {
       writeFileSync(PROMETHEUS_RULE_PATH, generated);
       process.stderr.write(`written: ${PROMETHEUS_RULE_PATH}\n`);
     } else {

@@ -347,8 +347,9 @@ it('loads every alert rule, each with a severity, a summary, a description and a
     expect(rule.annotations).toEqual(
       expect.objectContaining({ summary: expect.any(String), description: expect.any(String) }),
     );
-    // The runbook is the section of deploy/README.md titled with the alert's name.
-    expect(rule.annotations.runbook).toBe(`deploy/README.md#${rule.name.toLowerCase()}`);
+    // The runbook is the section of deploy/README.md titled with the alert's name, linked
+    // absolutely (runbook-urls.test.ts checks the base and the anchors).
+    expect(rule.annotations.runbook_url).toMatch(new RegExp(`^https://[^#]+#${rule.name.toLowerCase()}$`));
   }
   const withoutRunbook = rules.map((rule) => rule.name).filter((name) => !runbooks.includes(`### ${name}\n`));
   expect(withoutRunbook).toEqual([]);
@@ -372,6 +373,18 @@ it.each(unprovokedQueries)(
     expect({ expr, problems: await problemsOf(expr) }).toEqual({ expr, problems: [] });
   },
 );
+
+it("counts refusals for the client's data apart from the gateway's delivery success", async () => {
+  const delivery = panelQueries.filter((q) => q.panel === 'Delivery success');
+  expect(delivery.map((q) => q.refId)).toEqual(['A', 'B']);
+  const value = async (refId: string) =>
+    Number((await query(delivery.find((q) => q.refId === refId)!.expr))[0]?.value[1]);
+  // Every message of this run was delivered, but for those to the blocked prefix, which Kaarai
+  // refused with 4031: 3 of the 15 messages of each round.
+  expect(await value('A')).toBeCloseTo(1, 1);
+  const refused = await value('B');
+  expect({ refused, plausible: refused > 0.1 && refused < 0.35 }).toEqual({ refused, plausible: true });
+});
 
 it("the dashboard's variables list this run's instances", async () => {
   const variables = dashboardVariableQueries(readFileSync(DASHBOARD, 'utf8'), GRAFANA_VARIABLES);
