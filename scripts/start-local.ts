@@ -122,6 +122,9 @@ async function main(): Promise<void> {
   service('api', 'services/api/src/main.ts', {
     ...shared,
     API_PORT: String(stack.apiPort),
+    ADMIN_PORT: String(stack.adminPort),
+    // Operators' routes and every client's figures: for this machine only.
+    ADMIN_HOST: '127.0.0.1',
     API_KEYS: `${stack.client}=${stack.apiKey}`,
     ...localCallbackEnv(stack),
   });
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
 
   console.log(`
 The gateway is running (Ctrl-C stops it).
-  API          http://localhost:${stack.apiPort}   (key: ${stack.apiKey})
+  API          http://localhost:${stack.apiPort}   (key: ${stack.apiKey}), /metrics on http://localhost:${stack.adminPort}/metrics
   worker       http://localhost:${stack.workerHttpPort}/metrics
   Kaarai sim   https://localhost:${stack.simulatorHttpsPort}${simulatorPath}, admin http://localhost:${stack.simulatorAdminPort}
   Redis        ${redis.shown}

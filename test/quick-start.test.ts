@@ -39,6 +39,7 @@ it('starts the whole gateway, and the printed curl line sends an SMS that ends a
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     API_PORT: String(await freePort()),
+    ADMIN_PORT: String(await freePort()),
     WORKER_HTTP_PORT: String(await freePort()),
     KAARAI_SIM_PORT: String(await freePort()),
     KAARAI_SIM_HTTPS_PORT: String(await freePort()),

@@ -5,6 +5,8 @@
  */
 export interface LocalStack {
   readonly apiPort: number;
+  /** The API's internal server: /metrics, /v1/admin, /admin/queues. */
+  readonly adminPort: number;
   readonly workerHttpPort: number;
   readonly simulatorPort: number;
   readonly simulatorHttpsPort: number;
@@ -24,6 +26,7 @@ export function localStack(env: NodeJS.ProcessEnv, root: string): LocalStack {
   const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
   return {
     apiPort: port('API_PORT', 8080),
+    adminPort: port('ADMIN_PORT', 9101),
     workerHttpPort: port('WORKER_HTTP_PORT', 9100),
     simulatorPort: port('KAARAI_SIM_PORT', 8090),
     simulatorHttpsPort: port('KAARAI_SIM_HTTPS_PORT', 8443),

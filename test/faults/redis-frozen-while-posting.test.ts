@@ -104,7 +104,7 @@ it('never delivers a message answered 503 while Redis was frozen, and delivers e
     simulator.admin,
     refused.map((a) => a.text),
   );
-  const metrics = await (await fetch(`${api.url}/metrics`)).text();
+  const metrics = await (await fetch(`${api.adminUrl}/metrics`)).text();
   const late = (outcome: string) => metricValue(metrics, 'sms_api_late_enqueues_total', { outcome }) ?? 0;
   console.log(
     `Redis frozen ${FREEZE_MS / 1000} s while posting: ${answers.length} requests, ` +

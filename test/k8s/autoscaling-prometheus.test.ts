@@ -52,7 +52,7 @@ beforeAll(async () => {
     stringify({
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       scrape_configs: [
-        job('sms-api', api.url),
+        job('sms-api', api.adminUrl),
         job('sms-worker', worker.httpUrl, 'sms_sending_held|sms_circuit_open'),
       ],
     }),

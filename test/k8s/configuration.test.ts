@@ -86,12 +86,19 @@ describe.each(cases)('%s: %s', (rendering, _name, { workload, manifests, deploym
     expect(() => configOf()).not.toThrow();
   });
 
-  it('exposes the configured port under the name the probes, the Service and the monitor use', () => {
-    const port = configOf()[workload.portVariable];
-    expect(c.ports).toEqual([{ name: workload.portName, containerPort: port }]);
+  it('exposes the configured ports under the names the probes, the Service and the monitor use', () => {
+    const config = configOf();
+    const port = config[workload.portVariable];
+    const metricsPort = config[workload.metricsPortVariable];
+    const ports = [
+      { name: workload.portName, containerPort: port },
+      { name: workload.metricsPortName, containerPort: metricsPort },
+    ];
+    expect(c.ports).toEqual(ports.filter((p, i) => ports.findIndex((q) => q.name === p.name) === i));
     const service = find(manifests, 'Service', workload.deployment);
     const servicePorts = at(service, 'spec', 'ports') as Array<{ name: string; targetPort: string | number }>;
-    for (const { targetPort } of servicePorts) expect(containerPort(c, targetPort)).toBe(port);
+    for (const { targetPort } of servicePorts)
+      expect([port, metricsPort]).toContain(containerPort(c, targetPort));
     const endpoints = at(
       find(manifests, 'ServiceMonitor', workload.deployment),
       'spec',
@@ -100,9 +107,8 @@ describe.each(cases)('%s: %s', (rendering, _name, { workload, manifests, deploym
       port: string;
       path: string;
     }>;
-    expect(endpoints.map((e) => [servicePorts.some((p) => p.name === e.port), e.path])).toEqual([
-      [true, '/metrics'],
-    ]);
+    const scraped = (name: string) => containerPort(c, servicePorts.find((p) => p.name === name)!.targetPort);
+    expect(endpoints.map((e) => [scraped(e.port), e.path])).toEqual([[metricsPort, '/metrics']]);
   });
 
   it('probes readiness on /readyz and liveness and start-up on /healthz, on that port', () => {

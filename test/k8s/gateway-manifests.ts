@@ -25,7 +25,8 @@ export const RENDERINGS: ReadonlyArray<readonly [name: string, render: () => Man
 
 /**
  * The two services the manifests run: the container of each, the schema its configuration is
- * parsed with, and the variable and container port name of its HTTP server (probes, metrics).
+ * parsed with, the variable and container port name of its HTTP server (probes), and those of
+ * the server Prometheus scrapes: for the API an internal one that clients must not reach.
  */
 export const WORKLOADS = [
   {
@@ -34,6 +35,8 @@ export const WORKLOADS = [
     schema: apiConfigSchema,
     portVariable: 'API_PORT',
     portName: 'http',
+    metricsPortVariable: 'ADMIN_PORT',
+    metricsPortName: 'internal',
   },
   {
     deployment: 'sms-worker',
@@ -41,6 +44,8 @@ export const WORKLOADS = [
     schema: workerConfigSchema,
     portVariable: 'WORKER_HTTP_PORT',
     portName: 'metrics',
+    metricsPortVariable: 'WORKER_HTTP_PORT',
+    metricsPortName: 'metrics',
   },
 ] as const;
 

@@ -31,6 +31,8 @@ const DNS: Peer = {
   podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
 };
 
+const isPrometheus = (peer: Peer) => JSON.stringify(peer) === JSON.stringify(PROMETHEUS);
+
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'network-policies-'));
@@ -71,12 +73,29 @@ describe.each(cases)('%s: %s', (_rendering, _name, { workload, manifests }) => {
     expect(types).toContain('Egress');
   });
 
-  it('lets in only its callers, and only on its HTTP port', () => {
+  it('lets in only its callers: clients on the clients’ port, Prometheus on the one it scrapes', () => {
     const port = `TCP/${config()[workload.portVariable]}`;
-    const expected = workload.deployment === 'sms-api' ? [CLIENTS, PROMETHEUS] : [PROMETHEUS];
+    const metricsPort = `TCP/${config()[workload.metricsPortVariable]}`;
+    const expected =
+      workload.deployment === 'sms-api'
+        ? [
+            [CLIENTS, [port]],
+            [PROMETHEUS, [metricsPort]],
+          ]
+        : [[PROMETHEUS, [metricsPort]]];
     const ingress = rules('Ingress');
-    expect(ingress.flatMap((rule) => rule.from ?? [])).toEqual(expected);
-    for (const rule of ingress) expect(portsOf(rule)).toEqual([port]);
+    expect(ingress.flatMap((rule) => (rule.from ?? []).map((peer) => [peer, portsOf(rule)]))).toEqual(
+      expected,
+    );
+  });
+
+  it('keeps clients off /metrics and the operators’ routes: no client reaches the scraped port', () => {
+    if (workload.metricsPortVariable === workload.portVariable) return;
+    const metricsPort = `TCP/${config()[workload.metricsPortVariable]}`;
+    const reachable = rules('Ingress')
+      .filter((rule) => (rule.from ?? []).some((peer) => !isPrometheus(peer)))
+      .flatMap(portsOf);
+    expect(reachable).not.toContain(metricsPort);
   });
 
   it('lets out DNS, Redis on the port of REDIS_URL and, from the worker, Kaarai on the port of KAARAI_URL', () => {

@@ -15,7 +15,7 @@ import type { Manifest } from './render-kustomization';
 // Secret sms-redis), the listening port (a free one) and the key prefix (one per test).
 
 const manifests = RENDERINGS.find(([name]) => name === 'overlays/production')![1]();
-const LOCAL = ['REDIS_URL', 'QUEUE_PREFIX', 'API_PORT', 'WORKER_HTTP_PORT'];
+const LOCAL = ['REDIS_URL', 'QUEUE_PREFIX', 'API_PORT', 'ADMIN_PORT', 'ADMIN_HOST', 'WORKER_HTTP_PORT'];
 
 let redis: RedisServer;
 let dir: string;
@@ -38,13 +38,19 @@ function environment(deployment: Manifest, c: Container): Record<string, string>
   return env;
 }
 
-/** The HTTP paths the kubelet and Prometheus request from this container. */
-function probedPaths(deployment: Manifest, c: Container): string[] {
+/** The HTTP paths the kubelet requests from this container. */
+function probedPaths(c: Container): string[] {
   const probes = ['startupProbe', 'readinessProbe', 'livenessProbe'].map((p) => at(c, p, 'httpGet', 'path'));
-  const monitor = find(manifests, 'ServiceMonitor', deployment.metadata.name);
-  const scraped = (at(monitor, 'spec', 'endpoints') as Array<{ path: string }>).map((e) => e.path);
-  return [...new Set([...probes, ...scraped] as string[])];
+  return [...new Set(probes as string[])];
 }
+
+/** The HTTP paths Prometheus requests from this container. */
+function scrapedPaths(deployment: Manifest): string[] {
+  const monitor = find(manifests, 'ServiceMonitor', deployment.metadata.name);
+  return (at(monitor, 'spec', 'endpoints') as Array<{ path: string }>).map((e) => e.path);
+}
+
+const ok = (paths: readonly string[]) => Object.fromEntries(paths.map((p) => [p, 200]));
 
 function graceMs(deployment: Manifest): number {
   return (at(deployment, 'spec', 'template', 'spec', 'terminationGracePeriodSeconds') as number) * 1000;
@@ -67,9 +73,13 @@ it('the API answers its probes and its scrape, and stops in time on SIGTERM', as
     env: { API_KEYS: '', ...env },
   });
   try {
-    const paths = probedPaths(deployment, c);
-    expect(paths.sort()).toEqual(['/healthz', '/metrics', '/readyz']);
-    expect(await statuses(api.url, paths)).toEqual(Object.fromEntries(paths.map((p) => [p, 200])));
+    const [probed, scraped] = [probedPaths(c), scrapedPaths(deployment)];
+    expect(probed.sort()).toEqual(['/healthz', '/readyz']);
+    expect(await statuses(api.url, probed)).toEqual(ok(probed));
+    // Scraped on the internal port, which the client port never serves.
+    expect(scraped).toEqual(['/metrics']);
+    expect(await statuses(api.adminUrl, scraped)).toEqual(ok(scraped));
+    expect(await statuses(api.url, scraped)).toEqual({ '/metrics': 404 });
     // The keys of secret.example.yaml are the ones it accepts.
     const key = 'replace-with-a-random-key-0001';
     const answer = await fetch(`${api.url}/v1/sms/unknown`, { headers: { authorization: `Bearer ${key}` } });
@@ -93,9 +103,9 @@ it('the worker answers its probes and its scrape, and stops in time on SIGTERM',
   });
   try {
     await worker.ready();
-    const paths = probedPaths(deployment, c);
+    const paths = [...probedPaths(c), ...scrapedPaths(deployment)];
     expect(paths.sort()).toEqual(['/healthz', '/metrics', '/readyz']);
-    expect(await statuses(worker.httpUrl, paths)).toEqual(Object.fromEntries(paths.map((p) => [p, 200])));
+    expect(await statuses(worker.httpUrl, paths)).toEqual(ok(paths));
     expect(await worker.metrics()).toMatch(/^sms_queue_jobs\{queue="sms",state="waiting"\} 0$/m);
   } finally {
     const stopped = await worker.stop();

@@ -103,7 +103,7 @@ beforeAll(async () => {
   );
   await worker.ready();
   prometheus = teardown.add(
-    await startPrometheus(localConfig(api.url, worker.httpUrl), {
+    await startPrometheus(localConfig(api.adminUrl, worker.httpUrl), {
       'alerts.yml': readFileSync(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8'),
     }),
     (x) => x.stop(),
@@ -131,7 +131,7 @@ afterAll(() => teardown.run());
 function localConfig(apiUrl: string, workerUrl: string): string {
   let config = readFileSync(join(PROMETHEUS_DIR, 'prometheus-local.yml'), 'utf8');
   const replacements: Array<[string, string]> = [
-    ['"127.0.0.1:8080"', `"${new URL(apiUrl).host}"`],
+    ['"127.0.0.1:9101"', `"${new URL(apiUrl).host}"`],
     ['"127.0.0.1:9100"', `"${new URL(workerUrl).host}"`],
     ['scrape_interval: 10s', 'scrape_interval: 1s'],
     ['evaluation_interval: 10s', 'evaluation_interval: 1s'],
@@ -234,7 +234,7 @@ async function prometheusCaughtUp(): Promise<void> {
     sms_provider_answers_total: total(workerMetrics, 'sms_provider_answers_total'),
     sms_callbacks_total: total(workerMetrics, 'sms_callbacks_total'),
     sms_api_messages_accepted_total: total(
-      await (await fetch(`${api.url}/metrics`)).text(),
+      await (await fetch(`${api.adminUrl}/metrics`)).text(),
       'sms_api_messages_accepted_total',
     ),
   };
@@ -392,7 +392,7 @@ it("the dashboard's variables list this run's instances", async () => {
   for (const variable of variables) expect(await series(variable.selector)).not.toHaveLength(0);
   const instance = variables.find((v) => v.name === 'instance')!;
   const instances = new Set((await series(instance.selector)).map((labels) => labels[instance.label]));
-  expect(instances).toEqual(new Set([new URL(api.url).host, new URL(worker.httpUrl).host]));
+  expect(instances).toEqual(new Set([new URL(api.adminUrl).host, new URL(worker.httpUrl).host]));
 });
 
 it('every alert expression evaluates, and reads only metrics, labels and values that exist', async () => {

@@ -78,7 +78,7 @@ function sentBy(exposition: string): number {
 }
 
 async function acceptedBy(api: ApiProcess): Promise<number> {
-  const exposition = await (await api.get('/metrics')).text();
+  const exposition = await (await fetch(`${api.adminUrl}/metrics`)).text();
   return metricValue(exposition, 'sms_api_messages_accepted_total', { client: 'faults' }) ?? 0;
 }
 

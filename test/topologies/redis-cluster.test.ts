@@ -79,7 +79,7 @@ it('delivers each message once or dead-letters it, and reports every one final',
     unexpected: [],
   });
 
-  const listed = await fetch(`${api.url}/v1/admin/dead-letters?limit=100`, {
+  const listed = await fetch(`${api.adminUrl}/v1/admin/dead-letters?limit=100`, {
     headers: { authorization: `Bearer ${ADMIN_KEY}` },
   });
   const page = (await listed.json()) as { total: number; items: Array<{ id: string; reason: string }> };

@@ -49,6 +49,15 @@ export const apiConfigSchema = z
     ...callbackConfigShape,
     API_PORT: envInt(0, 65_535).default(8080).describe('Port of the HTTP API. Default 8080.'),
     API_HOST: z.string().default('0.0.0.0').describe('Address the HTTP API listens on. Default 0.0.0.0.'),
+    ADMIN_PORT: envInt(0, 65_535)
+      .default(9101)
+      .describe(
+        'Port of the internal server: /metrics, /v1/admin and the queue UI (/admin/queues), which API_PORT never serves; also /healthz and /readyz. Default 9101.',
+      ),
+    ADMIN_HOST: z
+      .string()
+      .default('0.0.0.0')
+      .describe('Address the internal server (ADMIN_PORT) listens on. Default 0.0.0.0.'),
     REQUEST_TIMEOUT_MS: envInt(1_000, 300_000)
       .default(10_000)
       .describe(

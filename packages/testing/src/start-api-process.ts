@@ -29,6 +29,8 @@ export interface StartApiProcessOptions {
 export interface ApiProcess extends ServiceProcess {
   /** e.g. `http://127.0.0.1:41234`, without a trailing slash. */
   readonly url: string;
+  /** The internal server (ADMIN_PORT): /metrics, /v1/admin and /admin/queues. */
+  readonly adminUrl: string;
   /** A valid key (client `faults`), sent as the bearer token by `post` and `get`. */
   readonly apiKey: string;
   /** `POST /v1/sms` with the key; `body` is sent as JSON. */
@@ -47,6 +49,8 @@ export interface ApiProcess extends ServiceProcess {
 export async function startApiProcess(options: StartApiProcessOptions): Promise<ApiProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const adminPort = await freePort();
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
   const service = spawnService({
     name: 'api',
     main: options.main ?? 'services/api/src/main.ts',
@@ -55,6 +59,8 @@ export async function startApiProcess(options: StartApiProcessOptions): Promise<
       QUEUE_PREFIX: options.prefix,
       API_PORT: String(port),
       API_HOST: '127.0.0.1',
+      ADMIN_PORT: String(adminPort),
+      ADMIN_HOST: '127.0.0.1',
       API_KEYS: `faults=${FAULT_TEST_API_KEY}`,
       LOG_LEVEL: 'warn',
       ...options.env,
@@ -78,6 +84,7 @@ export async function startApiProcess(options: StartApiProcessOptions): Promise<
   return {
     ...service,
     url,
+    adminUrl,
     apiKey: FAULT_TEST_API_KEY,
     post: (body, headers = {}) =>
       fetch(`${url}/v1/sms`, {

@@ -106,15 +106,30 @@ interface Locals {
   code: number;
 }
 
-/** The HTTP API: send, status, health, readiness and metrics. Builds no connections itself. */
-export function createApp(deps: AppDeps): express.Express {
+/**
+ * The API's two HTTP surfaces, each for a server of its own: what clients may reach, and what
+ * only operators and Prometheus may. On separate ports, a NetworkPolicy or a firewall can keep
+ * the second internal; on one port, every client could read every client's volumes in /metrics.
+ */
+export interface ApiApps {
+  /** Sending, status look-ups, the Kaarai-compatible entry, docs, health and readiness (API_PORT). */
+  readonly client: express.Express;
+  /** /metrics, /v1/admin and the queue UI, with health and readiness too (ADMIN_PORT). */
+  readonly internal: express.Express;
+}
+
+/** The HTTP API: send, status, health, readiness, admin and metrics. Builds no connections itself. */
+export function createApp(deps: AppDeps): ApiApps {
   const { config, metrics, logger } = deps;
   for (const key of config.adminApiKeys.keys()) {
     if (config.apiKeys.has(key)) throw new Error('an admin key must not also be a client key');
   }
   const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
+  const internal = express();
+  for (const surface of [app, internal]) {
+    surface.disable('x-powered-by');
+    surface.disable('etag');
+  }
 
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
   const acceptMessage = createAcceptMessage(deps);
@@ -200,13 +215,13 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(view);
   });
 
-  app.get('/healthz', (_req, res) => {
+  const healthz = (_req: Request, res: Response) => {
     res.json({ status: 'ok' });
-  });
+  };
 
   // Not ready while Redis refuses writes (out of memory, a full disk...): every message would be
   // answered 503, and a load balancer should send callers to an API that can take them.
-  app.get('/readyz', async (_req, res) => {
+  const readyz = async (_req: Request, res: Response) => {
     try {
       await inTime(pingRedis(deps.redis));
       const refusal = await inTime(redisWriteRefusal(deps.redis, deps.writeProbeKey));
@@ -220,9 +235,13 @@ export function createApp(deps: AppDeps): express.Express {
       const reason = (error as Error).message;
       res.status(503).json({ status: 'unavailable', redis: reason, reason });
     }
-  });
+  };
+  for (const surface of [app, internal]) {
+    surface.get('/healthz', healthz);
+    surface.get('/readyz', readyz);
+  }
 
-  app.get('/metrics', metricsHandler(metrics.registry, deps.beforeScrape));
+  internal.get('/metrics', metricsHandler(metrics.registry, deps.beforeScrape));
 
   // Built once, from the limits this app runs with and the routes it mounts.
   const document = buildOpenApiDocument({
@@ -233,12 +252,12 @@ export function createApp(deps: AppDeps): express.Express {
   // Express answers OPTIONS by itself (200, the path's methods as text/plain) in a router with
   // a route on that path: the docs, admin and queue UI routers. The API serves no browser from
   // another origin, so OPTIONS is an unknown request, as every other method a route lacks.
-  app.options(/.*/, observe('unknown'), unknownRequest);
+  for (const surface of [app, internal]) surface.options(/.*/, observe('unknown'), unknownRequest);
   app.use(createApiDocsRouter(document));
 
   if (deps.adminRouter) {
     const admin = bearer(createAuthenticator(config.adminApiKeys));
-    app.use('/v1/admin', observe('admin'), admin, deps.adminRouter);
+    internal.use('/v1/admin', observe('admin'), admin, deps.adminRouter);
   }
 
   // Browsers cannot be told to send a bearer token, so the UI also takes an admin key as the
@@ -254,12 +273,10 @@ export function createApp(deps: AppDeps): express.Express {
       }
       next();
     };
-    app.use(QUEUE_UI_PATH, observe('queue_ui'), operator, deps.queueUi);
+    internal.use(QUEUE_UI_PATH, observe('queue_ui'), operator, deps.queueUi);
   }
 
-  app.use(observe('unknown'), unknownRequest);
-
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const answerError = (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locals = res.locals as Partial<Locals>;
     // A path that does not percent-decode fails before any route's `observe` could name the request.
     const requestId = locals.requestId ?? requestIdOf(req);
@@ -267,9 +284,13 @@ export function createApp(deps: AppDeps): express.Express {
     const { code, unexpected } = sendError(res, error, requestId);
     locals.code = code;
     if (unexpected) logger.error({ err: unexpected, requestId }, 'unexpected error');
-  });
+  };
+  for (const surface of [app, internal]) {
+    surface.use(observe('unknown'), unknownRequest);
+    surface.use(answerError);
+  }
 
-  return app;
+  return { client: app, internal };
 }
 
 function unknownRequest(): never {

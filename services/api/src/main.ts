@@ -114,7 +114,7 @@ async function main(): Promise<void> {
         showMessages: config.QUEUE_UI_SHOW_MESSAGES,
       })
     : undefined;
-  const app = createApp({
+  const apps = createApp({
     config: {
       apiKeys: config.API_KEYS,
       adminApiKeys: config.ADMIN_API_KEYS ?? new Map(),
@@ -162,16 +162,24 @@ async function main(): Promise<void> {
     ...(queueUi && { queueUi }),
   });
 
-  const http = createHttpServer(app, {
+  const limits = {
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
     maxConnections: config.MAX_CONNECTIONS,
-  });
-  const { server } = http;
-  server.listen(config.API_PORT, config.API_HOST, () => {
+  };
+  const http = createHttpServer(apps.client, limits);
+  const internalHttp = createHttpServer(apps.internal, limits);
+  const portOf = (server: typeof http.server, configured: number) => {
     const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.API_PORT;
+    return typeof address === 'object' && address ? address.port : configured;
+  };
+  http.server.listen(config.API_PORT, config.API_HOST, () => {
+    const port = portOf(http.server, config.API_PORT);
     logger.info({ port, clients: [...new Set(config.API_KEYS.values())] }, 'api listening');
+  });
+  internalHttp.server.listen(config.ADMIN_PORT, config.ADMIN_HOST, () => {
+    const port = portOf(internalHttp.server, config.ADMIN_PORT);
+    logger.info({ port }, 'internal server listening: /metrics, /v1/admin, /admin/queues');
   });
 
   let stopping = false;
@@ -179,7 +187,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
-    const { cutOff } = await http.close(config.SHUTDOWN_TIMEOUT_MS);
+    const closed = await Promise.all([
+      http.close(config.SHUTDOWN_TIMEOUT_MS),
+      internalHttp.close(config.SHUTDOWN_TIMEOUT_MS),
+    ]);
+    const cutOff = closed.reduce((sum, { cutOff }) => sum + cutOff, 0);
     if (cutOff > 0) logger.warn({ cutOff }, 'shutdown timeout reached; requests in flight were cut off');
     await Promise.all([
       queue.close(),

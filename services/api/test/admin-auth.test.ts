@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function callAdmin(path: string, authorization?: string, method = 'GET'): Promise<Response> {
-  return fetch(`${api.url}/v1/admin${path}`, {
+  return fetch(`${api.adminUrl}/v1/admin${path}`, {
     method,
     headers: authorization === undefined ? {} : { authorization },
   });
@@ -81,7 +81,7 @@ describe('/v1/admin', () => {
 
   it('counts admin requests under their own route label', async () => {
     await callAdmin('/whoami', `Bearer ${ADMIN_KEY}`);
-    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const text = await (await fetch(`${api.adminUrl}/metrics`)).text();
     expect(text).toMatch(/sms_api_requests_total\{route="admin",status="200",code="0",client="ops"\} \d+/);
   });
 });
@@ -90,7 +90,7 @@ describe('without an admin router', () => {
   it('answers /v1/admin with 404 and 4040', async () => {
     const plain = await startApi(redis.url);
     try {
-      const res = await fetch(`${plain.url}/v1/admin/whoami`, {
+      const res = await fetch(`${plain.adminUrl}/v1/admin/whoami`, {
         headers: { authorization: `Bearer ${ADMIN_KEY}` },
       });
       expect(res.status).toBe(404);

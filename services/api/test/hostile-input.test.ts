@@ -2,7 +2,7 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { API_ERROR_CODES, type ApiErrorCode } from '@sms/contracts';
 import { startRedis, type TestRedis } from '@sms/testing';
-import { ADMIN_KEY, type RunningApi, startApi, TEST_KEY } from './start-api';
+import { ADMIN_KEY, baseUrlFor, type RunningApi, startApi, TEST_KEY } from './start-api';
 
 // Input: malformed, oversized and deceptive requests of every kind a caller (or an attacker)
 // can send. Invariant: each one is refused with its 4xx and a stable code from API_ERROR_CODES
@@ -45,7 +45,7 @@ const bytes = (...parts: Array<string | number[]>) =>
 
 /** Sends exactly what it is given, with node:http rather than fetch, which would tidy it up. */
 function send(raw: RawRequest): Promise<RawAnswer> {
-  const url = new URL(api.url);
+  const url = new URL(baseUrlFor(api, raw.path ?? '/v1/sms'));
   const headers: OutgoingHttpHeaders = {};
   const given = { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', ...raw.headers };
   for (const [name, value] of Object.entries(given)) if (value !== undefined) headers[name] = value;
@@ -379,7 +379,7 @@ describe('hostile input to the API', () => {
 
   it('enqueued nothing for any of them, answered no 500, and still accepts a valid request', async () => {
     expect(await api.queue.getJobCounts('wait')).toEqual({ wait: 0 });
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await (await fetch(`${api.adminUrl}/metrics`)).text();
     expect(metrics).not.toMatch(/sms_api_requests_total\{[^}]*status="5\d\d"/);
 
     const res = await send({ body: withText('still here') });
@@ -497,7 +497,7 @@ describe('names every object inherits, wherever a caller chooses a name', () => 
   });
 
   it('answered none of them 500', async () => {
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await (await fetch(`${api.adminUrl}/metrics`)).text();
     expect(metrics).not.toMatch(/sms_api_requests_total\{[^}]*status="5\d\d"/);
   });
 });

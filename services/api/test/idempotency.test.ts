@@ -200,7 +200,7 @@ describe('POST /v1/sms with an Idempotency-Key', () => {
       const key = randomUUID();
       await idOf(await postWithKey(own, key));
       await idOf(await postWithKey(own, key));
-      const text = await (await fetch(`${own.url}/metrics`)).text();
+      const text = await (await fetch(`${own.adminUrl}/metrics`)).text();
       expect(text).toContain('sms_api_messages_accepted_total{client="billing",priority="normal"} 1');
       expect(text).toContain(
         'sms_api_requests_total{route="send",status="202",code="2020",client="billing"} 2',

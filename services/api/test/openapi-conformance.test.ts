@@ -19,7 +19,7 @@ import pino from 'pino';
 import { createDeadLetterRouter } from '../src/dead-letter-routes';
 import { UNEXPECTED_ERROR_CODE } from '../src/openapi/route-error-codes';
 import { type CheckedAnswer, OpenApiChecker } from './check-against-openapi';
-import { ADMIN_KEY, OTHER_KEY, type RunningApi, startApi, TEST_KEY } from './start-api';
+import { ADMIN_KEY, baseUrlFor, OTHER_KEY, type RunningApi, startApi, TEST_KEY } from './start-api';
 
 // Every route's real answers, success and every error code, checked against the document the
 // API serves. The rows below provoke each answer; at the end, every status and every code the
@@ -127,7 +127,11 @@ async function call(method: string, path: string, options: CallOptions = {}): Pr
       : typeof options.body === 'string'
         ? options.body
         : JSON.stringify(options.body);
-  const res = await fetch(api.url + path, { method, headers, ...(body !== undefined && { body }) });
+  const res = await fetch(baseUrlFor(api, path) + path, {
+    method,
+    headers,
+    ...(body !== undefined && { body }),
+  });
   return { method, path, res };
 }
 

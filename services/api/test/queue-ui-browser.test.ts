@@ -70,7 +70,7 @@ if (missing) {
   });
 
   it('renders the send, dead-letter and callback queues', async () => {
-    const res = await page.goto(`${api.url}/admin/queues/`);
+    const res = await page.goto(`${api.adminUrl}/admin/queues/`);
     expect(res?.status()).toBe(200);
     for (const name of ['sms', 'sms-dead-letter', 'callbacks']) {
       await page.getByRole('link', { name, exact: true }).first().waitFor({ timeout: DEADLINE_MS });
@@ -79,7 +79,7 @@ if (missing) {
 
   /** The queue's page once its job is on it, as markup and as the text a reader sees. */
   async function queuePage(queue: string, masked: string, full: string): Promise<string> {
-    await page.goto(`${api.url}/admin/queues/queue/${queue}`);
+    await page.goto(`${api.adminUrl}/admin/queues/queue/${queue}`);
     const job = page.getByText(masked).or(page.getByText(full));
     // Attached, not visible: on a machine without fonts Chromium lays text out zero wide.
     await job.first().waitFor({ state: 'attached', timeout: DEADLINE_MS });

@@ -25,7 +25,7 @@ const basic = (user: string, password: string) =>
 const ADMIN_BEARER = `Bearer ${ADMIN_KEY}`;
 
 function callUi(path: string, authorization?: string, method = 'GET'): Promise<Response> {
-  return fetch(`${api.url}/admin/queues${path}`, {
+  return fetch(`${api.adminUrl}/admin/queues${path}`, {
     method,
     headers: authorization === undefined ? {} : { authorization },
   });
@@ -117,7 +117,7 @@ describe('with an admin key', () => {
 
   it('counts its requests under their own route label, naming the operator', async () => {
     await callUi('/', ADMIN_BEARER);
-    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const text = await (await fetch(`${api.adminUrl}/metrics`)).text();
     expect(text).toMatch(/sms_api_requests_total\{route="queue_ui",status="200",code="0",client="ops"\} \d+/);
   });
 });
@@ -125,7 +125,7 @@ describe('with an admin key', () => {
 it('is not served when no admin key is configured', async () => {
   const plain = await startApi(redis.url, { adminApiKeys: new Map() }, undefined, { queueUi: true });
   try {
-    const res = await fetch(`${plain.url}/admin/queues/`, { headers: { authorization: ADMIN_BEARER } });
+    const res = await fetch(`${plain.adminUrl}/admin/queues/`, { headers: { authorization: ADMIN_BEARER } });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 4040 });
   } finally {
@@ -147,7 +147,7 @@ describe('the messages in the queues', () => {
     ];
     const bodies = await Promise.all(
       paths.map(async (path) => {
-        const res = await fetch(`${ui.url}/admin/queues${path}`, {
+        const res = await fetch(`${ui.adminUrl}/admin/queues${path}`, {
           headers: { authorization: ADMIN_BEARER },
         });
         expect(res.status).toBe(200);

@@ -60,7 +60,7 @@ it('accepts exactly the daily quota across both replicas, a batch counting its m
 
   const refusals = await Promise.all(
     replicas.map(async (api) =>
-      metricValue(await (await fetch(`${api.url}/metrics`)).text(), 'sms_api_quota_refusals_total', {
+      metricValue(await (await fetch(`${api.adminUrl}/metrics`)).text(), 'sms_api_quota_refusals_total', {
         client: 'faults',
         limit: 'messages_per_day',
       }),

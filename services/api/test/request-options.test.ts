@@ -126,7 +126,7 @@ describe('the answer and the job', () => {
 
   it('counts accepted messages by priority in /metrics, and never by reference', async () => {
     await post({ to: TO, text: 'counted', priority: 'bulk', reference: 'secret-order-77' });
-    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const text = await (await fetch(`${api.adminUrl}/metrics`)).text();
     expect(text).toMatch(/sms_api_messages_accepted_total\{client="billing",priority="bulk"\} \d+/);
     expect(text).not.toContain('secret-order-77');
   });

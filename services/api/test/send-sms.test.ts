@@ -167,7 +167,7 @@ describe('POST /v1/sms', () => {
 
   it('counts requests by route, status, code and client in /metrics', async () => {
     await api.post('/v1/sms', { to: '573001234567', text: 'counted' });
-    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const text = await (await fetch(`${api.adminUrl}/metrics`)).text();
     expect(text).toMatch(
       /sms_api_requests_total\{route="send",status="202",code="2020",client="billing"\} \d+/,
     );

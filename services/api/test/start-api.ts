@@ -44,7 +44,10 @@ export interface StartApiOptions {
 }
 
 export interface RunningApi {
+  /** The clients' server (API_PORT). */
   readonly url: string;
+  /** The internal server (ADMIN_PORT): /metrics, /v1/admin, /admin/queues. */
+  readonly adminUrl: string;
   readonly prefix: string;
   readonly queue: ReturnType<typeof createSmsQueue>;
   readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
@@ -57,7 +60,14 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** The API built from its real parts on a real Redis, listening on a free port. */
+const INTERNAL_PATHS = /^\/(?:metrics|v1\/admin|admin\/queues)(?:[/?]|$)/;
+
+/** The server that serves `path`: the internal one for /metrics and the operators' routes. */
+export function baseUrlFor(api: Pick<RunningApi, 'url' | 'adminUrl'>, path: string): string {
+  return INTERNAL_PATHS.test(path) ? api.adminUrl : api.url;
+}
+
+/** The API built from its real parts on a real Redis, with its two servers on free ports. */
 export async function startApi(
   redisUrl: string,
   overrides: Partial<AppConfig> = {},
@@ -146,11 +156,14 @@ export async function startApi(
     redis.disconnect();
     throw error;
   }
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const servers = [app.client, app.internal].map((surface) => surface.listen(0, '127.0.0.1'));
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.once('listening', resolve))));
+  const [url, adminUrl] = servers.map(
+    (server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  ) as [string, string];
   return {
     url,
+    adminUrl,
     prefix,
     queue,
     deadLetterQueue,
@@ -166,8 +179,12 @@ export async function startApi(
       }),
     get: (path, key = TEST_KEY) => fetch(url + path, { headers: { authorization: `Bearer ${key}` } }),
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await Promise.all(
+        servers.map((server) => {
+          server.closeAllConnections();
+          return new Promise((resolve) => server.close(resolve));
+        }),
+      );
       await Promise.all([
         queue.close(),
         deadLetterQueue.close(),
