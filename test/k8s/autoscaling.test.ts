@@ -7,8 +7,8 @@ import { QUEUE_STATES, SMS_QUEUE } from '@sms/queue';
 import { stringify } from 'yaml';
 import { vectorSelectors } from '../observability/promql-selectors';
 import { environmentWithExampleSecrets } from './example-secret-files';
-import { allOfKind, at, container, find, HPA_COMPONENT, RENDERINGS } from './gateway-manifests';
-import { readYamlDocuments } from './render-kustomization';
+import { allOfKind, at, container, find, HPA_COMPONENT, K8S_DIR, RENDERINGS } from './gateway-manifests';
+import { type Kustomization, readYamlDocuments, renderKustomization } from './render-kustomization';
 import { promtool } from './run-promtool';
 
 // The workers scale on the backlog that waits in Redis: KEDA's ScaledObject in production, or
@@ -209,6 +209,35 @@ describe('the ScaledObject of overlays/production', () => {
     );
     expect(trigger.metadata.ignoreNullValues).toBe('false');
     expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
+  });
+
+  it('reads the namespace the overlay installs into and the Prometheus of monitoring.yaml, written nowhere else', () => {
+    const dir = join(K8S_DIR, 'overlays', 'production');
+    const [kustomization] = readYamlDocuments(join(dir, 'kustomization.yaml')) as [Kustomization];
+    // The same overlay installed into another namespace.
+    const elsewhere = renderKustomization(dir, {
+      ...kustomization,
+      namespace: 'sms-staging',
+      resources: kustomization.resources!.filter((r) => r !== 'namespace.yaml'),
+    });
+    const moved = (
+      at(find(elsewhere, 'ScaledObject', 'sms-worker'), 'spec', 'triggers', 0, 'metadata') as Record<
+        string,
+        string
+      >
+    ).query!;
+    const namespaces = vectorSelectors(moved).flatMap((s) =>
+      s.matchers.filter((m) => m.label === 'namespace'),
+    );
+    expect(namespaces.map((m) => m.value)).toEqual(['sms-staging', 'sms-staging', 'sms-staging']);
+    const [monitoring] = readYamlDocuments(join(dir, 'monitoring.yaml')) as Array<{
+      data: { prometheusUrl: string };
+    }>;
+    expect(trigger.metadata.serverAddress).toBe(monitoring!.data.prometheusUrl);
+    const [source] = readYamlDocuments(join(dir, 'worker-scaled-object.yaml'));
+    const written = JSON.stringify(at(source, 'spec', 'triggers'));
+    expect(written).not.toContain(NAMESPACE);
+    expect(written).not.toContain(monitoring!.data.prometheusUrl);
   });
 
   it('is the only autoscaler of the workers in production', () => {

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseImage, renderKustomization } from './render-kustomization';
+import { dirname, join, relative } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { HPA_COMPONENT, K8S_DIR } from './gateway-manifests';
+import { type Manifest, parseImage, renderKustomization } from './render-kustomization';
 
 // The renderer stands in for `kubectl kustomize` in the other tests of this folder; these cases
 // pin down the kustomize behaviour it reproduces, and that it refuses what it does not.
@@ -66,7 +69,7 @@ describe('renderKustomization', () => {
     ]);
   });
 
-  it('merges a strategic-merge patch: containers and env by name, maps key by key, null deletes', () => {
+  it('merges a strategic-merge patch: containers and env by name (new ones first), maps key by key, null deletes', () => {
     base();
     write(
       'overlay/patch.yaml',
@@ -99,9 +102,10 @@ spec:
       {
         name: 'main',
         image: 'app',
+        // kustomize puts what only the patch has first.
         env: [
-          { name: 'A', value: '1' },
           { name: 'B', value: '2' },
+          { name: 'A', value: '1' },
         ],
         resources: { limits: { memory: '1Gi' }, requests: { cpu: '100m' } },
       },
@@ -190,5 +194,42 @@ describe('parseImage', () => {
     ],
   ])('reads %s', (image, parts) => {
     expect(parseImage(image)).toEqual(parts);
+  });
+});
+
+// Where kubectl is installed, the renderer's output must be kubectl's, for every way
+// deploy/README.md installs the gateway.
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const KUBECTL_RENDERINGS: ReadonlyArray<readonly [string, () => string]> = [
+  ['base', () => join(K8S_DIR, 'base')],
+  ['overlays/production', () => join(K8S_DIR, 'overlays', 'production')],
+  [
+    'base with components/hpa-prometheus-adapter',
+    () => {
+      write(
+        'hpa/kustomization.yaml',
+        stringify({
+          kind: 'Kustomization',
+          namespace: 'sms-gateway',
+          resources: [relative(join(root, 'hpa'), join(K8S_DIR, 'base'))],
+          components: [relative(join(root, 'hpa'), HPA_COMPONENT)],
+        }),
+      );
+      return join(root, 'hpa');
+    },
+  ],
+];
+
+(hasKubectl ? describe : describe.skip)('against kubectl kustomize', () => {
+  it.each(KUBECTL_RENDERINGS)('renders %s as kubectl does', (_name, dirOf) => {
+    const dir = dirOf();
+    const kubectl = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+    expect(kubectl.stderr).toBe('');
+    const byId = (manifests: readonly Manifest[]) =>
+      [...manifests].sort((a, b) =>
+        `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`),
+      );
+    const theirs = parseAllDocuments(kubectl.stdout).map((d) => d.toJS() as Manifest);
+    expect(byId(renderKustomization(dir))).toEqual(byId(theirs));
   });
 });

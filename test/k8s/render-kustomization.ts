@@ -5,7 +5,10 @@ import { parseAllDocuments } from 'yaml';
 /**
  * What `kubectl kustomize` prints for a directory, for the subset of kustomize that deploy/k8s
  * uses: `resources` (files and kustomization directories), `components`, `patches` given as
- * strategic-merge patches that name their target, `images` and `namespace`. Anything else in a
+ * strategic-merge patches that name their target, `images`, `namespace`, and `replacements`
+ * between fields named by dotted paths (whole values, or one field of a delimited string).
+ * Resources annotated `config.kubernetes.io/local-config` feed replacements and are left out of
+ * the output, as kustomize does. Anything else in a
  * kustomization is refused rather than ignored, so that a test never passes on a rendering
  * that differs from kustomize's. Like kustomize's default load restrictor, files must lie
  * inside the kustomization's own directory (directories may be anywhere).
@@ -15,8 +18,10 @@ export function renderKustomization(dir: string, inline?: Kustomization): Manife
   if (kustomization.kind !== 'Kustomization') {
     throw new Error(`${dir}: a ${kustomization.kind} cannot be built on its own`);
   }
-  return buildLayer(dir, kustomization, []);
+  return buildLayer(dir, kustomization, []).filter((m) => m.metadata.annotations?.[LOCAL_CONFIG] !== 'true');
 }
+
+const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
 
 export interface Manifest {
   apiVersion: string;
@@ -25,6 +30,7 @@ export interface Manifest {
     name: string;
     namespace?: string;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
     [field: string]: unknown;
   };
   [field: string]: unknown;
@@ -43,6 +49,21 @@ export interface Kustomization {
     readonly newTag?: string;
     readonly digest?: string;
   }>;
+  readonly replacements?: readonly Replacement[];
+}
+
+interface ResourceSelector {
+  readonly kind: string;
+  readonly name: string;
+}
+
+export interface Replacement {
+  readonly source: ResourceSelector & { readonly fieldPath: string };
+  readonly targets: ReadonlyArray<{
+    readonly select: ResourceSelector;
+    readonly fieldPaths: readonly string[];
+    readonly options?: { readonly delimiter?: string; readonly index?: number };
+  }>;
 }
 
 const SUPPORTED_FIELDS = new Set([
@@ -53,6 +74,7 @@ const SUPPORTED_FIELDS = new Set([
   'components',
   'patches',
   'images',
+  'replacements',
 ]);
 
 // Kinds without a namespace among those a gateway might ship; kustomize leaves them alone.
@@ -113,7 +135,54 @@ function buildLayer(dir: string, kustomization: Kustomization, inherited: Manife
   for (const entry of kustomization.patches ?? []) applyPatch(dir, manifests, entry);
   for (const image of kustomization.images ?? []) setImage(manifests, image);
   if (kustomization.namespace !== undefined) setNamespace(dir, manifests, kustomization.namespace);
+  for (const replacement of kustomization.replacements ?? []) replace(dir, manifests, replacement);
   return manifests;
+}
+
+function selectOne(dir: string, manifests: readonly Manifest[], { kind, name }: ResourceSelector): Manifest {
+  const found = manifests.filter((m) => m.kind === kind && m.metadata.name === name);
+  if (found.length !== 1) throw new Error(`${dir}: replacement selects ${found.length} ${kind}/${name}`);
+  return found[0]!;
+}
+
+function pathOf(dir: string, fieldPath: string): Array<string | number> {
+  if (/[[\]=*]/.test(fieldPath)) throw new Error(`${dir}: the renderer supports dotted field paths only`);
+  return fieldPath.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** kustomize's replacements: a field's value copied into others (a string's delimited part). */
+function replace(dir: string, manifests: readonly Manifest[], { source, targets }: Replacement): void {
+  const value = pathOf(dir, source.fieldPath).reduce<unknown>(
+    (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+    selectOne(dir, manifests, source),
+  );
+  if (typeof value !== 'string') throw new Error(`${dir}: ${source.fieldPath} is not a string`);
+  for (const target of targets) {
+    const manifest = selectOne(dir, manifests, target.select);
+    for (const fieldPath of target.fieldPaths) {
+      const path = pathOf(dir, fieldPath);
+      const parent = path
+        .slice(0, -1)
+        .reduce<unknown>(
+          (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+          manifest,
+        );
+      const key = path[path.length - 1]!;
+      const current = (parent as Record<string | number, unknown> | undefined)?.[key];
+      if (typeof current !== 'string') throw new Error(`${dir}: ${fieldPath} is not a string field`);
+      const { delimiter, index } = target.options ?? {};
+      let next = value;
+      if (delimiter !== undefined) {
+        const parts = current.split(delimiter);
+        if (index === undefined || index < 0 || index >= parts.length) {
+          throw new Error(`${dir}: ${fieldPath} has no field ${index} between ${delimiter}`);
+        }
+        parts[index] = value;
+        next = parts.join(delimiter);
+      }
+      (parent as Record<string | number, unknown>)[key] = next;
+    }
+  }
 }
 
 function insideRoot(dir: string, file: string): string {
@@ -243,14 +312,16 @@ export function strategicMerge(
     const key = mergeKeyOf(path, kind, [...target, ...patch]);
     if (key === undefined) return patch;
     const merged = [...target];
+    const added: unknown[] = [];
     for (const item of patch) {
       const at = merged.findIndex(
         (existing) => isObject(existing) && isObject(item) && existing[key] === item[key],
       );
-      if (at === -1) merged.push(item);
+      if (at === -1) added.push(item);
       else merged[at] = strategicMerge(merged[at], item, path, kind);
     }
-    return merged;
+    // kustomize puts the items only the patch has before the others (kubectl kustomize agrees).
+    return [...added, ...merged];
   }
   return patch;
 }
