@@ -162,6 +162,9 @@ export const apiConfigSchema = z
         ctx.addIssue({ code: 'custom', path: [key], message });
       if (above(config.DEFAULT_VALIDITY_SECONDS, config.MAX_VALIDITY_SECONDS))
         problem('DEFAULT_VALIDITY_SECONDS', 'must not exceed MAX_VALIDITY_SECONDS');
+      // Port 0 picks a free port for each server, so both may ask for it.
+      if (config.ADMIN_PORT === config.API_PORT && config.API_PORT !== 0)
+        problem('ADMIN_PORT', 'must differ from API_PORT, which clients reach');
       const waitReplicas: unknown = config.REDIS_WAIT_REPLICAS;
       const waitTimeout: unknown = config.REDIS_WAIT_TIMEOUT_MS;
       const enqueueTimeout: unknown = config.ENQUEUE_TIMEOUT_MS;

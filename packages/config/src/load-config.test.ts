@@ -36,6 +36,8 @@ describe('loadConfig', () => {
         STATUS_RETENTION_SECONDS: 604_800,
         API_PORT: 8080,
         API_HOST: '0.0.0.0',
+        ADMIN_PORT: 9101,
+        ADMIN_HOST: '0.0.0.0',
         REQUEST_TIMEOUT_MS: 10_000,
         HEADERS_TIMEOUT_MS: 5_000,
         MAX_CONNECTIONS: 1_000,
@@ -182,6 +184,14 @@ describe('loadConfig', () => {
       expect(problemsOf(() => loadConfig(apiConfigSchema, { ...apiEnv, [name]: value }))).toEqual([
         `${name}: ${message}`,
       ]);
+    });
+
+    it('refuses an ADMIN_PORT equal to API_PORT: the internal routes need a port of their own', () => {
+      const env = { ...apiEnv, API_PORT: '9000', ADMIN_PORT: '9000' };
+      expect(problemsOf(() => loadConfig(apiConfigSchema, env))).toEqual([
+        'ADMIN_PORT: must differ from API_PORT, which clients reach',
+      ]);
+      expect(() => loadConfig(apiConfigSchema, { ...apiEnv, API_PORT: '0', ADMIN_PORT: '0' })).not.toThrow();
     });
 
     it('refuses a longest retry delay below the first one', () => {
