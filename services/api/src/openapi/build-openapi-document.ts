@@ -372,6 +372,7 @@ export function buildOpenApiDocument(settings: ApiDocumentSettings): OpenApiDocu
         'Takes SMS over HTTP, answers at once with a message id, and delivers them to Kaarai.',
         `This gateway's limits: a text of at most ${settings.maxTextLength} characters and ${settings.maxSegments ?? 10} SMS parts; validFor at most ${settings.maxValiditySeconds} s; sendAt at most ${settings.maxScheduleSeconds ?? 2_592_000} s ahead; bodies of ${settings.maxBodyBytes} bytes; batches of ${settings.maxBatchMessages} messages and ${settings.maxBatchBodyBytes} bytes.`,
         'Any other path answers 404 with code 4040.',
+        '/metrics, /v1/admin and /admin/queues are served on the internal port (ADMIN_PORT) only, never on the port clients use (API_PORT), which answers them 404 with code 4040.',
       ].join('\n\n'),
     },
     tags: [
