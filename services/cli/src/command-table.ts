@@ -33,6 +33,12 @@ export const GLOBAL_OPTIONS = {
     value: 'URL',
     description: 'the gateway API (env SMS_API_URL; default http://127.0.0.1:8080)',
   },
+  'admin-url': {
+    type: 'string',
+    value: 'URL',
+    description:
+      "the API's internal port, for the dlq commands (env SMS_ADMIN_URL; default http://127.0.0.1:9101)",
+  },
   key: {
     type: 'string',
     value: 'KEY',
@@ -56,11 +62,14 @@ export const GLOBAL_OPTIONS = {
 /** Where the global options come from when not given on the command line. */
 export const ENVIRONMENT = {
   SMS_API_URL: '--url',
+  SMS_ADMIN_URL: '--admin-url',
   SMS_API_KEY: '--key',
   SMS_ADMIN_KEY: '--admin-key',
 } as const;
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+/** The API serves /v1/admin on its internal port (ADMIN_PORT) only. */
+export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9101';
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 const VALID_FOR = {

@@ -29,6 +29,7 @@ export type Command =
 /** The global options as given; `resolveSettings` adds the environment and the defaults. */
 export interface GlobalValues {
   readonly url?: string;
+  readonly adminUrl?: string;
   readonly key?: string;
   readonly adminKey?: string;
   readonly timeout?: string;
@@ -92,6 +93,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     command,
     globals: {
       ...stringOption(values, 'url', 'url'),
+      ...stringOption(values, 'admin-url', 'adminUrl'),
       ...stringOption(values, 'key', 'key'),
       ...stringOption(values, 'admin-key', 'adminKey'),
       ...stringOption(values, 'timeout', 'timeout'),

@@ -21,6 +21,23 @@ describe('resolveSettings', () => {
     });
   });
 
+  it('sends the dlq commands to the internal port, where the API serves /v1/admin', () => {
+    expect(resolveSettings({ json: false }, { SMS_ADMIN_KEY: 'admin' }, 'admin')).toMatchObject({
+      settings: { apiUrl: 'http://127.0.0.1:9101', key: 'admin' },
+    });
+    const env = { SMS_API_URL: 'http://gw:8080', SMS_ADMIN_URL: 'http://gw:9101', SMS_ADMIN_KEY: 'admin' };
+    expect(resolveSettings({ json: false }, env, 'admin')).toMatchObject({
+      settings: { apiUrl: 'http://gw:9101' },
+    });
+    expect(resolveSettings({ adminUrl: 'http://other:1', json: false }, env, 'admin')).toMatchObject({
+      settings: { apiUrl: 'http://other:1' },
+    });
+    expect(resolveSettings({ adminUrl: 'ftp://x', json: false }, env, 'admin')).toEqual({
+      ok: false,
+      message: '--admin-url (or SMS_ADMIN_URL) must be http:// or https://, not "ftp://x"',
+    });
+  });
+
   it('counts an empty variable as unset', () => {
     expect(resolveSettings({ json: false }, { SMS_API_URL: '', SMS_API_KEY: 'k' }, 'client')).toMatchObject({
       settings: { apiUrl: 'http://127.0.0.1:8080' },

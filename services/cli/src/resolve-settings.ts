@@ -1,4 +1,4 @@
-import { DEFAULT_API_URL, DEFAULT_TIMEOUT_SECONDS, type KeyKind } from './command-table';
+import { DEFAULT_ADMIN_URL, DEFAULT_API_URL, DEFAULT_TIMEOUT_SECONDS, type KeyKind } from './command-table';
 import { isHeaderValue } from './header-value';
 import type { GlobalValues } from './parse-args';
 
@@ -21,6 +21,11 @@ const KEY_SOURCES = {
   client: { option: 'key', variable: 'SMS_API_KEY', what: 'a client key (API_KEYS)' },
   admin: { option: 'admin-key', variable: 'SMS_ADMIN_KEY', what: 'an operator key (ADMIN_API_KEYS)' },
 } as const;
+// The operators' routes are on the API's internal port, which clients cannot reach.
+const URL_SOURCES = {
+  client: { option: 'url', variable: 'SMS_API_URL', fallback: DEFAULT_API_URL },
+  admin: { option: 'admin-url', variable: 'SMS_ADMIN_URL', fallback: DEFAULT_ADMIN_URL },
+} as const;
 const SECONDS = /^\d+(\.\d+)?$/;
 // Long enough for any answer the API gives in time; a typo such as 10000 (ms) would hang a script.
 const MAX_TIMEOUT_SECONDS = 600;
@@ -34,17 +39,20 @@ export function resolveSettings(
   env: Readonly<Record<string, string | undefined>>,
   keyKind: KeyKind,
 ): SettingsResult {
-  const rawUrl = globals.url ?? (env.SMS_API_URL || DEFAULT_API_URL);
+  const where = URL_SOURCES[keyKind];
+  const given = keyKind === 'client' ? globals.url : globals.adminUrl;
+  const rawUrl = given ?? (env[where.variable] || where.fallback);
+  const named = `--${where.option} (or ${where.variable})`;
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    return fail(`--url (or SMS_API_URL) is not a URL: "${rawUrl}"`);
+    return fail(`${named} is not a URL: "${rawUrl}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail(`--url (or SMS_API_URL) must be http:// or https://, not "${rawUrl}"`);
+    return fail(`${named} must be http:// or https://, not "${rawUrl}"`);
   }
-  if (url.search !== '' || url.hash !== '') return fail('--url (or SMS_API_URL) takes no query or fragment');
+  if (url.search !== '' || url.hash !== '') return fail(`${named} takes no query or fragment`);
 
   const source = KEY_SOURCES[keyKind];
   const key = (keyKind === 'client' ? globals.key : globals.adminKey) ?? (env[source.variable] || undefined);

@@ -45,7 +45,13 @@ afterAll(async () => {
 const sms = (args: readonly string[], options: SmsRunOptions = {}) =>
   runSms(args, {
     ...options,
-    env: { SMS_API_URL: api.url, SMS_API_KEY: api.apiKey, SMS_ADMIN_KEY: ADMIN_KEY, ...options.env },
+    env: {
+      SMS_API_URL: api.url,
+      SMS_ADMIN_URL: api.adminUrl,
+      SMS_API_KEY: api.apiKey,
+      SMS_ADMIN_KEY: ADMIN_KEY,
+      ...options.env,
+    },
   });
 
 /** Polls the API (not the command line: each run is a process) until the message has `status`. */
