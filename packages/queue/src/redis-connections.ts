@@ -51,6 +51,11 @@ interface Behaviour {
   readonly retryStrategy: (times: number) => number;
 }
 
+// RESP3, with replies in the shapes of RESP2 (which BullMQ's code and ours parse), chosen on the
+// figures of bench/resp-protocol.ts: see "RESP3" in packages/queue/README.md. Written out, not
+// left to ioredis' defaults, so that a change of default is a decision here.
+const WIRE = { protocol: 3, replyMapping: 'legacy' } as const satisfies RedisOptions;
+
 function connect<T extends RedisTarget>(
   target: T,
   settings: ConnectionSettings,
@@ -63,9 +68,10 @@ function connect<T extends RedisTarget>(
   };
   switch (target.kind) {
     case 'server':
-      return new Redis(target.url, { ...behaviour, ...credentials, ...own }) as ConnectionFor<T>;
+      return new Redis(target.url, { ...WIRE, ...behaviour, ...credentials, ...own }) as ConnectionFor<T>;
     case 'sentinel':
       return new Redis({
+        ...WIRE,
         ...sentinelOptions(target),
         ...behaviour,
         ...credentials,
@@ -108,6 +114,6 @@ function clusterOptions(
     // while it discovers the slots.
     ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
     clusterRetryStrategy: retryStrategy,
-    redisOptions: { ...perNode, ...credentials, ...(target.tls && { tls: {} }) },
+    redisOptions: { ...WIRE, ...perNode, ...credentials, ...(target.tls && { tls: {} }) },
   };
 }
