@@ -27,9 +27,9 @@ export interface QueueState {
  * Reads a queue's depths cheaply enough to run on every scrape of every replica: one script
  * call for the counts, one transaction of two ZCOUNTs for the delayed ones (both read the same
  * sorted set at the same moment, so each job is in exactly one of them; BullMQ has no count of
- * delayed jobs by due time), and one script call for the oldest waiting job (`getWaiting(0, 0)`
+ * delayed jobs by due time), and two commands for the oldest waiting job (`getWaiting(0, 0)`
  * lists from the end workers take from, where the oldest is unless a high-priority one was just
- * pushed there). A job that was delayed (scheduled for later) waits from the end of its delay,
+ * pushed there, then reads that job). A job that was delayed (scheduled for later) waits from the end of its delay,
  * not from when it was added.
  */
 export async function readQueueState(
