@@ -46,8 +46,9 @@ export async function readIndex(
   redis: RedisConnection,
   journal: ReplayJournal,
 ): Promise<IndexRow[]> {
-  // Nothing consumes the queue, so every entry waits in it.
-  const ids = await deadLetterQueue.getRanges(['waiting', 'paused'], 0, -1);
+  // Nothing consumes the queue, so every entry waits in it (BullMQ 6 keeps the jobs of a
+  // paused queue in the wait list too).
+  const ids = await deadLetterQueue.getRanges(['waiting'], 0, -1);
   const rows = new Map<string, IndexRow>();
   const jobKeyPrefix = deadLetterQueue.toKey('');
   for (let start = 0; start < ids.length; start += CHUNK) {

@@ -9,6 +9,7 @@ export const ADD_SCRIPTS = new Map(
 /** The queue keys (BullMQ's `queue.keys` names) that the add scripts take, in the order passed. */
 export const ADD_SCRIPT_KEYS = [
   'wait',
+  // No job state in BullMQ 6, but still KEYS[2] of its addStandardJob (which no longer uses it).
   'paused',
   'meta',
   'id',

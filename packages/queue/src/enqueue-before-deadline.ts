@@ -40,7 +40,8 @@ export async function enqueueBeforeDeadline(
   const keys = ADD_SCRIPT_KEYS.map((name) => queue.keys[name]!);
   const now = Date.now();
   const adds = jobs.map((job) => addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
-  const client = await queue.client;
+  // BullMQ 6 reaches Redis through a backend; its raw client is the Redis backend's own.
+  const client = await queue.getBackend().client;
   let ids: unknown;
   try {
     ids = await runAddBeforeDeadline(client, keys, [deadline, queue.toKey(''), ...adds.flat()]);

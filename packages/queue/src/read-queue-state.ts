@@ -26,10 +26,11 @@ export interface QueueState {
 /**
  * Reads a queue's depths cheaply enough to run on every scrape of every replica: one script
  * call for the counts, one transaction of two ZCOUNTs for the delayed ones (both read the same
- * sorted set at the same moment, so each job is in exactly one of them), and two commands for
- * the oldest waiting job (BullMQ takes jobs from the right end of the wait list, so the oldest
- * is the last element, unless a high-priority one was just pushed there). A job that was
- * delayed (scheduled for later) waits from the end of its delay, not from when it was added.
+ * sorted set at the same moment, so each job is in exactly one of them; BullMQ has no count of
+ * delayed jobs by due time), and two commands for the oldest waiting job (`getWaiting(0, 0)`
+ * lists from the end workers take from, where the oldest is unless a high-priority one was just
+ * pushed there, then reads that job). A job that was delayed (scheduled for later) waits from the end of its delay,
+ * not from when it was added.
  */
 export async function readQueueState(
   queue: Queue,
@@ -50,22 +51,14 @@ export async function readQueueState(
   });
   counts.delayed = due;
   counts.scheduled = later;
-  const oldestId = await redis.lindex(queue.keys.wait!, -1);
-  const [timestamp, opts] = oldestId ? await redis.hmget(queue.toKey(oldestId), 'timestamp', 'opts') : [];
+  const [oldest] = await queue.getWaiting(0, 0);
   return {
     counts: Object.fromEntries(QUEUE_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
       QueueStateName,
       number
     >,
-    oldestWaitingAgeSeconds: timestamp ? Math.max(0, (now - Number(timestamp) - delayOf(opts)) / 1000) : 0,
+    oldestWaitingAgeSeconds: oldest
+      ? Math.max(0, (now - oldest.timestamp - (oldest.opts.delay ?? 0)) / 1000)
+      : 0,
   };
-}
-
-function delayOf(opts: string | null | undefined): number {
-  try {
-    const delay: unknown = JSON.parse(opts ?? '{}').delay;
-    return typeof delay === 'number' ? delay : 0;
-  } catch {
-    return 0;
-  }
 }

@@ -1,4 +1,5 @@
 import { redisKeyPrefix } from '@sms/config';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 
 /** How many jobs a BullMQ queue holds in each state. */
@@ -7,18 +8,18 @@ export interface QueueJobCounts {
   readonly active: number;
   readonly delayed: number;
   readonly prioritized: number;
-  readonly paused: number;
   readonly completed: number;
   readonly failed: number;
   /** The sum of all the above. */
   readonly total: number;
 }
 
+const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
+
 /**
  * Counts the jobs of the BullMQ queue `queue` (e.g. the dead-letter queue, `sms-dead-letter`) of
- * the gateway processes started with `QUEUE_PREFIX=prefix`, by reading BullMQ's keys
- * (`{<prefix>}:<queue>:wait`, `:active`...), so that a test can look into any queue without a
- * BullMQ dependency of its own.
+ * the gateway processes started with `QUEUE_PREFIX=prefix`, through BullMQ's own counts rather
+ * than its keys, which are BullMQ's to change (BullMQ 6 dropped the `paused` list).
  */
 export async function queueJobCounts(
   redisUrl: string,
@@ -27,21 +28,17 @@ export async function queueJobCounts(
 ): Promise<QueueJobCounts> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => {});
+  const bullQueue = new Queue(queue, { connection: redis, prefix: redisKeyPrefix(prefix) });
   try {
-    await redis.connect();
-    const key = (state: string) => `${redisKeyPrefix(prefix)}:${queue}:${state}`;
-    const [waiting, active, paused, delayed, prioritized, completed, failed] = await Promise.all([
-      redis.llen(key('wait')),
-      redis.llen(key('active')),
-      redis.llen(key('paused')),
-      redis.zcard(key('delayed')),
-      redis.zcard(key('prioritized')),
-      redis.zcard(key('completed')),
-      redis.zcard(key('failed')),
-    ]);
-    const counts = { waiting, active, paused, delayed, prioritized, completed, failed };
-    return { ...counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+    await bullQueue.waitUntilReady();
+    const counts = await bullQueue.getJobCounts(...STATES);
+    const byState = Object.fromEntries(STATES.map((state) => [state, counts[state] ?? 0])) as Record<
+      (typeof STATES)[number],
+      number
+    >;
+    return { ...byState, total: Object.values(byState).reduce((sum, n) => sum + n, 0) };
   } finally {
+    await bullQueue.close();
     redis.disconnect();
   }
 }

@@ -1,4 +1,5 @@
 import { redisKeyPrefix } from '@sms/config';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 
 /** One BullMQ job as stored: its name and its data. */
@@ -9,8 +10,8 @@ export interface StoredJob {
 
 /**
  * Reads job `id` of the BullMQ queue `queue` of the gateway processes started with
- * `QUEUE_PREFIX=prefix` straight from its hash (`{<prefix>}:<queue>:<id>`), e.g. a dead-letter
- * entry, whose name is its reason.
+ * `QUEUE_PREFIX=prefix` through BullMQ's `getJob`, e.g. a dead-letter entry, whose name is its
+ * reason.
  */
 export async function readQueueJob(
   redisUrl: string,
@@ -20,12 +21,13 @@ export async function readQueueJob(
 ): Promise<StoredJob | undefined> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => {});
+  const bullQueue = new Queue(queue, { connection: redis, prefix: redisKeyPrefix(prefix) });
   try {
-    await redis.connect();
-    const [name, data] = await redis.hmget(`${redisKeyPrefix(prefix)}:${queue}:${id}`, 'name', 'data');
-    if (name === null || name === undefined) return undefined;
-    return { name, data: data === null || data === undefined ? undefined : JSON.parse(data) };
+    await bullQueue.waitUntilReady();
+    const job = await bullQueue.getJob(id);
+    return job ? { name: job.name, data: job.data } : undefined;
   } finally {
+    await bullQueue.close();
     redis.disconnect();
   }
 }

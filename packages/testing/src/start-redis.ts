@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ServerTarget } from '@sms/config';
 import { freePort } from './free-port';
 import { type RedisProcess, spawnRedisServer } from './redis-process';
+import { startRedisContainer } from './start-redis-container';
 
 export interface TestRedis {
   readonly url: string;
@@ -24,7 +25,7 @@ export interface RedisServer extends TestRedis {
   restart(): Promise<void>;
   /**
    * Kills the server with SIGKILL and keeps its data directory, so that `restart()` finds what
-   * the append-only file holds. Needs a local `redis-server` (not the container fallback).
+   * the append-only file holds.
    */
   crash(): Promise<void>;
   /**
@@ -51,10 +52,6 @@ export interface RedisServerOptions {
   readonly dir?: string;
 }
 
-const INSTALL_HINT =
-  'no redis-server found: install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) ' +
-  'or set REDIS_URL to a Redis the tests may use';
-
 /**
  * A Redis for a test file: the one named by `REDIS_URL` when it is set (the tests then never
  * flush it and keep to their own key prefixes), otherwise a fresh `redis-server` of our own.
@@ -67,10 +64,11 @@ export async function startRedis(): Promise<TestRedis> {
 
 /**
  * Starts a private `redis-server` on a free port of 127.0.0.1, without RDB snapshots; falls back
- * to a container when `redis-server` is missing and Docker runs.
+ * to a container (`startRedisContainer`, same settings) when `redis-server` is missing and
+ * Docker runs.
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  if (!hasRedisServer()) return startRedisContainer();
+  if (!hasRedisServer()) return startRedisContainer(options);
   const appendOnly = options.appendOnly ?? options.appendfsync !== undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sms-redis-'));
   const port = await freePort();
@@ -131,39 +129,4 @@ export function serverArgs(port: number, dir: string): string[] {
 
 export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-// Only used where Docker runs and Redis is not installed; testcontainers is loaded lazily so
-// that machines without Docker never pay for it.
-async function startRedisContainer(): Promise<RedisServer> {
-  let container: import('testcontainers').StartedTestContainer;
-  try {
-    const { GenericContainer } = await import('testcontainers');
-    container = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
-  } catch (error) {
-    throw new Error(`${INSTALL_HINT} (no Docker either: ${(error as Error).message})`);
-  }
-  const port = container.getMappedPort(6379);
-  const url = `redis://${container.getHost()}:${port}`;
-  return {
-    url,
-    target: { kind: 'server', url },
-    port,
-    owned: true,
-    restart: async () => {
-      await container.restart();
-    },
-    crash: async () => {
-      throw new Error('crash() needs a local redis-server; the container fallback cannot keep its data');
-    },
-    freeze: () => {
-      throw new Error('freeze() needs a local redis-server');
-    },
-    thaw: () => {
-      throw new Error('thaw() needs a local redis-server');
-    },
-    stop: async () => {
-      await container.stop();
-    },
-  };
 }
