@@ -25,6 +25,31 @@ export function createDeadLetterQueue(setup: QueueSetup): DeadLetterQueue {
   });
 }
 
+/** How a message's last attempt ended, as its dead-letter entry keeps it. */
+export interface LastOutcome {
+  readonly attempts: number;
+  /** Kaarai's code; 0 or absent when no answer arrived. */
+  readonly code?: number;
+  readonly message: string;
+}
+
+/** The entry that puts a message aside: its job's data and how its last attempt ended. */
+export function deadLetterEntry(
+  data: SmsJobData,
+  reason: DeadLetterReason,
+  last: LastOutcome,
+  deadLetteredAt: number,
+): DeadLetterEntry {
+  return {
+    ...data,
+    reason,
+    ...(last.code ? { code: last.code } : {}),
+    message: last.message,
+    attempts: last.attempts,
+    deadLetteredAt,
+  };
+}
+
 /**
  * Puts a message aside under its own id. Adding twice (a job redelivered after a crash) keeps
  * one entry, because BullMQ ignores a job id it already has.

@@ -5,6 +5,8 @@ export {
   type DeadLetterQueue,
   type DeadLetterReason,
   deadLetter,
+  deadLetterEntry,
+  type LastOutcome,
 } from './dead-letter-queue';
 export { DeadlinePassedError } from './deadline-passed-error';
 export { enqueueBeforeDeadline, type SmsJobToAdd } from './enqueue-before-deadline';

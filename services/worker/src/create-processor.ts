@@ -2,7 +2,7 @@ import { NO_STATUS_EVENTS, type StatusEvents } from '@sms/callbacks';
 import type { CallbackStatus, SmsJobData } from '@sms/contracts';
 import type { KaaraiOutcome, SmsToSend } from '@sms/kaarai-client';
 import type { WorkerMetrics } from '@sms/metrics';
-import { type DeadLetterQueue, type DeadLetterReason, deadLetter } from '@sms/queue';
+import { type DeadLetterQueue, type DeadLetterReason, deadLetter, deadLetterEntry } from '@sms/queue';
 import {
   type AttemptRecord,
   type JobLock,
@@ -140,14 +140,16 @@ export function createProcessor(deps: ProcessorDeps) {
       };
       if (!(await record({ status, ...identity, ...last }, history, lock))) return false;
       await onRedis(() =>
-        deadLetter(deps.deadLetterQueue, id, {
-          ...data,
-          reason,
-          ...(last.lastCode ? { code: last.lastCode } : {}),
-          message: last.lastMessage,
-          attempts: last.attempts,
-          deadLetteredAt: now(),
-        }),
+        deadLetter(
+          deps.deadLetterQueue,
+          id,
+          deadLetterEntry(
+            data,
+            reason,
+            { attempts: last.attempts, code: last.lastCode, message: last.lastMessage },
+            now(),
+          ),
+        ),
       );
       await events.emit(id, data, status, last.lastCode);
       metrics.deadLettered.inc({ reason });

@@ -1,5 +1,5 @@
 import type { SmsJobData } from '@sms/contracts';
-import { type DeadLetterQueue, type DeadLetterReason, deadLetter } from '@sms/queue';
+import { type DeadLetterQueue, type DeadLetterReason, deadLetter, deadLetterEntry } from '@sms/queue';
 import type { StatusRecord } from '@sms/status-store';
 
 /** Why a message with each final status that keeps it in the dead-letter queue was put there. */
@@ -25,12 +25,6 @@ export async function deadLetterAgain(
   const reason =
     record && Object.hasOwn(REASON_OF_STATUS, record.status) ? REASON_OF_STATUS[record.status] : undefined;
   if (record === undefined || reason === undefined) return;
-  await deadLetter(queue, id, {
-    ...data,
-    reason,
-    ...(record.lastCode ? { code: record.lastCode } : {}),
-    message: record.lastMessage ?? '',
-    attempts: record.attempts,
-    deadLetteredAt: record.updatedAt,
-  });
+  const last = { attempts: record.attempts, code: record.lastCode, message: record.lastMessage ?? '' };
+  await deadLetter(queue, id, deadLetterEntry(data, reason, last, record.updatedAt));
 }

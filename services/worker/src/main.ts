@@ -174,10 +174,12 @@ async function main(): Promise<void> {
         logError({ err }, 'could not record a message given up by the queue; a later sweep will'),
     },
   );
-  worker.on('error', (err) => {
+  // BullMQ's own errors may be the first sign of Redis refusing writes.
+  const onWorkerError = (message: string) => (err: Error) => {
     writeHealth.report(err);
-    logError({ err }, 'worker error');
-  });
+    logError({ err }, message);
+  };
+  worker.on('error', onWorkerError('worker error'));
   const callbackRedis = createWorkerConnection(target);
   callbackRedis.on('error', onRedisError);
   const callbackClient = new CallbackClient({
@@ -201,10 +203,7 @@ async function main(): Promise<void> {
       logger,
     },
   );
-  callbackWorker.on('error', (err) => {
-    writeHealth.report(err);
-    logError({ err }, 'callback worker error');
-  });
+  callbackWorker.on('error', onWorkerError('callback worker error'));
   workers.push(worker, callbackWorker);
   // Every replica looks for outboxes left without a job (a process died between an event and its
   // job); a job added twice is one job, so replicas need not agree on who does it.

@@ -1,7 +1,7 @@
 import type { StatusEvents } from '@sms/callbacks';
 import type { SmsJobData } from '@sms/contracts';
 import type { WorkerMetrics } from '@sms/metrics';
-import { type DeadLetterQueue, deadLetter, type SmsQueue } from '@sms/queue';
+import { type DeadLetterQueue, deadLetter, deadLetterEntry, type SmsQueue } from '@sms/queue';
 import { recordIdentity, type StatusStore } from '@sms/status-store';
 import type { Job } from 'bullmq';
 import { deadLetterAgain } from './dead-letter-again';
@@ -33,13 +33,11 @@ export async function recordGivenUpJob(job: Job<SmsJobData>, deps: GivenUpDeps):
     { attempt: attempts, outcome: 'retries_exhausted', message, at: now() },
   );
   if (outcome === 'written') {
-    await deadLetter(deps.deadLetterQueue, id, {
-      ...job.data,
-      reason: 'retries_exhausted',
-      message,
-      attempts,
-      deadLetteredAt: now(),
-    });
+    await deadLetter(
+      deps.deadLetterQueue,
+      id,
+      deadLetterEntry(job.data, 'retries_exhausted', { attempts, message }, now()),
+    );
   } else {
     // Final already: written by this very step before a stop, or by another worker.
     await deadLetterAgain(deps.deadLetterQueue, id, job.data, await deps.statusStore.read(id));
