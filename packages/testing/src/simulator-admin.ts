@@ -1,53 +1,22 @@
-/** One message the simulator accepted, as `GET /messages` shows it. */
-export interface SimulatorMessage {
-  readonly id: string;
-  readonly to: string;
-  readonly from: string | null;
-  readonly text: string;
-  readonly code: 2020 | 2021;
-  /** ISO 8601. */
-  readonly receivedAt: string;
-  readonly authUser: string;
-}
+import type {
+  SimulatorFaultsView,
+  SimulatorFaultUpdate,
+  SimulatorMessage,
+  SimulatorMessageList,
+  SimulatorSettingsUpdate,
+  SimulatorSettingsView,
+  SimulatorStats,
+} from '@sms/kaarai-simulator-wire';
 
-export interface SimulatorStats {
-  /** Requests on the Kaarai ports, any path. */
-  readonly requests: number;
-  /** Answers sent, by Kaarai code (keys are the codes as strings, as in JSON). */
-  readonly answers: Readonly<Record<string, number>>;
-  readonly hung: number;
-  readonly dropped: number;
-  readonly answersLost: number;
-  /** Messages accepted since the last reset, including those the record no longer holds. */
-  readonly recorded: number;
-  /** ISO 8601 time of the start or last reset. */
-  readonly since: string;
-}
-
-export interface SimulatorFaults {
-  readonly failureRate: number;
-  readonly failNext: number;
-  /** ISO 8601, or `null` when there is no outage. */
-  readonly outageUntil: string | null;
-  readonly latencyMs: number;
-  readonly hangRate: number;
-  readonly hangNext: number;
-  readonly dropRate: number;
-  readonly dropNext: number;
-  readonly loseAnswerRate: number;
-  readonly loseAnswerNext: number;
-}
-
-/** The body of `PUT /faults`; `outageMs` starts an outage of that length now (0 ends it). */
-export type SimulatorFaultUpdate = Partial<SimulatorFaults & { readonly outageMs: number }>;
-
-/** The settings as the admin API answers them: never the password. */
-export interface SimulatorSettings {
-  readonly user: string;
-  readonly blockedPrefixes: readonly string[];
-  readonly queuedShare: number;
-  readonly bodyStyle: 'json' | 'text' | 'empty';
-}
+// The admin API's bodies are defined once, in @sms/kaarai-simulator-wire; these are the names
+// tests import them by from here.
+export type {
+  SimulatorFaultsView as SimulatorFaults,
+  SimulatorFaultUpdate,
+  SimulatorMessage,
+  SimulatorSettingsView as SimulatorSettings,
+  SimulatorStats,
+};
 
 /** Counts of a fault test's messages in the simulator's record, by a key such as the text. */
 export interface DeliveryTally {
@@ -86,7 +55,7 @@ export class SimulatorAdmin {
   /** Accepted messages, oldest first; only those to `filter.to` when given. */
   async messages(filter: { readonly to?: string } = {}): Promise<SimulatorMessage[]> {
     const query = filter.to === undefined ? '' : `?to=${encodeURIComponent(filter.to)}`;
-    const body = await this.#request<{ messages: SimulatorMessage[] }>('GET', `/messages${query}`);
+    const body = await this.#request<SimulatorMessageList>('GET', `/messages${query}`);
     return body.messages;
   }
 
@@ -99,28 +68,26 @@ export class SimulatorAdmin {
     return this.#request('GET', '/stats');
   }
 
-  faults(): Promise<SimulatorFaults> {
+  faults(): Promise<SimulatorFaultsView> {
     return this.#request('GET', '/faults');
   }
 
   /** Changes the given faults only, and returns all of them. */
-  setFaults(update: SimulatorFaultUpdate): Promise<SimulatorFaults> {
+  setFaults(update: SimulatorFaultUpdate): Promise<SimulatorFaultsView> {
     return this.#request('PUT', '/faults', update);
   }
 
   /** Turns every fault off. */
-  clearFaults(): Promise<SimulatorFaults> {
+  clearFaults(): Promise<SimulatorFaultsView> {
     return this.#request('DELETE', '/faults');
   }
 
-  settings(): Promise<SimulatorSettings> {
+  settings(): Promise<SimulatorSettingsView> {
     return this.#request('GET', '/settings');
   }
 
   /** Changes the given settings only, and returns all of them. */
-  setSettings(
-    update: Partial<SimulatorSettings & { readonly password: string }>,
-  ): Promise<SimulatorSettings> {
+  setSettings(update: SimulatorSettingsUpdate): Promise<SimulatorSettingsView> {
     return this.#request('PUT', '/settings', update);
   }
 
@@ -153,11 +120,12 @@ export class SimulatorAdmin {
   }
 
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const response = await fetch(
+      `${this.baseUrl}${path}`,
+      body === undefined
+        ? { method }
+        : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     const text = await response.text();
     const parsed: unknown = text === '' ? undefined : JSON.parse(text);
     if (!response.ok) throw new SimulatorAdminError(response.status, parsed, `${method} ${path}`);

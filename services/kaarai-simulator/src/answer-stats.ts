@@ -1,19 +1,8 @@
 import type { KaaraiCode } from '@sms/contracts';
+import type { SimulatorStats } from '@sms/kaarai-simulator-wire';
 
-export interface StatsSnapshot {
-  /** Requests on the Kaarai ports (HTTP and HTTPS), any path or method. */
-  readonly requests: number;
-  /** Answers sent, by Kaarai code. */
-  readonly answers: Readonly<Partial<Record<KaaraiCode, number>>>;
-  /** Requests read and never answered (hang fault). */
-  readonly hung: number;
-  /** Connections reset instead of answering, before processing (drop fault). */
-  readonly dropped: number;
-  /** Requests processed (and recorded if accepted) whose answer was lost (lose-answer fault). */
-  readonly answersLost: number;
-  /** ISO 8601 time of the start or of the last reset. */
-  readonly since: string;
-}
+/** What `GET /stats` answers, but for `recorded`, which the message record counts. */
+export type StatsSnapshot = Omit<SimulatorStats, 'recorded'>;
 
 /** Counters of what the send endpoint did, for the admin API's `GET /stats`. */
 export class AnswerStats {

@@ -1,5 +1,5 @@
 import { checkSendRequest, type SendRequest } from './check-send-request';
-import { DEFAULT_SETTINGS, type SimulatorSettings } from './simulator-state';
+import { DEFAULT_SETTINGS, type SimulatorSettings } from './simulator-settings';
 
 const settings: SimulatorSettings = { ...DEFAULT_SETTINGS, blockedPrefixes: ['999', '4477'] };
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { KAARAI_CODES, type KaaraiCode } from '@sms/contracts';
-import type { SimulatorSettings } from './simulator-state';
+import type { SimulatorSettings } from './simulator-settings';
 
 /** What the send endpoint looks at in a request, already read off the wire. */
 export interface SendRequest {

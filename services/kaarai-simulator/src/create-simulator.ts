@@ -16,7 +16,7 @@ export interface SimulatorOptions extends SimulatorStateOptions {
   /** Port of the admin API; 0 picks a free one. @defaultValue 0 */
   readonly adminPort?: number;
   /** Also serve the send endpoint over HTTPS with this certificate (PEM). */
-  readonly https?: { readonly port?: number; readonly cert: string; readonly key: string };
+  readonly https?: { readonly port?: number; readonly cert: string; readonly key: string } | undefined;
   /** @defaultValue a silent logger */
   readonly logger?: Logger;
   /** Source of the random draws for fault rates and the queued share. @defaultValue Math.random */

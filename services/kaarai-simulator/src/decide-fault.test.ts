@@ -1,5 +1,5 @@
 import { decideFault } from './decide-fault';
-import { NO_FAULTS, type SimulatorFaults } from './simulator-state';
+import { NO_FAULTS, type SimulatorFaults } from './simulator-faults';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 const never = () => {

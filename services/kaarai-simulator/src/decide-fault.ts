@@ -1,4 +1,4 @@
-import type { SimulatorFaults } from './simulator-state';
+import type { SimulatorFaults } from './simulator-faults';
 
 /**
  * - `outage`, `fail`: answer 503/5030 without looking at the request.

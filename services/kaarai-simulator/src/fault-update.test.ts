@@ -1,5 +1,5 @@
 import { parseFaultUpdate } from './fault-update';
-import { NO_FAULTS } from './simulator-state';
+import { NO_FAULTS } from './simulator-faults';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 

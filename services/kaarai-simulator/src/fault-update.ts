@@ -1,33 +1,6 @@
-import { count, type FieldTable, millis, type Parsed, parseFields, share } from './parse-fields';
-import type { SimulatorFaults } from './simulator-state';
-
-/** The body of `PUT /faults`: any subset of the faults, with the outage given either way. */
-export interface FaultUpdate extends Omit<SimulatorFaults, 'outageUntil'> {
-  /** Start an outage lasting this many milliseconds from now; 0 ends any outage. */
-  readonly outageMs: number;
-  /** End of the outage as an ISO 8601 time, or `null` to end any outage. */
-  readonly outageUntil: string | null;
-}
-
-const MAX_DELAY_MS = 600_000;
-const MAX_OUTAGE_MS = 7 * 24 * 3_600_000;
-
-const FAULT_FIELDS: FieldTable<FaultUpdate> = {
-  failureRate: share,
-  failNext: count,
-  outageMs: millis(MAX_OUTAGE_MS),
-  outageUntil: (value) =>
-    value === null || (typeof value === 'string' && !Number.isNaN(Date.parse(value)))
-      ? { value }
-      : { problem: 'must be an ISO 8601 time or null' },
-  latencyMs: millis(MAX_DELAY_MS),
-  hangRate: share,
-  hangNext: count,
-  dropRate: share,
-  dropNext: count,
-  loseAnswerRate: share,
-  loseAnswerNext: count,
-};
+import { simulatorFaultUpdateSchema } from '@sms/kaarai-simulator-wire';
+import { type Parsed, parseAdminBody } from './parse-admin-body';
+import type { SimulatorFaults } from './simulator-faults';
 
 const RATES = ['dropRate', 'hangRate', 'failureRate', 'loseAnswerRate'] as const;
 
@@ -40,7 +13,7 @@ export function parseFaultUpdate(
   current: SimulatorFaults,
   now: number,
 ): Parsed<SimulatorFaults> {
-  const parsed = parseFields(body, FAULT_FIELDS);
+  const parsed = parseAdminBody(body, simulatorFaultUpdateSchema);
   if (!parsed.ok) return parsed;
   const { outageMs, outageUntil, ...rest } = parsed.value;
   if (outageMs !== undefined && outageUntil !== undefined) {

@@ -1,5 +1,6 @@
 import { type AdminRequest, handleAdminRequest } from './handle-admin-request';
-import { createSimulatorState, NO_FAULTS } from './simulator-state';
+import { NO_FAULTS } from './simulator-faults';
+import { createSimulatorState } from './simulator-state';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 

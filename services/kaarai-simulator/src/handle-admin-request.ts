@@ -1,11 +1,14 @@
+import type {
+  SimulatorFaultsView,
+  SimulatorMessageList,
+  SimulatorSettingsView,
+  SimulatorStats,
+} from '@sms/kaarai-simulator-wire';
 import { parseFaultUpdate } from './fault-update';
 import { parseSettingsUpdate } from './settings-update';
-import {
-  NO_FAULTS,
-  type SimulatorFaults,
-  type SimulatorSettings,
-  type SimulatorState,
-} from './simulator-state';
+import { NO_FAULTS, type SimulatorFaults } from './simulator-faults';
+import type { SimulatorSettings } from './simulator-settings';
+import type { SimulatorState } from './simulator-state';
 
 export interface AdminRequest {
   readonly method: string;
@@ -30,8 +33,9 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
   },
   '/messages': {
     GET: (state, request) => {
-      const to = request.query.get('to') ?? undefined;
-      return ok({ total: state.record.total, messages: state.record.list({ to }) });
+      const to = request.query.get('to');
+      const messages = state.record.list(to === null ? {} : { to });
+      return ok<SimulatorMessageList>({ total: state.record.total, messages });
     },
     DELETE: (state, _request, now) => {
       state.record.clear();
@@ -40,7 +44,7 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
     },
   },
   '/stats': {
-    GET: (state) => ok({ ...state.stats.snapshot(), recorded: state.record.total }),
+    GET: (state) => ok<SimulatorStats>({ ...state.stats.snapshot(), recorded: state.record.total }),
   },
   '/faults': {
     GET: (state) => ok(faultsView(state.faults)),
@@ -91,7 +95,7 @@ export function handleAdminRequest(
 }
 
 /** The faults as JSON shows them: the outage end as an ISO 8601 time. */
-export function faultsView(faults: SimulatorFaults) {
+export function faultsView(faults: SimulatorFaults): SimulatorFaultsView {
   return {
     ...faults,
     outageUntil: faults.outageUntil === null ? null : new Date(faults.outageUntil).toISOString(),
@@ -103,11 +107,16 @@ export function faultsView(faults: SimulatorFaults) {
  * gateway sends to Kaarai. The admin port has no authentication and is often published (compose,
  * a shared test host), so it may set the password but never answers it.
  */
-export function settingsView({ user, blockedPrefixes, queuedShare, bodyStyle }: SimulatorSettings) {
+export function settingsView({
+  user,
+  blockedPrefixes,
+  queuedShare,
+  bodyStyle,
+}: SimulatorSettings): SimulatorSettingsView {
   return { user, blockedPrefixes, queuedShare, bodyStyle };
 }
 
-function ok(body: unknown): AdminResponse {
+function ok<Body>(body: Body): AdminResponse {
   return { status: 200, body };
 }
 

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     host: config.KAARAI_SIM_HOST,
     port: config.KAARAI_SIM_PORT,
     adminPort: config.KAARAI_SIM_ADMIN_PORT,
-    https: tls && { port: config.KAARAI_SIM_HTTPS_PORT, cert: tls.cert, key: tls.key },
+    // The configuration allows a certificate only with KAARAI_SIM_HTTPS_PORT set.
+    https: tls && { port: config.KAARAI_SIM_HTTPS_PORT ?? 0, cert: tls.cert, key: tls.key },
     sendPath: config.KAARAI_SIM_PATH,
     recordLimit: config.KAARAI_SIM_RECORD_LIMIT,
     settings: {

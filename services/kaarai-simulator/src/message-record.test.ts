@@ -1,6 +1,7 @@
-import { MessageRecord, type RecordedMessage } from './message-record';
+import type { SimulatorMessage } from '@sms/kaarai-simulator-wire';
+import { MessageRecord } from './message-record';
 
-function message(n: number, to = '573001234567'): RecordedMessage {
+function message(n: number, to = '573001234567'): SimulatorMessage {
   return {
     id: `m${n}`,
     to,

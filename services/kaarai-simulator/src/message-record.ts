@@ -1,17 +1,4 @@
-/** One message the simulator accepted (answered 2020 or 2021), as the admin API shows it. */
-export interface RecordedMessage {
-  /** Made up by the simulator; Kaarai's answers carry no id. */
-  readonly id: string;
-  readonly to: string;
-  /** `null` when the request had no `from`. */
-  readonly from: string | null;
-  readonly text: string;
-  readonly code: 2020 | 2021;
-  /** ISO 8601 time the request was taken. */
-  readonly receivedAt: string;
-  /** The Basic-auth user that sent it. */
-  readonly authUser: string;
-}
+import type { SimulatorMessage } from '@sms/kaarai-simulator-wire';
 
 export interface MessageFilter {
   /** Only messages to this number. */
@@ -23,7 +10,7 @@ export interface MessageFilter {
  * past `limit` the oldest are forgotten, while `total` keeps counting.
  */
 export class MessageRecord {
-  #items: RecordedMessage[] = [];
+  #items: SimulatorMessage[] = [];
   #start = 0;
   #total = 0;
 
@@ -31,7 +18,7 @@ export class MessageRecord {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
   }
 
-  add(message: RecordedMessage): void {
+  add(message: SimulatorMessage): void {
     if (this.#items.length < this.limit) {
       this.#items.push(message);
     } else {
@@ -42,7 +29,7 @@ export class MessageRecord {
   }
 
   /** Messages still held, oldest first. */
-  list(filter: MessageFilter = {}): RecordedMessage[] {
+  list(filter: MessageFilter = {}): SimulatorMessage[] {
     const ordered = this.#items.slice(this.#start).concat(this.#items.slice(0, this.#start));
     const { to } = filter;
     return to === undefined ? ordered : ordered.filter((message) => message.to === to);

@@ -1,5 +1,5 @@
 import { parseSettingsUpdate } from './settings-update';
-import { DEFAULT_SETTINGS } from './simulator-state';
+import { DEFAULT_SETTINGS } from './simulator-settings';
 
 describe('parseSettingsUpdate', () => {
   it('changes only the given settings', () => {

@@ -1,4 +1,6 @@
-import { createSimulatorState, DEFAULT_SETTINGS, NO_FAULTS } from './simulator-state';
+import { NO_FAULTS } from './simulator-faults';
+import { DEFAULT_SETTINGS } from './simulator-settings';
+import { createSimulatorState } from './simulator-state';
 
 describe('createSimulatorState', () => {
   it('starts with the default settings, no faults and an empty record', () => {

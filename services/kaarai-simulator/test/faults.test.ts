@@ -1,6 +1,6 @@
 import { waitFor } from '@sms/testing';
 import { createSimulator, type Simulator, type SimulatorAddress } from '../src/create-simulator';
-import { NO_FAULTS, type SimulatorFaults } from '../src/simulator-state';
+import { NO_FAULTS, type SimulatorFaults } from '../src/simulator-faults';
 import { requestError, sendRequest } from './send-request';
 
 // Each fault of the send endpoint, seen from a client of a real server.

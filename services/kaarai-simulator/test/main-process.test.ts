@@ -19,7 +19,7 @@ describe('simulator process', () => {
     expect(simulator.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/api\/v1\/sms\/send$/);
     expect(simulator.ca).toContain('BEGIN CERTIFICATE');
     expect((await sendRequest(simulator.url)).status).toBe(202);
-    expect((await sendRequest(simulator.httpsUrl!, { ca: simulator.ca })).status).toBe(202);
+    expect((await sendRequest(simulator.httpsUrl!, { ca: simulator.ca! })).status).toBe(202);
     expect(await simulator.admin.stats()).toMatchObject({ answers: { 2020: 2 }, recorded: 2 });
   });
 
@@ -74,7 +74,7 @@ describe('simulator process lifecycle', () => {
       const third = await startSimulator({ env: { ...env, KAARAI_SIM_TLS_HOSTS: 'simulator' } });
       try {
         expect(third.ca).not.toBe(first);
-        const answer = await sendRequest(third.httpsUrl!, { ca: third.ca, servername: 'simulator' });
+        const answer = await sendRequest(third.httpsUrl!, { ca: third.ca!, servername: 'simulator' });
         expect(answer.status).toBe(202);
       } finally {
         await third.stop();
