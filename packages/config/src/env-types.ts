@@ -9,6 +9,11 @@ export function envInt(min: number, max: number) {
     .max(max, { error: `must be at most ${max}` });
 }
 
+/** An integer variable within bounds that is `fallback` when unset. */
+export function envIntOr(min: number, max: number, fallback: number) {
+  return envInt(min, max).default(fallback);
+}
+
 /** A decimal variable within bounds, for shares and ratios. */
 export function envNumber(min: number, max: number) {
   return z.coerce

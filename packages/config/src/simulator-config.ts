@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ConfigProblem, envSchema } from './env-schema';
 import { envInt, envList, envNumber } from './env-types';
 
 const port = () => envInt(0, 65_535);
@@ -14,8 +15,8 @@ export const SIMULATOR_LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 
  * Environment of the Kaarai simulator (`services/kaarai-simulator`). The fault settings here are
  * the values at start; the admin API changes them at run time.
  */
-export const simulatorConfigSchema = z
-  .object({
+export const simulatorConfigSchema = envSchema(
+  {
     KAARAI_SIM_HOST: z
       .string()
       .default('127.0.0.1')
@@ -103,24 +104,18 @@ export const simulatorConfigSchema = z
       .describe(
         'Log level: fatal, error, warn, info, debug, trace or silent; requests are logged at debug. Default info.',
       ),
-  })
-  // `when` runs the check even when another variable is invalid, so one error lists all.
-  .superRefine(
-    (config, ctx) => {
-      for (const [key, message] of tlsProblems(config))
-        ctx.addIssue({ code: 'custom', path: [key], message });
-    },
-    { when: () => true },
-  );
+  },
+  tlsProblems,
+);
 
 /** The TLS variables make sense only in some combinations; each rule names the variable to fix. */
 function tlsProblems(config: {
-  KAARAI_SIM_HTTPS_PORT?: number;
-  KAARAI_SIM_TLS_DIR?: string;
+  KAARAI_SIM_HTTPS_PORT?: number | undefined;
+  KAARAI_SIM_TLS_DIR?: string | undefined;
   KAARAI_SIM_TLS_HOSTS: string[];
-  KAARAI_SIM_TLS_CERT_FILE?: string;
-  KAARAI_SIM_TLS_KEY_FILE?: string;
-}): [key: string, message: string][] {
+  KAARAI_SIM_TLS_CERT_FILE?: string | undefined;
+  KAARAI_SIM_TLS_KEY_FILE?: string | undefined;
+}): ConfigProblem[] {
   const httpsPort = config.KAARAI_SIM_HTTPS_PORT !== undefined;
   const dir = config.KAARAI_SIM_TLS_DIR !== undefined;
   const certFile = config.KAARAI_SIM_TLS_CERT_FILE !== undefined;
