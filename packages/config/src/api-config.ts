@@ -4,7 +4,7 @@ import { CLIENT_NAME } from './client-name';
 import { clientQuota, clientQuotas } from './client-quotas';
 import { clientsWithoutKeys } from './clients-without-keys';
 import { envSchema } from './env-schema';
-import { envBoolean, envIntOr } from './env-types';
+import { envFlag, envIntOr, envListenHost, envPort } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
 
@@ -48,15 +48,14 @@ export const apiConfigSchema = envSchema(
   {
     ...sharedConfigShape,
     ...callbackConfigShape,
-    API_PORT: envIntOr(0, 65_535, 8080).describe('Port of the HTTP API. Default 8080.'),
-    API_HOST: z.string().default('0.0.0.0').describe('Address the HTTP API listens on. Default 0.0.0.0.'),
-    ADMIN_PORT: envIntOr(0, 65_535, 9101).describe(
+    API_PORT: envPort(8080).describe('Port of the HTTP API. Default 8080.'),
+    API_HOST: envListenHost().describe('Address the HTTP API listens on. Default 0.0.0.0.'),
+    ADMIN_PORT: envPort(9101).describe(
       'Port of the internal server: /metrics, /v1/admin and the queue UI (/admin/queues), which API_PORT never serves; also /healthz and /readyz. Default 9101.',
     ),
-    ADMIN_HOST: z
-      .string()
-      .default('0.0.0.0')
-      .describe('Address the internal server (ADMIN_PORT) listens on. Default 0.0.0.0.'),
+    ADMIN_HOST: envListenHost().describe(
+      'Address the internal server (ADMIN_PORT) listens on. Default 0.0.0.0.',
+    ),
     REQUEST_TIMEOUT_MS: envIntOr(1_000, 300_000, 10_000).describe(
       'Longest a client may take to send a whole request, headers and body, in ms; a slower one is answered 408 and its connection closed (a batch of MAX_BATCH_BODY_BYTES must arrive within it). Default 10000.',
     ),
@@ -104,11 +103,9 @@ export const apiConfigSchema = envSchema(
       .describe(
         'Operators allowed on /v1/admin and the queue UI (/admin/queues), with their keys, as admin=key pairs like API_KEYS; no key may also be in API_KEYS. Default none. Secret: use ADMIN_API_KEYS_FILE.',
       ),
-    QUEUE_UI_SHOW_MESSAGES: envBoolean()
-      .default(false)
-      .describe(
-        'Whether the queue UI (/admin/queues) shows receivers, numeric senders and texts in full; otherwise numbers are masked as in status answers and texts hidden. Default false.',
-      ),
+    QUEUE_UI_SHOW_MESSAGES: envFlag().describe(
+      'Whether the queue UI (/admin/queues) shows receivers, numeric senders and texts in full; otherwise numbers are masked as in status answers and texts hidden. Default false.',
+    ),
     // At most the worker's default STATUS_RETENTION_SECONDS: a repeated request finds the message
     // finished by its status record, and once that record is gone it would be sent again.
     IDEMPOTENCY_TTL_SECONDS: envIntOr(60, 604_800, 86_400).describe(

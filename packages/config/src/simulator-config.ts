@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { type ConfigProblem, envSchema } from './env-schema';
-import { envInt, envList, envNumber } from './env-types';
+import { envInt, envList, envNumber, envPort } from './env-types';
 
-const port = () => envInt(0, 65_535);
 const share = () => envNumber(0, 1);
 
 /** The shapes the simulator can give its answer bodies, so a client's parser can be tested on each. */
@@ -21,17 +20,15 @@ export const simulatorConfigSchema = envSchema(
       .string()
       .default('127.0.0.1')
       .describe('Address the HTTP, HTTPS and admin servers listen on. Default 127.0.0.1.'),
-    KAARAI_SIM_PORT: port()
-      .default(8090)
-      .describe('Port of the plain-HTTP send endpoint; 0 picks a free port. Default 8090.'),
-    KAARAI_SIM_HTTPS_PORT: port()
+    KAARAI_SIM_PORT: envPort(8090).describe(
+      'Port of the plain-HTTP send endpoint; 0 picks a free port. Default 8090.',
+    ),
+    KAARAI_SIM_HTTPS_PORT: envInt(0, 65_535)
       .optional()
       .describe('Port of the HTTPS send endpoint; 0 picks a free port. Default none (no HTTPS).'),
-    KAARAI_SIM_ADMIN_PORT: port()
-      .default(8091)
-      .describe(
-        'Port of the admin API (record, stats, faults, settings); 0 picks a free port. Default 8091.',
-      ),
+    KAARAI_SIM_ADMIN_PORT: envPort(8091).describe(
+      'Port of the admin API (record, stats, faults, settings); 0 picks a free port. Default 8091.',
+    ),
     KAARAI_SIM_PATH: z
       .string()
       .startsWith('/', { error: 'must start with /' })

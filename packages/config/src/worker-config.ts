@@ -1,9 +1,25 @@
 import { z } from 'zod';
 import { callbackConfigProblems, callbackConfigShape, callbackSecrets } from './callback-settings';
 import { envSchema } from './env-schema';
-import { envBoolean, envIntOr, envNumber, envUrl } from './env-types';
+import { envFlag, envIntOr, envListenHost, envNumber, envPort, envUrl } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
+
+/**
+ * The first and the longest delay of a backoff that doubles per attempt, with full jitter; `what`
+ * names the backoff in their descriptions.
+ */
+function retryDelays(what: string) {
+  return {
+    base: envIntOr(10, 3_600_000, 1_000).describe(
+      `First ${what} delay; it doubles per attempt, with full jitter, in ms. Default 1000.`,
+    ),
+    max: envIntOr(10, 86_400_000, 300_000).describe(`Longest ${what} delay, in ms. Default 300000.`),
+  };
+}
+
+const sendRetry = retryDelays('retry');
+const callbackRetry = retryDelays('callback retry');
 
 export const workerConfigSchema = envSchema(
   {
@@ -23,23 +39,17 @@ export const workerConfigSchema = envSchema(
       .describe(
         "PEM file of extra certificate authorities to trust for Kaarai's TLS certificate. Default none.",
       ),
-    KAARAI_ALLOW_INSECURE_HTTP: envBoolean()
-      .default(false)
-      .describe(
-        'Allow a plain http:// KAARAI_URL, which sends the password in clear: local development only. Default false.',
-      ),
+    KAARAI_ALLOW_INSECURE_HTTP: envFlag().describe(
+      'Allow a plain http:// KAARAI_URL, which sends the password in clear: local development only. Default false.',
+    ),
     KAARAI_TIMEOUT_MS: envIntOr(100, 120_000, 10_000).describe(
       'Timeout of one call to Kaarai, in ms. Default 10000.',
     ),
     WORKER_CONCURRENCY: envIntOr(1, 1_000, 32).describe(
       'Messages one worker process sends at the same time. Default 32.',
     ),
-    RETRY_BASE_DELAY_MS: envIntOr(10, 3_600_000, 1_000).describe(
-      'First retry delay; it doubles per attempt, with full jitter, in ms. Default 1000.',
-    ),
-    RETRY_MAX_DELAY_MS: envIntOr(10, 86_400_000, 300_000).describe(
-      'Longest retry delay, in ms. Default 300000.',
-    ),
+    RETRY_BASE_DELAY_MS: sendRetry.base,
+    RETRY_MAX_DELAY_MS: sendRetry.max,
     HOLD_PROBE_INTERVAL_MS: envIntOr(100, 3_600_000, 30_000).describe(
       'While Kaarai reports a configuration fault, how long sending pauses before trying again, in ms. Default 30000.',
     ),
@@ -63,15 +73,12 @@ export const workerConfigSchema = envSchema(
     JOB_LOCK_MS: envIntOr(1_000, 600_000, 30_000).describe(
       'How long a job stays locked to a worker that stops renewing it (crashed), in ms; it is redelivered after that. Default 30000.',
     ),
-    WORKER_HTTP_PORT: envIntOr(0, 65_535, 9100).describe(
+    WORKER_HTTP_PORT: envPort(9100).describe(
       "Port of the worker's /metrics, /healthz and /readyz. Default 9100.",
     ),
-    WORKER_HTTP_HOST: z
-      .string()
-      .default('0.0.0.0')
-      .describe(
-        "Address the worker's /metrics, /healthz and /readyz listen on: 0.0.0.0 (every interface) lets probes and Prometheus reach a pod, 127.0.0.1 keeps them to this machine. Default 0.0.0.0.",
-      ),
+    WORKER_HTTP_HOST: envListenHost().describe(
+      "Address the worker's /metrics, /healthz and /readyz listen on: 0.0.0.0 (every interface) lets probes and Prometheus reach a pod, 127.0.0.1 keeps them to this machine. Default 0.0.0.0.",
+    ),
     CALLBACK_SECRETS: callbackSecrets()
       .optional()
       .describe(
@@ -83,12 +90,8 @@ export const workerConfigSchema = envSchema(
     CALLBACK_TIMEOUT_MS: envIntOr(100, 60_000, 5_000).describe(
       "Timeout of one call to a client's callback receiver, in ms. Default 5000.",
     ),
-    CALLBACK_RETRY_BASE_DELAY_MS: envIntOr(10, 3_600_000, 1_000).describe(
-      'First callback retry delay; it doubles per attempt, with full jitter, in ms. Default 1000.',
-    ),
-    CALLBACK_RETRY_MAX_DELAY_MS: envIntOr(10, 86_400_000, 300_000).describe(
-      'Longest callback retry delay, in ms. Default 300000.',
-    ),
+    CALLBACK_RETRY_BASE_DELAY_MS: callbackRetry.base,
+    CALLBACK_RETRY_MAX_DELAY_MS: callbackRetry.max,
     CALLBACK_ENQUEUE_TIMEOUT_MS: envIntOr(10, 10_000, 500).describe(
       'Longest a send waits to queue a status callback before going on without it (counted and logged), in ms. Default 500.',
     ),
