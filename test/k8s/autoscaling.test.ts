@@ -7,8 +7,18 @@ import { QUEUE_STATES, SMS_QUEUE } from '@sms/queue';
 import { stringify } from 'yaml';
 import { vectorSelectors } from '../observability/promql-selectors';
 import { environmentWithExampleSecrets } from './example-secret-files';
-import { allOfKind, at, container, find, HPA_COMPONENT, K8S_DIR, RENDERINGS } from './gateway-manifests';
-import { type Kustomization, readYamlDocuments, renderKustomization } from './render-kustomization';
+import {
+  allOfKind,
+  at,
+  container,
+  find,
+  HPA_COMPONENT,
+  PRODUCTION_OVERLAY,
+  productionOverlayIn,
+  RENDERINGS,
+} from './gateway-manifests';
+import { kustomize } from './kustomize';
+import { readYamlDocuments } from './render-kustomization';
 import { promtool } from './run-promtool';
 
 // The workers scale on the backlog that waits in Redis: KEDA's ScaledObject in production, or
@@ -212,14 +222,9 @@ describe('the ScaledObject of overlays/production', () => {
   });
 
   it('reads the namespace the overlay installs into and the Prometheus of monitoring.yaml, written nowhere else', () => {
-    const dir = join(K8S_DIR, 'overlays', 'production');
-    const [kustomization] = readYamlDocuments(join(dir, 'kustomization.yaml')) as [Kustomization];
+    const dir = PRODUCTION_OVERLAY;
     // The same overlay installed into another namespace.
-    const elsewhere = renderKustomization(dir, {
-      ...kustomization,
-      namespace: 'sms-staging',
-      resources: kustomization.resources!.filter((r) => r !== 'namespace.yaml'),
-    });
+    const elsewhere = kustomize(productionOverlayIn('sms-staging'));
     const moved = (
       at(find(elsewhere, 'ScaledObject', 'sms-worker'), 'spec', 'triggers', 0, 'metadata') as Record<
         string,

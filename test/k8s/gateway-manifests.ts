@@ -1,27 +1,56 @@
 import { join, resolve } from 'node:path';
 import { apiConfigSchema, workerConfigSchema } from '@sms/config';
-import { isObject, type Manifest, readYamlDocuments, renderKustomization } from './render-kustomization';
+import { type KustomizationSource, kustomize } from './kustomize';
+import { isObject, type Kustomization, type Manifest, readYamlDocuments } from './render-kustomization';
 
 export const K8S_DIR = resolve(__dirname, '..', '..', 'deploy', 'k8s');
 export const SECRET_EXAMPLE = join(K8S_DIR, 'base', 'secret.example.yaml');
 export const HPA_COMPONENT = join(K8S_DIR, 'components', 'hpa-prometheus-adapter');
+export const PRODUCTION_OVERLAY = join(K8S_DIR, 'overlays', 'production');
 
-/** Each way deploy/README.md installs the gateway, rendered as `kubectl apply -k` would. */
-export const RENDERINGS: ReadonlyArray<readonly [name: string, render: () => Manifest[]]> = [
-  ['base', () => renderKustomization(join(K8S_DIR, 'base'))],
-  ['overlays/production', () => renderKustomization(join(K8S_DIR, 'overlays', 'production'))],
+/** Each way deploy/README.md installs the gateway, as the kustomization that builds it. */
+export const KUSTOMIZATIONS: ReadonlyArray<readonly [name: string, source: KustomizationSource]> = [
+  ['base', { dir: join(K8S_DIR, 'base') }],
+  ['overlays/production', { dir: PRODUCTION_OVERLAY }],
   // How an overlay would take the HPA instead of KEDA.
   [
     'base with components/hpa-prometheus-adapter',
-    () =>
-      renderKustomization(K8S_DIR, {
-        kind: 'Kustomization',
-        namespace: 'sms-gateway',
-        resources: ['base'],
-        components: ['components/hpa-prometheus-adapter'],
-      }),
+    {
+      dir: K8S_DIR,
+      inline: {
+        root: K8S_DIR,
+        kustomization: {
+          kind: 'Kustomization',
+          namespace: 'sms-gateway',
+          resources: ['base'],
+          components: ['components/hpa-prometheus-adapter'],
+        },
+      },
+    },
   ],
 ];
+
+/** Each of them rendered as `kubectl apply -k` would. */
+export const RENDERINGS: ReadonlyArray<readonly [name: string, render: () => Manifest[]]> =
+  KUSTOMIZATIONS.map(([name, source]) => [name, () => kustomize(source)] as const);
+
+/** overlays/production installed into another namespace: its own, less namespace.yaml. */
+export function productionOverlayIn(namespace: string): KustomizationSource {
+  const [kustomization] = readYamlDocuments(join(PRODUCTION_OVERLAY, 'kustomization.yaml')) as [
+    Kustomization,
+  ];
+  return {
+    dir: PRODUCTION_OVERLAY,
+    inline: {
+      root: K8S_DIR,
+      kustomization: {
+        ...kustomization,
+        namespace,
+        resources: kustomization.resources!.filter((r) => r !== 'namespace.yaml'),
+      },
+    },
+  };
+}
 
 /**
  * The two services the manifests run: the container of each, the schema its configuration is

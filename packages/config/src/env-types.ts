@@ -9,6 +9,21 @@ export function envInt(min: number, max: number) {
     .max(max, { error: `must be at most ${max}` });
 }
 
+/** An integer variable within bounds that is `fallback` when unset. */
+export function envIntOr(min: number, max: number, fallback: number) {
+  return envInt(min, max).default(fallback);
+}
+
+/** A port to listen on (0 picks a free one), `fallback` when unset. */
+export function envPort(fallback: number) {
+  return envIntOr(0, 65_535, fallback);
+}
+
+/** An address to listen on: every interface unless set. */
+export function envListenHost() {
+  return z.string().default('0.0.0.0');
+}
+
 /** A decimal variable within bounds, for shares and ratios. */
 export function envNumber(min: number, max: number) {
   return z.coerce
@@ -22,6 +37,11 @@ export function envBoolean() {
   return z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+}
+
+/** A switch that is off unless set. */
+export function envFlag() {
+  return envBoolean().default(false);
 }
 
 /** A comma-separated list; blanks around items are ignored. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envAddressList, envBoolean, envInt } from './env-types';
+import { envAddressList, envFlag, envInt } from './env-types';
 
 /**
  * Where the gateway's Redis is: one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES
@@ -51,11 +51,9 @@ export const redisConfigShape = {
     .describe(
       'Password of the Redis servers (not the sentinels); with REDIS_URL only when the URL has none. Default none. Secret: use REDIS_PASSWORD_FILE.',
     ),
-  REDIS_TLS: envBoolean()
-    .default(false)
-    .describe(
-      'Speak TLS to the servers and sentinels of REDIS_SENTINELS or to the nodes of REDIS_CLUSTER_NODES (REDIS_URL says it with rediss://); extra CAs through NODE_EXTRA_CA_CERTS. Default false.',
-    ),
+  REDIS_TLS: envFlag().describe(
+    'Speak TLS to the servers and sentinels of REDIS_SENTINELS or to the nodes of REDIS_CLUSTER_NODES (REDIS_URL says it with rediss://); extra CAs through NODE_EXTRA_CA_CERTS. Default false.',
+  ),
 };
 
 /** Settings every gateway process shares. */

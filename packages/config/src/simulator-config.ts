@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { envInt, envList, envNumber } from './env-types';
+import { type ConfigProblem, envSchema } from './env-schema';
+import { envInt, envList, envNumber, envPort } from './env-types';
 
-const port = () => envInt(0, 65_535);
 const share = () => envNumber(0, 1);
 
 /** The shapes the simulator can give its answer bodies, so a client's parser can be tested on each. */
@@ -14,23 +14,21 @@ export const SIMULATOR_LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 
  * Environment of the Kaarai simulator (`services/kaarai-simulator`). The fault settings here are
  * the values at start; the admin API changes them at run time.
  */
-export const simulatorConfigSchema = z
-  .object({
+export const simulatorConfigSchema = envSchema(
+  {
     KAARAI_SIM_HOST: z
       .string()
       .default('127.0.0.1')
       .describe('Address the HTTP, HTTPS and admin servers listen on. Default 127.0.0.1.'),
-    KAARAI_SIM_PORT: port()
-      .default(8090)
-      .describe('Port of the plain-HTTP send endpoint; 0 picks a free port. Default 8090.'),
-    KAARAI_SIM_HTTPS_PORT: port()
+    KAARAI_SIM_PORT: envPort(8090).describe(
+      'Port of the plain-HTTP send endpoint; 0 picks a free port. Default 8090.',
+    ),
+    KAARAI_SIM_HTTPS_PORT: envInt(0, 65_535)
       .optional()
       .describe('Port of the HTTPS send endpoint; 0 picks a free port. Default none (no HTTPS).'),
-    KAARAI_SIM_ADMIN_PORT: port()
-      .default(8091)
-      .describe(
-        'Port of the admin API (record, stats, faults, settings); 0 picks a free port. Default 8091.',
-      ),
+    KAARAI_SIM_ADMIN_PORT: envPort(8091).describe(
+      'Port of the admin API (record, stats, faults, settings); 0 picks a free port. Default 8091.',
+    ),
     KAARAI_SIM_PATH: z
       .string()
       .startsWith('/', { error: 'must start with /' })
@@ -103,24 +101,18 @@ export const simulatorConfigSchema = z
       .describe(
         'Log level: fatal, error, warn, info, debug, trace or silent; requests are logged at debug. Default info.',
       ),
-  })
-  // `when` runs the check even when another variable is invalid, so one error lists all.
-  .superRefine(
-    (config, ctx) => {
-      for (const [key, message] of tlsProblems(config))
-        ctx.addIssue({ code: 'custom', path: [key], message });
-    },
-    { when: () => true },
-  );
+  },
+  tlsProblems,
+);
 
 /** The TLS variables make sense only in some combinations; each rule names the variable to fix. */
 function tlsProblems(config: {
-  KAARAI_SIM_HTTPS_PORT?: number;
-  KAARAI_SIM_TLS_DIR?: string;
+  KAARAI_SIM_HTTPS_PORT?: number | undefined;
+  KAARAI_SIM_TLS_DIR?: string | undefined;
   KAARAI_SIM_TLS_HOSTS: string[];
-  KAARAI_SIM_TLS_CERT_FILE?: string;
-  KAARAI_SIM_TLS_KEY_FILE?: string;
-}): [key: string, message: string][] {
+  KAARAI_SIM_TLS_CERT_FILE?: string | undefined;
+  KAARAI_SIM_TLS_KEY_FILE?: string | undefined;
+}): ConfigProblem[] {
   const httpsPort = config.KAARAI_SIM_HTTPS_PORT !== undefined;
   const dir = config.KAARAI_SIM_TLS_DIR !== undefined;
   const certFile = config.KAARAI_SIM_TLS_CERT_FILE !== undefined;
