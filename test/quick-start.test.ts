@@ -37,8 +37,16 @@ afterAll(async () => {
 async function runStartCommand(extra: NodeJS.ProcessEnv = {}): Promise<{ curl: string; config: LocalStack }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sms-quick-start-'));
   dataDirs.push(dataDir);
+  // The stack starts its own Redis only when no variable names one, and keeps the clients the
+  // environment names: only those of `extra` may reach it.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !/^(REDIS_|API_KEYS|ADMIN_API_KEYS|CLIENT_QUOTAS|DEFAULT_CLIENT_QUOTA|CALLBACK_)/.test(name),
+    ),
+  );
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     API_PORT: String(await freePort()),
     ADMIN_PORT: String(await freePort()),
     WORKER_HTTP_PORT: String(await freePort()),
@@ -50,8 +58,6 @@ async function runStartCommand(extra: NodeJS.ProcessEnv = {}): Promise<{ curl: s
     LOG_LEVEL: 'warn',
     ...extra,
   };
-  // The stack starts its own Redis only when no variable names one.
-  for (const name of ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES']) delete env[name];
   const config = localStack(env, root);
   const stack = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start-local.ts')], {
     cwd: root,
