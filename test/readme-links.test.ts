@@ -8,6 +8,7 @@ const root = resolve(__dirname, '..');
 const PAGES = [
   'README.md',
   'deploy/README.md',
+  'services/api/README.md',
   ...readdirSync(join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
