@@ -1,14 +1,14 @@
-// Prints the README's tables of environment variables, generated from the configuration schemas
+// Prints the tables of environment variables of docs/configuration.md, generated from the configuration schemas
 // so that the documentation cannot drift from what the services accept.
 //   npx tsx scripts/env-table.ts            print the tables
-//   npx tsx scripts/env-table.ts --write    replace them in README.md, between the markers
+//   npx tsx scripts/env-table.ts --write    replace them in docs/configuration.md, between the markers
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiConfigSchema, simulatorConfigSchema, workerConfigSchema } from '../packages/config/src/index';
 
 export const START_MARKER = '<!-- env-table:start -->';
 export const END_MARKER = '<!-- env-table:end -->';
-export const README_PATH = join(__dirname, '..', 'README.md');
+export const CONFIGURATION_DOC_PATH = join(__dirname, '..', 'docs', 'configuration.md');
 
 /** What the tables need of a zod 4 schema field; `def` and `isOptional` are zod's public API. */
 interface EnvField {
@@ -21,7 +21,7 @@ interface EnvSchema {
   readonly shape: Readonly<Record<string, unknown>>;
 }
 
-/** The services whose environment the README documents, with the schema each one parses. */
+/** The services whose environment docs/configuration.md documents, with the schema each one parses. */
 export const SERVICES: ReadonlyArray<readonly [title: string, schema: EnvSchema]> = [
   ['API (`services/api`)', apiConfigSchema],
   ['Worker (`services/worker`)', workerConfigSchema],
@@ -54,7 +54,7 @@ export function envVariables(schema: EnvSchema): EnvVariable[] {
   });
 }
 
-/** The Markdown that belongs between the README's markers: one table per service. */
+/** The Markdown that belongs between the markers: one table per service. */
 export function envTables(): string {
   const sections = SERVICES.map(([title, schema]) => `### ${title}\n\n${envTable(schema)}`);
   const note =
@@ -94,19 +94,21 @@ export function replaceBetweenMarkers(document: string, content: string): string
   return `${document.slice(0, start + START_MARKER.length)}\n${content}\n${document.slice(end)}`;
 }
 
-function writeReadme(): void {
-  if (!existsSync(README_PATH)) {
-    throw new Error(`${README_PATH} does not exist; create it with ${START_MARKER} and ${END_MARKER} in it`);
+function writeTables(): void {
+  if (!existsSync(CONFIGURATION_DOC_PATH)) {
+    throw new Error(
+      `${CONFIGURATION_DOC_PATH} does not exist; create it with ${START_MARKER} and ${END_MARKER} in it`,
+    );
   }
-  const readme = readFileSync(README_PATH, 'utf8');
-  const updated = replaceBetweenMarkers(readme, envTables());
-  if (updated !== readme) writeFileSync(README_PATH, updated);
-  process.stderr.write(`${updated === readme ? 'already up to date' : 'updated'}: ${README_PATH}\n`);
+  const page = readFileSync(CONFIGURATION_DOC_PATH, 'utf8');
+  const updated = replaceBetweenMarkers(page, envTables());
+  if (updated !== page) writeFileSync(CONFIGURATION_DOC_PATH, updated);
+  process.stderr.write(`${updated === page ? 'already up to date' : 'updated'}: ${CONFIGURATION_DOC_PATH}\n`);
 }
 
 if (require.main === module) {
   try {
-    if (process.argv.includes('--write')) writeReadme();
+    if (process.argv.includes('--write')) writeTables();
     else process.stdout.write(`${envTables()}\n`);
   } catch (error) {
     process.stderr.write(`env-table: ${(error as Error).message}\n`);

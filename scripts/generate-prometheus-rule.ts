@@ -3,9 +3,9 @@
 // stays the source of the rules for docker compose, promtool's tests and Kubernetes.
 //   npx tsx scripts/generate-prometheus-rule.ts            print it
 //   npx tsx scripts/generate-prometheus-rule.ts --write    write it
-// Each alert's runbook_url is `<base>#<its runbook's anchor in deploy/README.md>`. The base is
+// Each alert's runbook_url is `<base>#<its runbook's anchor in docs/operations.md>`. The base is
 // RUNBOOK_BASE_URL when set (or --runbook-base-url=URL), so that an overlay can link to the
-// copy of deploy/README.md its operators read; --write always uses the default, which
+// copy of docs/operations.md its operators read; --write always uses the default, which
 // alerts.yml carries too.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +14,8 @@ import { Document, isMap, isSeq, parseDocument } from 'yaml';
 export const ALERTS_PATH = join(__dirname, '..', 'deploy', 'prometheus', 'alerts.yml');
 export const PROMETHEUS_RULE_PATH = join(__dirname, '..', 'deploy', 'k8s', 'base', 'prometheus-rule.yaml');
 
-/** Where deploy/README.md is published; alerts.yml links to it. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/example/sms-gateway/blob/main/deploy/README.md';
+/** Where docs/operations.md, which holds the runbooks, is published; alerts.yml links to it. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/example/sms-gateway/blob/main/docs/operations.md';
 
 /**
  * The anchor a Markdown renderer (GitHub, GitLab) gives a heading: lower case, punctuation

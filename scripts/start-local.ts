@@ -2,6 +2,8 @@
  * Runs the whole gateway on this machine: Redis (unless REDIS_URL, REDIS_SENTINELS or
  * REDIS_CLUSTER_NODES names one, which the services then use), the Kaarai
  * simulator over HTTPS with a certificate made here, the API and one worker, with readable logs.
+ * The API's clients are the local client and its callback receiver, unless API_KEYS names
+ * clients of the developer's own (see clientSettings).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -102,6 +104,35 @@ function startRedis(): { shown: string; env: NodeJS.ProcessEnv } {
   return { shown: url, env: { REDIS_URL: url } };
 }
 
+/** True when the environment sets `name` itself, or the file `NAME_FILE` the services read instead. */
+const isGiven = (name: string): boolean => Boolean(process.env[name] || process.env[`${name}_FILE`]);
+
+/** `defaults` less the variables the environment sets itself: the developer's win. */
+function unlessGiven(defaults: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(defaults).filter(([name]) => !isGiven(name)));
+}
+
+/**
+ * The client settings the API and the worker get on top of the environment. By default the
+ * local client, its key and its callback receiver. API_KEYS (or API_KEYS_FILE) in the
+ * environment replaces them all, so that several clients, each with its own quota, can be tried:
+ * the local callback settings name the local client, which those keys need not have, so the
+ * callback variables then come from the environment too. ADMIN_API_KEYS, CLIENT_QUOTAS and
+ * DEFAULT_CLIENT_QUOTA are never set here: the services read them from the environment.
+ */
+function clientSettings(): { ownClients: boolean; api: NodeJS.ProcessEnv; worker: NodeJS.ProcessEnv } {
+  if (isGiven('API_KEYS')) return { ownClients: true, api: {}, worker: {} };
+  const callbacks = unlessGiven(localCallbackEnv(stack));
+  return {
+    ownClients: false,
+    api: { API_KEYS: `${stack.client}=${stack.apiKey}`, ...callbacks },
+    worker: {
+      ...callbacks,
+      ...unlessGiven({ CALLBACK_SECRETS: `${stack.client}=${stack.callbackSecret}` }),
+    },
+  };
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
@@ -119,14 +150,14 @@ async function main(): Promise<void> {
   await waitUntilUp('simulator', `http://127.0.0.1:${stack.simulatorAdminPort}/healthz`);
 
   const shared = { ...redis.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  const clients = clientSettings();
   service('api', 'services/api/src/main.ts', {
     ...shared,
     API_PORT: String(stack.apiPort),
     ADMIN_PORT: String(stack.adminPort),
     // Operators' routes and every client's figures: for this machine only.
     ADMIN_HOST: '127.0.0.1',
-    API_KEYS: `${stack.client}=${stack.apiKey}`,
-    ...localCallbackEnv(stack),
+    ...clients.api,
   });
   service('worker', 'services/worker/src/main.ts', {
     ...shared,
@@ -137,29 +168,34 @@ async function main(): Promise<void> {
     KAARAI_CA_FILE: join(tlsDir, 'cert.pem'),
     KAARAI_USER: 'gateway',
     KAARAI_PASSWORD: 'local-kaarai-password',
-    ...localCallbackEnv(stack),
-    CALLBACK_SECRETS: `${stack.client}=${stack.callbackSecret}`,
+    ...clients.worker,
   });
   await waitUntilUp('api', `http://127.0.0.1:${stack.apiPort}/readyz`);
   await waitUntilUp('worker', `http://127.0.0.1:${stack.workerHttpPort}/readyz`);
   if (stopping) return;
 
+  // With keys of the developer's own, the examples name none of them: the banner shows no secret.
+  const shown = clients.ownClients ? { ...stack, apiKey: '<a key of API_KEYS>' } : stack;
+  const keys = clients.ownClients ? 'keys: API_KEYS from the environment' : `key: ${stack.apiKey}`;
+  const callbacks = clients.ownClients
+    ? ''
+    : `Status callbacks of client ${stack.client} go to http://localhost:${stack.callbackPort}, signed with ${stack.callbackSecret}:
+  ${curlCallbackLine(stack)}
+`;
   console.log(`
 The gateway is running (Ctrl-C stops it).
-  API          http://localhost:${stack.apiPort}   (key: ${stack.apiKey}), /metrics on http://localhost:${stack.adminPort}/metrics
+  API          http://localhost:${stack.apiPort}   (${keys}), /metrics on http://localhost:${stack.adminPort}/metrics
   worker       http://localhost:${stack.workerHttpPort}/metrics
   Kaarai sim   https://localhost:${stack.simulatorHttpsPort}${simulatorPath}, admin http://localhost:${stack.simulatorAdminPort}
   Redis        ${redis.shown}
 
 Send a test SMS:
-  ${curlSendLine(stack)}
+  ${curlSendLine(shown)}
 Then look it up with the id it returns:
-  curl -s http://localhost:${stack.apiPort}/v1/sms/<id> -H 'Authorization: Bearer ${stack.apiKey}'
+  curl -s http://localhost:${stack.apiPort}/v1/sms/<id> -H 'Authorization: Bearer ${shown.apiKey}'
 And see what the simulator received:
   curl -s http://localhost:${stack.simulatorAdminPort}/messages
-Status callbacks of client ${stack.client} go to http://localhost:${stack.callbackPort}, signed with ${stack.callbackSecret}:
-  ${curlCallbackLine(stack)}
-`);
+${callbacks}`);
 }
 
 main().catch((error: unknown) => {

@@ -6,11 +6,12 @@ import { startRedis, type TestRedis } from '@sms/testing';
 import { localStack } from '../scripts/local/local-stack';
 import { type RunningApi, startApi, TEST_KEY } from '../services/api/test/start-api';
 
-// The README's curl examples of POST /v1/sms with its options, of GET /v1/sms?reference= and of
+// The curl examples of docs/api.md for POST /v1/sms with its options, GET /v1/sms?reference= and
 // DELETE /v1/sms/:id, run as printed (the URL and key of `pnpm start` swapped for those of an
-// API on a real Redis): every one is answered as the README says, none with an error.
+// API on a real Redis): every one is answered as the page says, none with an error.
 const root = resolve(__dirname, '..');
-const SECTIONS = ['### `POST /v1/sms`', '### `GET /v1/sms?reference=`', '### `DELETE /v1/sms/:id`'];
+const API_DOC = join(root, 'docs', 'api.md');
+const SECTIONS = ['## `POST /v1/sms`', '## `GET /v1/sms?reference=`', '## `DELETE /v1/sms/:id`'];
 let redis: TestRedis;
 let api: RunningApi;
 
@@ -23,7 +24,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** The ```sh blocks of the given sections, in the README's order. */
+/** The ```sh blocks of the given sections, in the page's order. */
 function shellExamples(readme: string, sections: readonly string[]): string[] {
   const blocks: string[] = [];
   let section = '';
@@ -60,7 +61,7 @@ async function run(block: string): Promise<Record<string, unknown>[]> {
 }
 
 it('runs every example of the options, the look-up and the cancel as documented', async () => {
-  const blocks = shellExamples(readFileSync(join(root, 'README.md'), 'utf8'), SECTIONS);
+  const blocks = shellExamples(readFileSync(API_DOC, 'utf8'), SECTIONS);
   expect(blocks).toHaveLength(3);
   // In order: the look-up finds what the sends made.
   const [sends = [], lookUp = [], cancel = []] = [
@@ -86,8 +87,8 @@ it('runs every example of the options, the look-up and the cancel as documented'
 });
 
 it('runs the example of the OpenAPI document as documented', async () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const blocks = shellExamples(readme, ['### OpenAPI document (`/openapi.json`) and docs page (`/docs`)']);
+  const page = readFileSync(API_DOC, 'utf8');
+  const blocks = shellExamples(page, ['## OpenAPI document (`/openapi.json`) and docs page (`/docs`)']);
   expect(blocks).toHaveLength(1);
   const [document] = await run(blocks[0]!);
   expect(document).toMatchObject({ openapi: expect.stringMatching(/^3\.1\./), paths: expect.anything() });

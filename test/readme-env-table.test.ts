@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
+  CONFIGURATION_DOC_PATH,
   END_MARKER,
   envTables,
   envVariables,
-  README_PATH,
   replaceBetweenMarkers,
   SERVICES,
   START_MARKER,
@@ -12,23 +12,24 @@ import {
 
 const HOW_TO_FIX =
   `run \`npx tsx scripts/env-table.ts\` and paste its output between ${START_MARKER} and ${END_MARKER} ` +
-  'in README.md (or, once the markers are there, run `npx tsx scripts/env-table.ts --write`)';
+  'in docs/configuration.md (or, once the markers are there, run `npx tsx scripts/env-table.ts --write`)';
 
 const variables = SERVICES.flatMap(([title, schema]) =>
   envVariables(schema).map((v) => [title, v.name, v] as const),
 );
 
-describe('the README table of environment variables', () => {
+describe('the table of environment variables in docs/configuration.md', () => {
   it('matches the configuration schemas', () => {
-    if (!existsSync(README_PATH)) throw new Error(`README.md does not exist yet: ${HOW_TO_FIX}`);
-    const between = textBetweenMarkers(readFileSync(README_PATH, 'utf8'));
+    if (!existsSync(CONFIGURATION_DOC_PATH))
+      throw new Error(`docs/configuration.md does not exist yet: ${HOW_TO_FIX}`);
+    const between = textBetweenMarkers(readFileSync(CONFIGURATION_DOC_PATH, 'utf8'));
     if (between === undefined)
-      throw new Error(`README.md has no ${START_MARKER} … ${END_MARKER} section: ${HOW_TO_FIX}`);
+      throw new Error(`docs/configuration.md has no ${START_MARKER} … ${END_MARKER} section: ${HOW_TO_FIX}`);
     try {
       expect(between.trim()).toBe(envTables());
     } catch (error) {
       (error as Error).message =
-        `README.md is out of date with the schemas: ${HOW_TO_FIX}\n\n${(error as Error).message}`;
+        `docs/configuration.md is out of date with the schemas: ${HOW_TO_FIX}\n\n${(error as Error).message}`;
       throw error;
     }
   });

@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { callbackSignature } from '@sms/contracts';
 
-// The README's verification snippet for receivers, run as printed against the gateway's own
+// The verification snippet for receivers in docs/api.md, run as printed against the gateway's own
 // signatures: it accepts them, and refuses another secret, a changed body and an old time.
 type Verify = (body: string, header: string, secret: string, toleranceSeconds?: number) => boolean;
 
-const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('### Status callbacks'));
+const page = readFileSync(resolve(__dirname, '../../docs/api.md'), 'utf8');
+const section = page.slice(page.indexOf('## Status callbacks'));
 const snippet = /```js\n([\s\S]*?)```/.exec(section)![1]!;
 const context: { require: NodeRequire; Buffer: typeof Buffer; verifySmsCallback?: Verify } = {
   require,

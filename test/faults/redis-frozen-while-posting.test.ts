@@ -119,7 +119,7 @@ it('never delivers a message answered 503 while Redis was frozen, and delivers e
       `slowest answer ${Math.round(Math.max(...answers.map((a) => a.ms)))} ms`,
   );
   expect(tally).toMatchObject({ delivered: accepted.length, duplicated: [], lost: [] });
-  // The one 503 that can leave a message stored unannounced (README, "What a 503 means"): Redis
+  // The one 503 that can leave a message stored unannounced (docs/api.md, "What a 503 means"): Redis
   // ran the write before its deadline but the answer reached the API after it gave up, which a
   // CPU-starved API can see. The API counts each such case as `stored`: none on a quiet machine,
   // a few at most on a loaded one, and never one it did not count.

@@ -23,7 +23,7 @@ const panels = dashboard.panels.filter((panel) => panel.type !== 'row');
 // Grafana's reference to the dashboard's "Data source" variable.
 const DATA_SOURCE = '$' + '{datasource}';
 
-it('is the "SMS gateway" dashboard the README names, with a stable uid', () => {
+it('is the "SMS gateway" dashboard docs/observability.md names, with a stable uid', () => {
   expect({ uid: dashboard.uid, title: dashboard.title }).toEqual({
     uid: 'sms-gateway',
     title: 'SMS gateway',

@@ -358,7 +358,7 @@ it('scrapes the API and the worker under the job names the rules and the dashboa
 
 it('loads every alert rule, each with a severity, a summary, a description and a runbook', async () => {
   const rules = await alertRules();
-  const runbooks = readFileSync(join(ROOT, 'deploy', 'README.md'), 'utf8');
+  const runbooks = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
   expect(rules.length).toBeGreaterThanOrEqual(7);
   for (const rule of rules) {
     expect({ rule: rule.name, health: rule.health, lastError: rule.lastError ?? '' }).toEqual({
@@ -370,7 +370,7 @@ it('loads every alert rule, each with a severity, a summary, a description and a
     expect(rule.annotations).toEqual(
       expect.objectContaining({ summary: expect.any(String), description: expect.any(String) }),
     );
-    // The runbook is the section of deploy/README.md titled with the alert's name, linked
+    // The runbook is the section of docs/operations.md titled with the alert's name, linked
     // absolutely (runbook-urls.test.ts checks the base and the anchors).
     expect(rule.annotations.runbook_url).toMatch(new RegExp(`^https://[^#]+#${rule.name.toLowerCase()}$`));
   }
@@ -441,12 +441,12 @@ it('every alert expression evaluates, and reads only metrics, labels and values 
   expect(report).toEqual(rules.map((rule) => ({ alert: rule.name, problems: [] })));
 });
 
-it("lists in the README's metric table exactly the gateway metrics the services expose", async () => {
+it("lists in docs/observability.md's metric table exactly the gateway metrics the services expose", async () => {
   const metadata = await prometheus.api<Record<string, unknown>>('metadata');
   const exposed = Object.keys(metadata)
     .filter((name) => name.startsWith('sms_'))
     .sort();
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const documented = [...readme.matchAll(/^\| `(sms_[a-z_]+)(?:\{[^}]*\})?` \|/gm)].map((m) => m[1]!).sort();
+  const page = readFileSync(join(ROOT, 'docs', 'observability.md'), 'utf8');
+  const documented = [...page.matchAll(/^\| `(sms_[a-z_]+)(?:\{[^}]*\})?` \|/gm)].map((m) => m[1]!).sort();
   expect(documented).toEqual(exposed);
 });

@@ -14,7 +14,7 @@ import {
 // repository: it must be an absolute URL, and its anchor must land on the runbook's heading.
 const ROOT = resolve(__dirname, '..', '..');
 const GENERATOR = join(ROOT, 'scripts', 'generate-prometheus-rule.ts');
-const OTHER_BASE = 'https://git.example.org/ops/sms-gateway/-/blob/v2.1/deploy/README.md';
+const OTHER_BASE = 'https://git.example.org/ops/sms-gateway/-/blob/v2.1/docs/operations.md';
 
 interface Rule {
   readonly alert?: string;
@@ -26,8 +26,8 @@ const alertsOf = (groups: ReadonlyArray<{ rules: Rule[] }>) =>
 const alertsYml = alertsOf((parse(readFileSync(ALERTS_PATH, 'utf8')) as { groups: [] }).groups);
 const ruleGroupsOf = (manifest: string) =>
   alertsOf((parse(manifest) as { spec: { groups: [] } }).spec.groups);
-const readmeAnchors = new Set(
-  [...readFileSync(join(ROOT, 'deploy', 'README.md'), 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+const runbookAnchors = new Set(
+  [...readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
     headingAnchor(m[1]!),
   ),
 );
@@ -52,10 +52,10 @@ it('gives every alert of alerts.yml an absolute runbook_url, and no repository p
   );
 });
 
-it("points every runbook_url's anchor at a heading of deploy/README.md", () => {
+it("points every runbook_url's anchor at a heading of docs/operations.md", () => {
   const missing = alertsYml
     .map((rule) => new URL(rule.annotations!.runbook_url!).hash.slice(1))
-    .filter((anchor) => !readmeAnchors.has(anchor));
+    .filter((anchor) => !runbookAnchors.has(anchor));
   expect(missing).toEqual([]);
 });
 
@@ -81,12 +81,14 @@ it('takes the base from RUNBOOK_BASE_URL, as deploy/README.md tells an overlay t
   );
 });
 
-it.each(['deploy/README.md', '/deploy/README.md', 'ftp://example.org/README.md', `${OTHER_BASE}#top`])(
-  'refuses %s as a runbook base',
-  (base) => {
-    expect(() => prometheusRule(readFileSync(ALERTS_PATH, 'utf8'), base)).toThrow(/runbook base URL/);
-  },
-);
+it.each([
+  'docs/operations.md',
+  '/docs/operations.md',
+  'ftp://example.org/operations.md',
+  `${OTHER_BASE}#top`,
+])('refuses %s as a runbook base', (base) => {
+  expect(() => prometheusRule(readFileSync(ALERTS_PATH, 'utf8'), base)).toThrow(/runbook base URL/);
+});
 
 it('makes anchors as Markdown renderers do', () => {
   expect(headingAnchor('SmsRedisUnreachable')).toBe('smsredisunreachable');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * The rows of the variable table between a README's `env-table` markers, as `[name,
+ * The rows of the variable table between a document's `env-table` markers, as `[name,
  * description]` (undefined for a row of another shape); undefined without the markers. Cells
  * may be padded to line the table up, as the formatter leaves it.
  */
