@@ -141,6 +141,23 @@ describe('list', () => {
     expect(await ids({ since: NOW - 60 * MINUTE, until: NOW })).toEqual([expired]);
     expect(await deadLetters.count({ reason: 'rejected' })).toBe(1);
   });
+
+  it('leaves out an entry whose reason the gateway never writes, and still shows it by id', async () => {
+    const { prefix, redis, deadLetterQueue, deadLetters, putAside } = await gateway();
+    const kept = await putAside();
+    const corrupt = await putAside();
+    const jobKey = deadLetterQueue.toKey(corrupt);
+    const data = JSON.parse((await redis.hget(jobKey, 'data')) ?? '{}');
+    await redis.hset(jobKey, 'data', JSON.stringify({ ...data, reason: 'misplaced' }));
+    const interrupted = JSON.stringify({ ...data, reason: 'misplaced' });
+    await redis.hset(`${prefix}:dead-letters:replaying`, 'interrupted-corrupt', interrupted);
+
+    const listed = await deadLetters.list();
+    expect(listed.items.map((item) => item.id)).toEqual([kept]);
+    expect(listed.total).toBe(1);
+    expect(await deadLetters.count()).toBe(1);
+    expect(await deadLetters.show(corrupt)).toMatchObject({ id: corrupt, reason: 'misplaced' });
+  });
 });
 
 describe('show', () => {

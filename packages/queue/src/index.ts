@@ -1,4 +1,5 @@
 export { checkEvictionPolicy, type EvictionLogger } from './check-eviction-policy';
+export { CorruptRecordError, checkedField } from './corrupt-record-error';
 export {
   createDeadLetterQueue,
   type DeadLetterEntry,

@@ -2,12 +2,13 @@ import {
   CANCELABLE_STATUSES,
   FINAL_STATUSES,
   isFinalStatus,
+  isMessageStatus,
   isOneOf,
+  isSmsEncoding,
+  isSmsPriority,
   type MessageStatus,
-  type SmsEncoding,
-  type SmsPriority,
 } from '@sms/contracts';
-import { RedisScript } from '@sms/queue';
+import { checkedField, RedisScript } from '@sms/queue';
 import type { Cluster, Redis } from 'ioredis';
 import type { RecordIdentity } from './record-identity';
 
@@ -257,17 +258,21 @@ export class StatusStore {
    * Records that the client canceled a message not yet tried: one whose record is absent, or in
    * `CANCELABLE_STATUSES` with no attempt made. One script, so that the worker's admission
    * (which refuses a final status, and writes `sending` when it admits) comes wholly before it,
-   * and then this refuses, or wholly after, and then the message is never sent.
+   * and then this refuses, or wholly after, and then the message is never sent. Rejects with
+   * `CorruptRecordError`, having written nothing, when the recorded status is none the gateway
+   * writes.
    */
   async cancel(id: string, identity: RecordIdentity): Promise<Cancellation> {
     // No attempt was made, or the script refuses: `attempts` stays 0 either way.
     const fields = this.fields({ status: 'canceled', attempts: 0, ...identity });
+    const key = this.key(id);
     const refused = await CANCEL.run(
       this.redis,
-      [this.key(id)],
+      [key],
       [this.retentionSeconds, CANCELABLE_LIST.length, ...CANCELABLE_LIST, ...Object.entries(fields).flat()],
     );
-    return refused === null ? { canceled: true } : { canceled: false, status: refused as MessageStatus };
+    if (refused === null) return { canceled: true };
+    return { canceled: false, status: checkedField(key, 'status', refused, isMessageStatus) };
   }
 
   private fields(update: StatusUpdate): Record<string, string | number> {
@@ -289,12 +294,18 @@ export class StatusStore {
     return raw.map((entry) => JSON.parse(entry) as AttemptRecord);
   }
 
+  /**
+   * The record, or undefined when there is none (or it has no `client`). Rejects with
+   * `CorruptRecordError` when its `status`, `priority` or `encoding` is none the gateway writes:
+   * the message's state is then unknown, and guessing one could send it again or hide it.
+   */
   async read(id: string): Promise<StatusRecord | undefined> {
-    const raw = await this.redis.hgetall(this.key(id));
+    const key = this.key(id);
+    const raw = await this.redis.hgetall(key);
     if (raw.status === undefined || raw.client === undefined) return undefined;
     return {
       id,
-      status: raw.status as MessageStatus,
+      status: checkedField(key, 'status', raw.status, isMessageStatus),
       client: raw.client,
       to: raw.to ?? '',
       attempts: Number(raw.attempts ?? 0),
@@ -302,17 +313,25 @@ export class StatusStore {
       ...(raw.lastMessage !== undefined && { lastMessage: raw.lastMessage }),
       createdAt: Number(raw.createdAt ?? raw.updatedAt),
       updatedAt: Number(raw.updatedAt),
-      ...(raw.priority !== undefined && { priority: raw.priority as SmsPriority }),
+      ...(raw.priority !== undefined && {
+        priority: checkedField(key, 'priority', raw.priority, isSmsPriority),
+      }),
       ...(raw.reference !== undefined && { reference: raw.reference }),
       ...(raw.sendAt !== undefined && { sendAt: Number(raw.sendAt) }),
-      ...(raw.encoding !== undefined && { encoding: raw.encoding as SmsEncoding }),
+      ...(raw.encoding !== undefined && {
+        encoding: checkedField(key, 'encoding', raw.encoding, isSmsEncoding),
+      }),
       ...(raw.segments !== undefined && { segments: Number(raw.segments) }),
     };
   }
 
-  /** True when the message reached a final state; a redelivered job must not send it again. */
+  /**
+   * True when the message reached a final state; a redelivered job must not send it again.
+   * Rejects with `CorruptRecordError` when the status is none the gateway writes.
+   */
   async isFinal(id: string): Promise<boolean> {
-    const status = (await this.redis.hget(this.key(id), 'status')) as MessageStatus | null;
-    return status !== null && isFinalStatus(status);
+    const key = this.key(id);
+    const status = await this.redis.hget(key, 'status');
+    return status !== null && isFinalStatus(checkedField(key, 'status', status, isMessageStatus));
   }
 }
