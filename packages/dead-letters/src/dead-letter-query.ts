@@ -19,8 +19,8 @@ export interface DeadLetterFilter {
 
 /** One page of a listing: the filter, where to continue, and how many. */
 export interface DeadLetterPageRequest extends DeadLetterFilter {
-  /** `nextCursor` of the previous page; absent for the first page. */
-  readonly cursor?: string;
+  /** `nextCursor` of the previous page; absent (or undefined) for the first page. */
+  readonly cursor?: string | undefined;
   /**
    * Entries per page, from 1 to `MAX_PAGE_SIZE`.
    * @defaultValue 50
