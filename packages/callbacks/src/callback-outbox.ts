@@ -1,5 +1,5 @@
-import type { CallbackEvent, CallbackStatus } from '@sms/contracts';
-import { isIntegerReply, RedisScript } from '@sms/queue';
+import { type CallbackEvent, type CallbackStatus, isCallbackStatus } from '@sms/contracts';
+import { CorruptRecordError, isIntegerReply, RedisScript } from '@sms/queue';
 import type { Cluster, Redis } from 'ioredis';
 
 /** An event as its producer records it: what the receiver is told, and where it goes. */
@@ -120,13 +120,20 @@ export class CallbackOutbox {
     return false;
   }
 
-  /** The message's next event to deliver, if any. */
+  /**
+   * The message's next event to deliver, if any. Rejects with `CorruptRecordError` when the head
+   * is not an event as `push` writes it (with a status outside `CALLBACK_STATUSES`, say): sent
+   * on, it would tell the receiver something the gateway never says.
+   */
   async head(messageId: string): Promise<OutboxEntry | undefined> {
-    const raw = await this.redis.lindex(this.key(messageId), 0);
+    const key = this.key(messageId);
+    const raw = await this.redis.lindex(key, 0);
     if (raw === null) return undefined;
     const separator = raw.indexOf(':');
     const sequence = Number(raw.slice(0, separator));
-    const pending = JSON.parse(raw.slice(separator + 1)) as PendingEvent;
+    const pending = jsonOrUndefined(raw.slice(separator + 1));
+    if (!Number.isInteger(sequence) || !isPendingEvent(pending))
+      throw new CorruptRecordError(key, 'head', raw);
     const event: CallbackEvent = {
       id: `${messageId}:${sequence}`,
       sequence,
@@ -143,4 +150,25 @@ export class CallbackOutbox {
   async remove(messageId: string, entry: OutboxEntry): Promise<number> {
     return REMOVE.run(this.redis, [this.key(messageId), this.indexKey], [entry.raw, this.now(), messageId]);
   }
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isPendingEvent(value: unknown): value is PendingEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event: { readonly [field in keyof PendingEvent]?: unknown } = value;
+  return (
+    typeof event.client === 'string' &&
+    typeof event.url === 'string' &&
+    isCallbackStatus(event.status) &&
+    (event.reference === undefined || typeof event.reference === 'string') &&
+    (event.code === undefined || typeof event.code === 'number') &&
+    typeof event.at === 'number'
+  );
 }
