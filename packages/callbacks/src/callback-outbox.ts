@@ -1,4 +1,5 @@
-import type { CallbackEvent, CallbackStatus } from '@sms/contracts';
+import { type CallbackEvent, type CallbackStatus, isCallbackStatus } from '@sms/contracts';
+import { CorruptRecordError, isIntegerReply, RedisScript } from '@sms/queue';
 import type { Cluster, Redis } from 'ioredis';
 
 /** An event as its producer records it: what the receiver is told, and where it goes. */
@@ -32,43 +33,40 @@ export interface CallbackOutboxOptions {
 // KEYS: outbox, sequence counter, index of non-empty outboxes. ARGV: retention s, event JSON,
 // now ms, message id. The number and the append are one step, so events are numbered in the
 // order they wait in; the index notes when the outbox last moved, for `stale`.
-const PUSH_SCRIPT = `
+const PUSH = new RedisScript<
+  [outbox: string, sequence: string, index: string],
+  [retentionSeconds: number, json: string, now: number, messageId: string],
+  number
+>({
+  name: 'smsCallbackPush',
+  isReply: isIntegerReply,
+  lua: `
 local sequence = redis.call('INCR', KEYS[2])
 redis.call('RPUSH', KEYS[1], sequence .. ':' .. ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 return sequence
-`;
+`,
+});
 
 // KEYS: outbox, index. ARGV: the entry that was delivered or given up, now ms, message id.
 // Removed only while it is still the head, so a job redelivered after a crash cannot drop the
 // event behind it. Returns what is left.
-const REMOVE_SCRIPT = `
+const REMOVE = new RedisScript<
+  [outbox: string, index: string],
+  [raw: string, now: number, messageId: string],
+  number
+>({
+  name: 'smsCallbackRemove',
+  isReply: isIntegerReply,
+  lua: `
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
 local left = redis.call('LLEN', KEYS[1])
 if left == 0 then redis.call('ZREM', KEYS[2], ARGV[3]) else redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
 return left
-`;
-
-interface OutboxCommands {
-  smsCallbackPush(
-    outbox: string,
-    sequence: string,
-    index: string,
-    retention: number,
-    json: string,
-    now: number,
-    messageId: string,
-  ): Promise<number>;
-  smsCallbackRemove(
-    outbox: string,
-    index: string,
-    raw: string,
-    now: number,
-    messageId: string,
-  ): Promise<number>;
-}
+`,
+});
 
 /**
  * Each message's status events waiting for its receiver, in order, in one Redis list per
@@ -80,18 +78,12 @@ export class CallbackOutbox {
     private readonly redis: Redis | Cluster,
     private readonly options: CallbackOutboxOptions,
   ) {
-    redis.defineCommand('smsCallbackPush', { numberOfKeys: 3, lua: PUSH_SCRIPT });
-    redis.defineCommand('smsCallbackRemove', { numberOfKeys: 2, lua: REMOVE_SCRIPT });
     this.now = options.now ?? Date.now;
     this.indexKey = `${options.prefix}:callback-outboxes`;
   }
 
   private readonly now: () => number;
   private readonly indexKey: string;
-
-  private get commands(): OutboxCommands {
-    return this.redis as unknown as OutboxCommands;
-  }
 
   private key(messageId: string): string {
     return `${this.options.prefix}:callback-outbox:${messageId}`;
@@ -101,14 +93,10 @@ export class CallbackOutbox {
   async push(messageId: string, pending: PendingEvent): Promise<number> {
     const sequenceKey = `${this.options.prefix}:callback-sequence:${messageId}`;
     const json = JSON.stringify(pending);
-    return this.commands.smsCallbackPush(
-      this.key(messageId),
-      sequenceKey,
-      this.indexKey,
-      this.options.retentionSeconds,
-      json,
-      this.now(),
-      messageId,
+    return PUSH.run(
+      this.redis,
+      [this.key(messageId), sequenceKey, this.indexKey],
+      [this.options.retentionSeconds, json, this.now(), messageId],
     );
   }
 
@@ -132,13 +120,20 @@ export class CallbackOutbox {
     return false;
   }
 
-  /** The message's next event to deliver, if any. */
+  /**
+   * The message's next event to deliver, if any. Rejects with `CorruptRecordError` when the head
+   * is not an event as `push` writes it (with a status outside `CALLBACK_STATUSES`, say): sent
+   * on, it would tell the receiver something the gateway never says.
+   */
   async head(messageId: string): Promise<OutboxEntry | undefined> {
-    const raw = await this.redis.lindex(this.key(messageId), 0);
+    const key = this.key(messageId);
+    const raw = await this.redis.lindex(key, 0);
     if (raw === null) return undefined;
     const separator = raw.indexOf(':');
     const sequence = Number(raw.slice(0, separator));
-    const pending = JSON.parse(raw.slice(separator + 1)) as PendingEvent;
+    const pending = jsonOrUndefined(raw.slice(separator + 1));
+    if (!Number.isInteger(sequence) || !isPendingEvent(pending))
+      throw new CorruptRecordError(key, 'head', raw);
     const event: CallbackEvent = {
       id: `${messageId}:${sequence}`,
       sequence,
@@ -153,12 +148,27 @@ export class CallbackOutbox {
 
   /** Removes a delivered (or given up) head; resolves with how many events still wait. */
   async remove(messageId: string, entry: OutboxEntry): Promise<number> {
-    return this.commands.smsCallbackRemove(
-      this.key(messageId),
-      this.indexKey,
-      entry.raw,
-      this.now(),
-      messageId,
-    );
+    return REMOVE.run(this.redis, [this.key(messageId), this.indexKey], [entry.raw, this.now(), messageId]);
   }
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isPendingEvent(value: unknown): value is PendingEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event: { readonly [field in keyof PendingEvent]?: unknown } = value;
+  return (
+    typeof event.client === 'string' &&
+    typeof event.url === 'string' &&
+    isCallbackStatus(event.status) &&
+    (event.reference === undefined || typeof event.reference === 'string') &&
+    (event.code === undefined || typeof event.code === 'number') &&
+    typeof event.at === 'number'
+  );
 }

@@ -1,3 +1,4 @@
+import { isOneOf } from './is-one-of';
 import type { MessageStatus } from './message-status';
 
 /**
@@ -16,6 +17,8 @@ export const CALLBACK_STATUSES = [
 ] as const satisfies readonly MessageStatus[];
 
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+
+export const isCallbackStatus = isOneOf(CALLBACK_STATUSES);
 
 /** The JSON body of one status callback. */
 export interface CallbackEvent {

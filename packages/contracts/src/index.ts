@@ -23,6 +23,7 @@ export {
   CALLBACK_STATUSES,
   type CallbackEvent,
   type CallbackStatus,
+  isCallbackStatus,
 } from './callback-event';
 export {
   type CallbackOrigin,
@@ -31,7 +32,9 @@ export {
   MAX_CALLBACK_URL_LENGTH,
   parseCallbackOrigin,
 } from './callback-url';
+export { DEAD_LETTER_REASONS, type DeadLetterReason, isDeadLetterReason } from './dead-letter-reason';
 export { GSM_BASIC_TABLE, GSM_EXTENSION_TABLE } from './gsm-alphabet';
+export { isOneOf } from './is-one-of';
 export {
   codeForHttpStatus,
   isKaaraiCode,
@@ -48,6 +51,7 @@ export {
   CANCELABLE_STATUSES,
   FINAL_STATUSES,
   isFinalStatus,
+  isMessageStatus,
   MESSAGE_STATUSES,
   type MessageStatus,
 } from './message-status';
@@ -61,6 +65,7 @@ export {
 } from './sms-request';
 export {
   type FieldCodes,
+  isSmsPriority,
   MIN_VALIDITY_SECONDS,
   SMS_PRIORITIES,
   SMS_REQUEST_FIELDS,
@@ -71,6 +76,7 @@ export {
   type ValidationLimits,
 } from './sms-request-fields';
 export {
+  isSmsEncoding,
   SEGMENT_CAPACITY,
   SMS_ENCODINGS,
   type SmsEncoding,

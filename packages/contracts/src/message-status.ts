@@ -1,3 +1,5 @@
+import { isOneOf } from './is-one-of';
+
 /**
  * Where a message is in its life. `scheduled` waits for its `sendAt`; `accepted` and
  * `accepted_queued` are Kaarai's 2020 and 2021; `dead_lettered` means Kaarai refused the message
@@ -19,6 +21,8 @@ export const MESSAGE_STATUSES = [
 ] as const;
 
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const isMessageStatus = isOneOf(MESSAGE_STATUSES);
 
 export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'accepted',

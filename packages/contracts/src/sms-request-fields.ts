@@ -6,11 +6,13 @@ import {
   isCallbackUrlAllowed,
   MAX_CALLBACK_URL_LENGTH,
 } from './callback-url';
+import { isOneOf } from './is-one-of';
 import { smsSegmentsOf } from './sms-segments';
 
 /** How soon a message is sent: see `SMS_REQUEST_FIELDS.priority`. */
 export const SMS_PRIORITIES = ['high', 'normal', 'bulk'] as const;
 export type SmsPriority = (typeof SMS_PRIORITIES)[number];
+export const isSmsPriority = isOneOf(SMS_PRIORITIES);
 
 /** Shortest validity a caller may ask for, in seconds: below it a message could expire in the queue. */
 export const MIN_VALIDITY_SECONDS = 30;

@@ -1,7 +1,9 @@
 import { GSM_BASIC_TABLE, GSM_EXTENSION_TABLE } from './gsm-alphabet';
+import { isOneOf } from './is-one-of';
 
 export const SMS_ENCODINGS = ['GSM-7', 'UCS-2'] as const;
 export type SmsEncoding = (typeof SMS_ENCODINGS)[number];
+export const isSmsEncoding = isOneOf(SMS_ENCODINGS);
 
 /** How a text travels over the network. */
 export interface SmsSegments {

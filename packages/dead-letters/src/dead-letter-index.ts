@@ -1,4 +1,5 @@
-import type { DeadLetterQueue, DeadLetterReason, RedisConnection } from '@sms/queue';
+import { type DeadLetterReason, isDeadLetterReason } from '@sms/contracts';
+import type { DeadLetterQueue, RedisConnection } from '@sms/queue';
 import { compareNewestFirst, decodeCursor, encodeCursor } from './dead-letter-cursor';
 import type { DeadLetterFilter } from './dead-letter-query';
 import type { ReplayJournal } from './replay-journal';
@@ -38,6 +39,9 @@ const CHUNK = 500;
 
 /**
  * Every entry of the dead-letter queue, plus the interrupted replays of the journal, unsorted.
+ * An entry without a known reason, or without a time, is left out, as one whose data is not
+ * JSON: no filter could select it, and one bad entry must not stop an operator from listing and
+ * replaying the others; `show(id)` still shows it.
  * Costs one pass over the queue per call, which suits an operator tool on queues of up to some
  * hundred thousand entries.
  */
@@ -60,12 +64,14 @@ export async function readIndex(
     )) as string[];
     for (let i = 0; i + 2 < flat.length; i += 3) {
       const id = flat[i]!;
-      const reason = flat[i + 1] as DeadLetterReason;
-      rows.set(id, { id, reason, deadLetteredAt: Number(flat[i + 2]), interrupted: false });
+      const reason = flat[i + 1];
+      if (isDeadLetterReason(reason)) {
+        rows.set(id, { id, reason, deadLetteredAt: Number(flat[i + 2]), interrupted: false });
+      }
     }
   }
   for (const [id, entry] of await journal.all()) {
-    if (!rows.has(id)) {
+    if (!rows.has(id) && isDeadLetterReason(entry.reason)) {
       rows.set(id, { id, reason: entry.reason, deadLetteredAt: entry.deadLetteredAt, interrupted: true });
     }
   }

@@ -1,13 +1,12 @@
-import { MIN_VALIDITY_SECONDS } from '@sms/contracts';
-import type { DeadLetterReason } from '@sms/queue';
+import {
+  DEAD_LETTER_REASONS,
+  type DeadLetterReason,
+  isDeadLetterReason,
+  MIN_VALIDITY_SECONDS,
+} from '@sms/contracts';
 import { decodeCursor } from './dead-letter-cursor';
 
-/** Every reason a message can be dead-lettered for, in the order operators usually care. */
-export const DEAD_LETTER_REASONS = [
-  'rejected',
-  'retries_exhausted',
-  'expired',
-] as const satisfies readonly DeadLetterReason[];
+export { DEAD_LETTER_REASONS };
 
 /** Which dead letters an operation applies to. Times are milliseconds since the epoch. */
 export interface DeadLetterFilter {
@@ -20,8 +19,8 @@ export interface DeadLetterFilter {
 
 /** One page of a listing: the filter, where to continue, and how many. */
 export interface DeadLetterPageRequest extends DeadLetterFilter {
-  /** `nextCursor` of the previous page; absent for the first page. */
-  readonly cursor?: string;
+  /** `nextCursor` of the previous page; absent (or undefined) for the first page. */
+  readonly cursor?: string | undefined;
   /**
    * Entries per page, from 1 to `MAX_PAGE_SIZE`.
    * @defaultValue 50
@@ -84,10 +83,9 @@ function parseFields(
   const { reason, since, until, cursor, limit } = raw;
 
   if (reason !== undefined) {
-    if (!DEAD_LETTER_REASONS.includes(reason as DeadLetterReason)) {
+    if (!isDeadLetterReason(reason))
       return fail('reason', `must be one of ${DEAD_LETTER_REASONS.join(', ')}`);
-    }
-    result.reason = reason as DeadLetterReason;
+    result.reason = reason;
   }
   for (const [field, value] of [
     ['since', since],

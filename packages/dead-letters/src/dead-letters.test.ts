@@ -56,8 +56,14 @@ async function gateway(prefix = `dl-${randomUUID().slice(0, 8)}`) {
   });
   const journal = new ReplayJournal(redis, prefix);
 
-  /** Dead-letters a message the way the worker does: status records with history, then the entry. */
-  const putAside = async (overrides: Partial<DeadLetterEntry> = {}): Promise<string> => {
+  /**
+   * Dead-letters a message the way the worker does: status records with history, then the entry.
+   * Kaarai's code is 4031 unless given; `code: null` leaves it out, as for a message never sent.
+   */
+  const putAside = async ({
+    code = 4031,
+    ...overrides
+  }: Partial<Omit<DeadLetterEntry, 'code'>> & { code?: number | null } = {}): Promise<string> => {
     const id = randomUUID();
     const entry: DeadLetterEntry = {
       to: '573001234567',
@@ -66,7 +72,7 @@ async function gateway(prefix = `dl-${randomUUID().slice(0, 8)}`) {
       acceptedAt: NOW - 60 * MINUTE,
       expiresAt: NOW - 30 * MINUTE,
       reason: 'rejected',
-      code: 4031,
+      ...(code !== null && { code }),
       message: 'Not routable',
       attempts: 1,
       deadLetteredAt: NOW - 10 * MINUTE,
@@ -76,10 +82,15 @@ async function gateway(prefix = `dl-${randomUUID().slice(0, 8)}`) {
     await statusStore.write(id, { status: 'sending', attempts: 1, ...first });
     await statusStore.write(
       id,
-      { status: 'dead_lettered', attempts: entry.attempts, lastCode: entry.code, lastMessage: entry.message },
+      {
+        status: 'dead_lettered',
+        attempts: entry.attempts,
+        ...(entry.code !== undefined && { lastCode: entry.code }),
+        lastMessage: entry.message,
+      },
       {
         attempt: 1,
-        code: entry.code,
+        ...(entry.code !== undefined && { code: entry.code }),
         outcome: entry.reason,
         message: entry.message,
         at: entry.deadLetteredAt,
@@ -140,6 +151,23 @@ describe('list', () => {
     expect(await ids({ until: NOW - 60 * MINUTE })).toEqual([old]);
     expect(await ids({ since: NOW - 60 * MINUTE, until: NOW })).toEqual([expired]);
     expect(await deadLetters.count({ reason: 'rejected' })).toBe(1);
+  });
+
+  it('leaves out an entry whose reason the gateway never writes, and still shows it by id', async () => {
+    const { prefix, redis, deadLetterQueue, deadLetters, putAside } = await gateway();
+    const kept = await putAside();
+    const corrupt = await putAside();
+    const jobKey = deadLetterQueue.toKey(corrupt);
+    const data = JSON.parse((await redis.hget(jobKey, 'data')) ?? '{}');
+    await redis.hset(jobKey, 'data', JSON.stringify({ ...data, reason: 'misplaced' }));
+    const interrupted = JSON.stringify({ ...data, reason: 'misplaced' });
+    await redis.hset(`${prefix}:dead-letters:replaying`, 'interrupted-corrupt', interrupted);
+
+    const listed = await deadLetters.list();
+    expect(listed.items.map((item) => item.id)).toEqual([kept]);
+    expect(listed.total).toBe(1);
+    expect(await deadLetters.count()).toBe(1);
+    expect(await deadLetters.show(corrupt)).toMatchObject({ id: corrupt, reason: 'misplaced' });
   });
 });
 
@@ -207,7 +235,7 @@ describe('replay', () => {
 
   it('gives an expired message the validity asked for, counted from the replay', async () => {
     const { deadLetters, putAside, smsQueue } = await gateway();
-    const id = await putAside({ reason: 'expired', code: undefined, attempts: 0 });
+    const id = await putAside({ reason: 'expired', code: null, attempts: 0 });
     await deadLetters.replay(id, { validFor: 120 });
     expect((await smsQueue.getJob(id))?.data.expiresAt).toBe(NOW + 120_000);
   });

@@ -46,7 +46,7 @@ const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|^EPROTO$/i;
  * Kaarai, so even a timeout is a certain failure, not an unknown outcome.
  */
 export function classifyFailure(
-  error: { code?: string; message: string; connected: boolean },
+  error: { code?: string | undefined; message: string; connected: boolean },
   durationMs: number,
 ): NoAnswerOutcome {
   const reason = reasonOf(error.code ?? '', error.connected);

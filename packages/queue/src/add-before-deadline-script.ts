@@ -1,5 +1,5 @@
-import type { RedisClient } from 'bullmq';
 import { addDelayedJob, addPrioritizedJob, addStandardJob } from 'bullmq/dist/cjs/scripts';
+import { RedisScript } from './redis-script';
 
 /** BullMQ's scripts that add a job, by name; a send job takes one of them, by its options. */
 export const ADD_SCRIPTS = new Map(
@@ -24,8 +24,6 @@ export const ADD_SCRIPT_KEYS = [
 
 /** Redis' answer, as an error, to adds it refused: `${DEADLINE_PASSED} <jobs missing>`. */
 export const DEADLINE_PASSED = 'SMS_DEADLINE_PASSED';
-
-const COMMAND = 'smsAddBeforeDeadline';
 
 // BullMQ's add scripts, each wrapped in a function whose parameters stand for its KEYS and ARGV,
 // run by one script that first reads Redis' own clock: past the deadline, and with a job not yet
@@ -64,17 +62,15 @@ local ids = {}
 for j, job in ipairs(jobs) do ids[j] = job.add(job.keys, job.args) end
 return ids`;
 
-const defined = new WeakSet<RedisClient>();
+/** Each job's id as BullMQ's add returns it; a negative number is BullMQ's refusal. */
+export type AddedIds = readonly unknown[];
 
-/** Runs the script on `client` (BullMQ's client of the queue): `keys` as ADD_SCRIPT_KEYS, `args` from ARGV[1]. */
-export function runAddBeforeDeadline(
-  client: RedisClient,
-  keys: readonly string[],
-  args: readonly unknown[],
-): Promise<unknown> {
-  if (!defined.has(client)) {
-    client.defineCommand(COMMAND, { numberOfKeys: ADD_SCRIPT_KEYS.length, lua: LUA });
-    defined.add(client);
-  }
-  return client.runCommand(COMMAND, [...keys, ...args]);
-}
+/**
+ * The script, run on BullMQ's client of the queue: `keys` as ADD_SCRIPT_KEYS, `args` from
+ * ARGV[1] (the deadline).
+ */
+export const ADD_BEFORE_DEADLINE = new RedisScript<readonly string[], readonly unknown[], AddedIds>({
+  name: 'smsAddBeforeDeadline',
+  lua: LUA,
+  isReply: Array.isArray,
+});

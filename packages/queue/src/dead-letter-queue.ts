@@ -1,10 +1,9 @@
-import type { SmsJobData } from '@sms/contracts';
+import type { DeadLetterReason, SmsJobData } from '@sms/contracts';
 import { Queue } from 'bullmq';
 import { DEAD_LETTER_QUEUE } from './queue-names';
 import type { QueueSetup } from './sms-queue';
 
-/** Why a message ended in the dead-letter queue. */
-export type DeadLetterReason = 'rejected' | 'retries_exhausted' | 'expired';
+export type { DeadLetterReason };
 
 /** A message set aside for an operator, with everything needed to judge or replay it. */
 export interface DeadLetterEntry extends SmsJobData {

@@ -1,10 +1,11 @@
 import type { SmsJobData } from '@sms/contracts';
 import { Job, type JobsOptions, type RedisClient } from 'bullmq';
 import {
+  ADD_BEFORE_DEADLINE,
   ADD_SCRIPT_KEYS,
   ADD_SCRIPTS,
+  type AddedIds,
   DEADLINE_PASSED,
-  runAddBeforeDeadline,
 } from './add-before-deadline-script';
 import { DeadlinePassedError } from './deadline-passed-error';
 import { jobOptionsOf } from './job-options-of';
@@ -42,9 +43,9 @@ export async function enqueueBeforeDeadline(
   const adds = jobs.map((job) => addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
   // BullMQ 6 reaches Redis through a backend; its raw client is the Redis backend's own.
   const client = await queue.getBackend().client;
-  let ids: unknown;
+  let ids: AddedIds;
   try {
-    ids = await runAddBeforeDeadline(client, keys, [deadline, queue.toKey(''), ...adds.flat()]);
+    ids = await ADD_BEFORE_DEADLINE.run(client, keys, [deadline, queue.toKey(''), ...adds.flat()]);
   } catch (error) {
     const refusal = `${DEADLINE_PASSED} `;
     if (error instanceof Error && error.message.startsWith(refusal)) {
@@ -52,9 +53,8 @@ export async function enqueueBeforeDeadline(
     }
     throw error;
   }
-  const refused = (ids as unknown[]).findIndex((id) => typeof id === 'number' && id < 0);
-  if (refused >= 0)
-    throw new Error(`BullMQ refused to add job ${jobs[refused]!.id} (code ${(ids as number[])[refused]})`);
+  const refused = ids.findIndex((id) => typeof id === 'number' && id < 0);
+  if (refused >= 0) throw new Error(`BullMQ refused to add job ${jobs[refused]!.id} (code ${ids[refused]})`);
 }
 
 /**

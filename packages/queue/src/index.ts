@@ -1,4 +1,5 @@
 export { checkEvictionPolicy, type EvictionLogger } from './check-eviction-policy';
+export { CorruptRecordError, checkedField } from './corrupt-record-error';
 export {
   createDeadLetterQueue,
   type DeadLetterEntry,
@@ -38,6 +39,13 @@ export {
   type RedisConnection,
 } from './redis-connections';
 export { type RedisRefusal, redisRefusalOf } from './redis-refusal';
+export {
+  isIntegerReply,
+  RedisScript,
+  type ScriptDefinition,
+  type ScriptHost,
+  ScriptReplyError,
+} from './redis-script';
 export { redisWriteRefusal, writeProbeKey } from './redis-write-probe';
 export { ReplicaAcknowledgement, type ReplicaAcknowledgementSettings } from './replica-acknowledgement';
 export { type SendJobSettings, sendJobOptions } from './send-job-options';

@@ -66,16 +66,18 @@ function connect<T extends RedisTarget>(
     ...(target.username !== undefined && { username: target.username }),
     ...(target.password !== undefined && { password: target.password }),
   };
+  // WIRE goes last: spread after a RedisOptions, ioredis' types let replyMapping be undefined,
+  // which its constructor refuses under exactOptionalPropertyTypes.
   switch (target.kind) {
     case 'server':
-      return new Redis(target.url, { ...WIRE, ...behaviour, ...credentials, ...own }) as ConnectionFor<T>;
+      return new Redis(target.url, { ...behaviour, ...credentials, ...own, ...WIRE }) as ConnectionFor<T>;
     case 'sentinel':
       return new Redis({
-        ...WIRE,
         ...sentinelOptions(target),
         ...behaviour,
         ...credentials,
         ...own,
+        ...WIRE,
       }) as ConnectionFor<T>;
     case 'cluster':
       return new Cluster(
@@ -107,13 +109,15 @@ function clusterOptions(
   target: ClusterTarget,
   behaviour: Behaviour,
   credentials: Pick<RedisOptions, 'username' | 'password'>,
-): ClusterOptions {
+) {
   const { enableOfflineQueue, retryStrategy, ...perNode } = behaviour;
+  // Checked, not declared, as ClusterOptions: that type leaves redisOptions possibly undefined,
+  // which ioredis' Cluster constructor does not take under exactOptionalPropertyTypes.
   return {
     // ioredis keeps an offline queue per node regardless; this is the Cluster's own, used
     // while it discovers the slots.
     ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
     clusterRetryStrategy: retryStrategy,
     redisOptions: { ...WIRE, ...perNode, ...credentials, ...(target.tls && { tls: {} }) },
-  };
+  } satisfies ClusterOptions;
 }

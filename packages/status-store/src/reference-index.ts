@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIntegerReply, RedisScript } from '@sms/queue';
 import type { Cluster, Redis } from 'ioredis';
 
 export interface ReferenceIndexOptions {
@@ -20,22 +21,20 @@ export interface IndexedMessage {
 
 // KEYS: index. ARGV: accepted at (the score), id, seconds to keep, most members kept.
 // The key lives as long as its longest-lived message may have a record; never shortened.
-const ADD_SCRIPT = `
+const ADD = new RedisScript<
+  [index: string],
+  [acceptedAt: number, id: string, ttlSeconds: number, keep: number],
+  number
+>({
+  name: 'smsIndexReference',
+  isReply: isIntegerReply,
+  lua: `
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return 1
-`;
-
-interface IndexCommand {
-  smsIndexReference(
-    index: string,
-    acceptedAt: number,
-    id: string,
-    ttl: number,
-    keep: number,
-  ): Promise<number>;
-}
+`,
+});
 
 /**
  * The messages of each client by the client's own `reference`, for `GET /v1/sms?reference=`.
@@ -55,7 +54,6 @@ export class ReferenceIndex {
   ) {
     this.now = options.now ?? Date.now;
     this.keep = options.maxPerReference ?? 100;
-    redis.defineCommand('smsIndexReference', { numberOfKeys: 1, lua: ADD_SCRIPT });
   }
 
   // Hashed, so that any printable reference makes a short key of one shape.
@@ -67,13 +65,7 @@ export class ReferenceIndex {
   async add(client: string, reference: string, id: string, message: IndexedMessage): Promise<void> {
     const lastsUntil = message.expiresAt ?? message.acceptedAt;
     const ttl = Math.max(0, Math.ceil((lastsUntil - this.now()) / 1000)) + this.options.retentionSeconds;
-    await (this.redis as unknown as IndexCommand).smsIndexReference(
-      this.key(client, reference),
-      message.acceptedAt,
-      id,
-      ttl,
-      this.keep,
-    );
+    await ADD.run(this.redis, [this.key(client, reference)], [message.acceptedAt, id, ttl, this.keep]);
   }
 
   /** Ids of the client's messages with this reference, the most recently accepted first. */

@@ -82,6 +82,41 @@ describe('StatusStore', () => {
   );
 });
 
+describe('StatusStore with a record holding a value it never writes', () => {
+  const corrupted = async (field: string, value: string) => {
+    const statuses = new StatusStore(connection, { prefix: `c${randomUUID().slice(0, 8)}` });
+    await statuses.write('m', { status: 'queued', attempts: 0, ...recordIdentity(job) });
+    await connection.hset(statuses.key('m'), field, value);
+    return statuses;
+  };
+  const corruptError = (statuses: StatusStore, field: string, value: string) =>
+    expect.objectContaining({
+      name: 'CorruptRecordError',
+      code: 'REDIS_CORRUPT_RECORD',
+      key: statuses.key('m'),
+      field,
+      value,
+    });
+
+  it.each([
+    ['status', 'lost_in_space'],
+    ['priority', 'urgent'],
+    ['encoding', 'ASCII'],
+  ])('rejects reading a record whose %s is %s, naming its key', async (field, value) => {
+    const statuses = await corrupted(field, value);
+    await expect(statuses.read('m')).rejects.toEqual(corruptError(statuses, field, value));
+  });
+
+  it('rejects isFinal and cancel on an unknown status, and cancel writes nothing', async () => {
+    const statuses = await corrupted('status', 'lost_in_space');
+    await expect(statuses.isFinal('m')).rejects.toEqual(corruptError(statuses, 'status', 'lost_in_space'));
+    await expect(statuses.cancel('m', recordIdentity(job))).rejects.toEqual(
+      corruptError(statuses, 'status', 'lost_in_space'),
+    );
+    expect(await connection.hget(statuses.key('m'), 'status')).toBe('lost_in_space');
+  });
+});
+
 describe('StatusStore.write', () => {
   const prefix = () => `w${randomUUID().slice(0, 8)}`;
   const identity = recordIdentity(job);

@@ -2,10 +2,13 @@ import {
   CANCELABLE_STATUSES,
   FINAL_STATUSES,
   isFinalStatus,
+  isMessageStatus,
+  isOneOf,
+  isSmsEncoding,
+  isSmsPriority,
   type MessageStatus,
-  type SmsEncoding,
-  type SmsPriority,
 } from '@sms/contracts';
+import { checkedField, RedisScript } from '@sms/queue';
 import type { Cluster, Redis } from 'ioredis';
 import type { RecordIdentity } from './record-identity';
 
@@ -80,7 +83,8 @@ export interface StatusClaim {
  * What became of a write: done; refused because the message is already final (a final status
  * is never rewritten); or refused because another worker holds the job's lock.
  */
-export type WriteOutcome = 'written' | 'final' | 'lost';
+const WRITE_OUTCOMES = ['written', 'final', 'lost'] as const;
+export type WriteOutcome = (typeof WRITE_OUTCOMES)[number];
 
 export interface WriteOptions {
   /** Write only while this worker holds the job (`JobLock`). */
@@ -125,7 +129,21 @@ const OPTIONAL_FIELDS = [
 // caller (a worker that froze past its lock, a redelivered job, a late reply) can break it.
 // KEYS: record, attempt history[, job lock]. ARGV: retention s, attempt JSON or '', reopen (1 or
 // 0), lock token, lock may be unheld (1 or 0), field, value, ...
-const WRITE_SCRIPT = `
+const WRITE = new RedisScript<
+  [record: string, attempts: string] | [record: string, attempts: string, lock: string],
+  [
+    retentionSeconds: number,
+    attempt: string,
+    reopen: 0 | 1,
+    lockToken: string,
+    lockMayBeUnheld: 0 | 1,
+    ...fieldsAndValues: (string | number)[],
+  ],
+  WriteOutcome
+>({
+  name: 'smsWriteStatus',
+  isReply: isOneOf(WRITE_OUTCOMES),
+  lua: `
 local final = {${[...FINAL_STATUSES].map((status) => `['${status}'] = true`).join(', ')}}
 if KEYS[3] then
   local holder = redis.call('GET', KEYS[3])
@@ -142,13 +160,21 @@ if ARGV[2] ~= '' then
   redis.call('EXPIRE', KEYS[2], ARGV[1])
 end
 return 'written'
-`;
+`,
+});
 
 // The client's cancel, in the same order as every worker's admission (sending-gate.ts), which
 // refuses final statuses: a record past canceling (a status not in the list, or an attempt made)
 // is returned as it is; otherwise `canceled` is written, and no admission will pass after it.
 // KEYS: record. ARGV: retention s, n, n cancelable statuses, field, value, ...
-const CANCEL_SCRIPT = `
+const CANCEL = new RedisScript<
+  [record: string],
+  [retentionSeconds: number, count: number, ...statusesThenFieldsAndValues: (string | number)[]],
+  string | null
+>({
+  name: 'smsCancel',
+  isReply: (raw): raw is string | null => raw === null || typeof raw === 'string',
+  lua: `
 local current = redis.call('HGET', KEYS[1], 'status')
 local n = tonumber(ARGV[2])
 if current then
@@ -162,12 +188,8 @@ end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3 + n))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return false
-`;
-
-interface WriteCommand {
-  smsWriteStatus(...keysAndArgs: (string | number)[]): Promise<WriteOutcome>;
-  smsCancel(record: string, ...args: (string | number)[]): Promise<string | null>;
-}
+`,
+});
 
 /**
  * The status records that `GET /v1/sms/:id` reads. The worker writes one on every state change
@@ -184,9 +206,6 @@ export class StatusStore {
   ) {
     this.now = options.now ?? Date.now;
     this.retentionSeconds = options.retentionSeconds ?? 604_800;
-    // ioredis runs it by its SHA and loads it again when Redis has forgotten it.
-    redis.defineCommand('smsWriteStatus', { lua: WRITE_SCRIPT });
-    redis.defineCommand('smsCancel', { numberOfKeys: 1, lua: CANCEL_SCRIPT });
   }
 
   key(id: string): string {
@@ -209,18 +228,16 @@ export class StatusStore {
     options: WriteOptions = {},
   ): Promise<WriteOutcome> {
     const { lock } = options;
-    const keys = lock ? [this.key(id), this.attemptsKey(id), lock.key] : [this.key(id), this.attemptsKey(id)];
-    const args: (string | number)[] = [
-      keys.length,
-      ...keys,
+    const record = this.key(id);
+    const attempts = this.attemptsKey(id);
+    return WRITE.run(this.redis, lock ? [record, attempts, lock.key] : [record, attempts], [
       this.retentionSeconds,
       attempt ? JSON.stringify(attempt) : '',
       options.reopen ? 1 : 0,
       lock?.token ?? '',
       lock?.orUnheld ? 1 : 0,
-    ];
-    for (const [field, value] of Object.entries(this.fields(update))) args.push(field, value);
-    return (this.redis as unknown as WriteCommand).smsWriteStatus(...args);
+      ...Object.entries(this.fields(update)).flat(),
+    ]);
   }
 
   /**
@@ -241,15 +258,21 @@ export class StatusStore {
    * Records that the client canceled a message not yet tried: one whose record is absent, or in
    * `CANCELABLE_STATUSES` with no attempt made. One script, so that the worker's admission
    * (which refuses a final status, and writes `sending` when it admits) comes wholly before it,
-   * and then this refuses, or wholly after, and then the message is never sent.
+   * and then this refuses, or wholly after, and then the message is never sent. Rejects with
+   * `CorruptRecordError`, having written nothing, when the recorded status is none the gateway
+   * writes.
    */
   async cancel(id: string, identity: RecordIdentity): Promise<Cancellation> {
-    const args: (string | number)[] = [this.retentionSeconds, CANCELABLE_LIST.length, ...CANCELABLE_LIST];
     // No attempt was made, or the script refuses: `attempts` stays 0 either way.
     const fields = this.fields({ status: 'canceled', attempts: 0, ...identity });
-    for (const [field, value] of Object.entries(fields)) args.push(field, value);
-    const refused = await (this.redis as unknown as WriteCommand).smsCancel(this.key(id), ...args);
-    return refused === null ? { canceled: true } : { canceled: false, status: refused as MessageStatus };
+    const key = this.key(id);
+    const refused = await CANCEL.run(
+      this.redis,
+      [key],
+      [this.retentionSeconds, CANCELABLE_LIST.length, ...CANCELABLE_LIST, ...Object.entries(fields).flat()],
+    );
+    if (refused === null) return { canceled: true };
+    return { canceled: false, status: checkedField(key, 'status', refused, isMessageStatus) };
   }
 
   private fields(update: StatusUpdate): Record<string, string | number> {
@@ -271,12 +294,18 @@ export class StatusStore {
     return raw.map((entry) => JSON.parse(entry) as AttemptRecord);
   }
 
+  /**
+   * The record, or undefined when there is none (or it has no `client`). Rejects with
+   * `CorruptRecordError` when its `status`, `priority` or `encoding` is none the gateway writes:
+   * the message's state is then unknown, and guessing one could send it again or hide it.
+   */
   async read(id: string): Promise<StatusRecord | undefined> {
-    const raw = await this.redis.hgetall(this.key(id));
+    const key = this.key(id);
+    const raw = await this.redis.hgetall(key);
     if (raw.status === undefined || raw.client === undefined) return undefined;
     return {
       id,
-      status: raw.status as MessageStatus,
+      status: checkedField(key, 'status', raw.status, isMessageStatus),
       client: raw.client,
       to: raw.to ?? '',
       attempts: Number(raw.attempts ?? 0),
@@ -284,17 +313,25 @@ export class StatusStore {
       ...(raw.lastMessage !== undefined && { lastMessage: raw.lastMessage }),
       createdAt: Number(raw.createdAt ?? raw.updatedAt),
       updatedAt: Number(raw.updatedAt),
-      ...(raw.priority !== undefined && { priority: raw.priority as SmsPriority }),
+      ...(raw.priority !== undefined && {
+        priority: checkedField(key, 'priority', raw.priority, isSmsPriority),
+      }),
       ...(raw.reference !== undefined && { reference: raw.reference }),
       ...(raw.sendAt !== undefined && { sendAt: Number(raw.sendAt) }),
-      ...(raw.encoding !== undefined && { encoding: raw.encoding as SmsEncoding }),
+      ...(raw.encoding !== undefined && {
+        encoding: checkedField(key, 'encoding', raw.encoding, isSmsEncoding),
+      }),
       ...(raw.segments !== undefined && { segments: Number(raw.segments) }),
     };
   }
 
-  /** True when the message reached a final state; a redelivered job must not send it again. */
+  /**
+   * True when the message reached a final state; a redelivered job must not send it again.
+   * Rejects with `CorruptRecordError` when the status is none the gateway writes.
+   */
   async isFinal(id: string): Promise<boolean> {
-    const status = (await this.redis.hget(this.key(id), 'status')) as MessageStatus | null;
-    return status !== null && isFinalStatus(status);
+    const key = this.key(id);
+    const status = await this.redis.hget(key, 'status');
+    return status !== null && isFinalStatus(checkedField(key, 'status', status, isMessageStatus));
   }
 }

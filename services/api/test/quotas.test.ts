@@ -30,7 +30,12 @@ afterAll(async () => {
 /** An API whose clock reads `clock.now`; 23:00 UTC unless a test moves it. */
 async function apiWith(quotas: StartApiOptions['quotas'], url = redis.url) {
   const clock = { now: Date.parse('2026-03-01T23:00:00.000Z') };
-  const api = await startApi(url, {}, undefined, { quotas: quotas && { ...quotas, now: () => clock.now } });
+  const api = await startApi(
+    url,
+    {},
+    undefined,
+    quotas ? { quotas: { ...quotas, now: () => clock.now } } : {},
+  );
   apis.push(api);
   return { api, clock };
 }

@@ -1,3 +1,4 @@
+import { isIntegerReply, RedisScript } from '@sms/queue';
 import type { StatusClaim } from '@sms/status-store';
 import type { Cluster, Redis } from 'ioredis';
 
@@ -45,13 +46,19 @@ export interface GateSettings {
 // forgotten key from living for ever.
 const GATE_TTL_MS = 7 * 24 * 3_600_000;
 
+/** What admission answers: the kind, and the wait in ms or the refusing status. */
+type AdmitReply = readonly [kind: string, detail?: string | number];
+
 // Admission in one round trip, as it runs before every call to Kaarai: do nothing for a job
 // whose lock another worker holds, refuse a claimed record in a refusing status, wait while the
 // gate is closed, let one probe through when its wait is over, and write the claimed record when
 // admitted.
 // KEYS: gate, probe lease[, claimed record[, job lock]].
 // ARGV: now, lease ms[, ttl s, lock token, n, n statuses, fields...]
-const ADMIT_SCRIPT = `
+const ADMIT = new RedisScript<string[], (string | number)[], AdmitReply>({
+  name: 'smsAdmit',
+  isReply: (raw): raw is AdmitReply => Array.isArray(raw) && typeof raw[0] === 'string',
+  lua: `
 local now = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local refusing = tonumber(ARGV[5] or '0')
@@ -79,20 +86,24 @@ if KEYS[3] then
   redis.call('EXPIRE', KEYS[3], ARGV[3])
 end
 return {kind}
-`;
+`,
+});
 
 // KEYS: this second's bucket, gate, probe lease. ARGV: bucket expiry ms. Returns 1 when the
 // gate was closed.
-const ANSWER_SCRIPT = `
+const RECORD_ANSWER = new RedisScript<
+  [bucket: string, gate: string, probe: string],
+  [bucketExpiryMs: number],
+  number
+>({
+  name: 'smsRecordAnswer',
+  isReply: isIntegerReply,
+  lua: `
 redis.call('HINCRBY', KEYS[1], 'ok', 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return redis.call('DEL', KEYS[2], KEYS[3])
-`;
-
-interface GateCommands {
-  smsAdmit(...keysAndArgs: (string | number)[]): Promise<[string, (string | number)?]>;
-  smsRecordAnswer(bucket: string, gate: string, probe: string, expiryMs: number): Promise<number>;
-}
+`,
+});
 
 /**
  * The gate in front of Kaarai for every worker replica: it closes when Kaarai reports a
@@ -112,13 +123,6 @@ export class SendingGate {
     this.now = settings.now ?? Date.now;
     this.gateKey = `${settings.prefix}:gate`;
     this.probeKey = `${settings.prefix}:gate:probe`;
-    // ioredis runs these by their SHA and loads them again when Redis has forgotten them.
-    redis.defineCommand('smsAdmit', { lua: ADMIT_SCRIPT });
-    redis.defineCommand('smsRecordAnswer', { numberOfKeys: 3, lua: ANSWER_SCRIPT });
-  }
-
-  private get scripts(): GateCommands {
-    return this.redis as unknown as GateCommands;
   }
 
   async state(): Promise<GateState> {
@@ -152,7 +156,7 @@ export class SendingGate {
       );
       for (const [field, value] of Object.entries(claim.fields)) args.push(field, value);
     }
-    const [kind, detail] = await this.scripts.smsAdmit(keys.length, ...keys, ...args);
+    const [kind, detail] = await ADMIT.run(this.redis, keys, args);
     if (kind === 'wait') return { kind, ms: Number(detail) };
     if (kind === 'refused') return { kind, status: String(detail) };
     if (kind === 'lost') return { kind };
@@ -163,7 +167,7 @@ export class SendingGate {
   async recordAnswer(): Promise<void> {
     const bucket = this.bucketKey(this.now());
     const expiryMs = this.settings.circuit.windowMs + 2_000;
-    const opened = await this.scripts.smsRecordAnswer(bucket, this.gateKey, this.probeKey, expiryMs);
+    const opened = await RECORD_ANSWER.run(this.redis, [bucket, this.gateKey, this.probeKey], [expiryMs]);
     // Forget the failures that opened the circuit, or the next one would open it again at once.
     if (opened > 0) await this.redis.del(...this.windowKeys());
   }
