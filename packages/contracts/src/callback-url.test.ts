@@ -66,8 +66,8 @@ describe('isCallbackUrlAllowed', () => {
 describe('callbackUrlProblem', () => {
   it.each([
     ['https://hooks.shop.internal/sms', undefined],
-    ['ftp://hooks.shop.internal/', 'must be an absolute https:// URL'],
-    ['/relative', 'must be an absolute https:// URL'],
+    ['ftp://hooks.shop.internal/', 'must be an absolute https:// URL (or http:// to an origin on the allow-list)'],
+    ['/relative', 'must be an absolute https:// URL (or http:// to an origin on the allow-list)'],
     ['https://u:p@hooks.shop.internal/', 'must not hold a user or password'],
     ['https://hooks.shop.internal/#x', 'must not have a #fragment'],
     [`https://hooks.shop.internal/${'a'.repeat(2_048)}`, 'is longer than 2048 characters'],

@@ -294,5 +294,5 @@ export function createApp(deps: AppDeps): ApiApps {
 }
 
 function unknownRequest(): never {
-  throw new ApiError(4040, 'Unknown request: see the README for the routes');
+  throw new ApiError(4040, 'Unknown request: /openapi.json lists the routes');
 }
