@@ -30,8 +30,8 @@ export function notInQueue(id: string): RouteResult<never> {
     ok: false,
     failure: {
       outcome: 'notFound',
-      code: 4042,
       message: `message ${id.slice(0, 64)} is not in the dead-letter queue`,
+      code: 4042,
     },
   };
 }

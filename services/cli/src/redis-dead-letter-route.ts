@@ -70,5 +70,5 @@ export function redisDeadLetterRoute(deadLetters: DeadLetters, where: string): D
 
 // As the API answers a bad filter (4010) or validity (4009): HTTP 400 aside, the same failure.
 function refused(result: QueryResult<unknown> & { ok: false }, code: 4009 | 4010): RouteResult<never> {
-  return { ok: false, failure: { outcome: 'refused', code, field: result.field, message: result.message } };
+  return { ok: false, failure: { outcome: 'refused', message: result.message, code, field: result.field } };
 }
