@@ -6,7 +6,7 @@ import { type CommandOutput, failureOutput } from './command-output';
 import { COMMANDS } from './command-table';
 import { exitCodeOf } from './exit-codes';
 import type { FailureContext } from './format-failure';
-import { type DeadLetterCommand, type GlobalValues, parseArgs } from './parse-args';
+import { type DeadLetterCommand, type GlobalValues, isDeadLetterCommand, parseArgs } from './parse-args';
 import { redisDeadLetterRoute } from './redis-dead-letter-route';
 import { type DirectSettings, resolveDirect } from './resolve-direct';
 import { resolveSettings } from './resolve-settings';
@@ -17,7 +17,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed.kind === 'exit') return print(parsed);
   const { command, globals } = parsed;
-  if (globals.direct) return runDirect(command as DeadLetterCommand, globals);
+  // The parser takes --direct on the dlq commands only.
+  if (globals.direct && isDeadLetterCommand(command)) return runDirect(command, globals);
   const settings = resolveSettings(globals, process.env, COMMANDS[command.name].key);
   if (!settings.ok) {
     process.stderr.write(`sms ${command.name}: ${settings.message}\n`);

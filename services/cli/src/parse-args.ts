@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { buildProgram, type OptionValues } from './build-program';
-import type { CommandName } from './command-table';
+import { COMMANDS, type CommandName, type OptionSpec } from './command-table';
 import { exitCodeOf } from './exit-codes';
 import { isHeaderValue } from './header-value';
 
@@ -39,6 +39,10 @@ export type Command =
     };
 
 export type DeadLetterCommand = Extract<Command, { readonly name: `dlq ${string}` }>;
+
+export function isDeadLetterCommand(command: Command): command is DeadLetterCommand {
+  return command.name.startsWith('dlq ');
+}
 
 /** The global options as given; `resolveSettings` adds the environment and the defaults. */
 export interface GlobalValues {
@@ -99,10 +103,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 /** What is wrong with the arguments and options given to a command, if anything. */
 function misuseOf(name: CommandName, args: readonly string[], values: OptionValues): string | undefined {
   if (args.some((arg) => arg === '')) return `sms ${name}: its arguments must not be empty`;
-  if (name === 'send') {
-    const missing = ['to', 'text'].find((option) => values[option] === undefined);
-    if (missing !== undefined) return `sms send needs --${missing}`;
-  }
+  // Checked here rather than by the parser, so that the message names the command.
+  const missing = Object.entries<OptionSpec>(COMMANDS[name].options).find(
+    ([option, { required }]) => required && values[camelCase(option)] === undefined,
+  );
+  if (missing !== undefined) return `sms ${name} needs --${missing[0]}`;
   if (values.redisUrl !== undefined && values.direct !== true) {
     return `sms ${name}: --redis-url is for --direct only`;
   }
@@ -114,7 +119,7 @@ function buildCommand(name: CommandName, args: readonly string[], values: Option
   const [id = ''] = args;
   switch (name) {
     case 'send': {
-      const validFor = wholeNumber(values, 'validFor', 'valid-for');
+      const validFor = wholeNumber(values, 'valid-for');
       if (typeof validFor === 'string') return validFor;
       const key = values.idempotencyKey;
       if (typeof key === 'string' && !isHeaderValue(key)) {
@@ -140,12 +145,12 @@ function buildCommand(name: CommandName, args: readonly string[], values: Option
     case 'dlq list':
       return { name, query: queryOf(values, [...FILTER_OPTIONS, 'limit', 'cursor']) };
     case 'dlq replay': {
-      const validFor = wholeNumber(values, 'validFor', 'valid-for');
+      const validFor = wholeNumber(values, 'valid-for');
       if (typeof validFor === 'string') return validFor;
       return { name, ids: args, ...(validFor !== undefined && { validFor }) };
     }
     case 'dlq replay-all': {
-      const validFor = wholeNumber(values, 'validFor', 'valid-for');
+      const validFor = wholeNumber(values, 'valid-for');
       if (typeof validFor === 'string') return validFor;
       return {
         name,
@@ -184,8 +189,8 @@ function queryOf(values: OptionValues, options: readonly string[]): DeadLetterQu
   );
 }
 
-function wholeNumber(values: OptionValues, key: string, option: string): number | undefined | string {
-  const value = values[key];
+function wholeNumber(values: OptionValues, option: string): number | undefined | string {
+  const value = values[camelCase(option)];
   if (typeof value !== 'string') return undefined;
   return WHOLE_NUMBER.test(value) ? Number(value) : `--${option} must be a whole number of seconds`;
 }
@@ -193,6 +198,11 @@ function wholeNumber(values: OptionValues, key: string, option: string): number 
 function stringOption<K extends string>(values: OptionValues, key: K): { [P in K]?: string } {
   const value = values[key];
   return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string };
+}
+
+// `valid-for` as the parser names its value: `validFor`.
+function camelCase(option: string): string {
+  return option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 function withoutFinalNewline(text: string): string {
