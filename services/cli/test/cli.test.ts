@@ -342,4 +342,19 @@ it('prints help with exit 0, and refuses wrong usage with exit 1 before sending 
   expect(noKey).toMatchObject({ code: 1, stdout: '' });
   expect(noKey.stderr).toBe('sms status: needs a client key (API_KEYS): give --key KEY or set SMS_API_KEY\n');
   expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+
+  // The parser's own errors exit with the usage code too.
+  const [unknownOption, missingArgument, extraArgument, noCommand] = await Promise.all([
+    sms(['dlq', 'list', '--reasons', 'expired']),
+    sms(['dlq', 'show']),
+    sms(['dlq', 'replay-all', 'abc']),
+    sms([]),
+  ]);
+  expect(unknownOption).toMatchObject({ code: 1, stdout: '' });
+  expect(unknownOption.stderr).toMatch(/^sms: unknown option '--reasons'/);
+  expect(missingArgument).toMatchObject({ code: 1, stdout: '' });
+  expect(missingArgument.stderr).toMatch(/^sms: missing required argument 'id'\n\nUsage: sms dlq show ID\n/);
+  expect(extraArgument).toMatchObject({ code: 1, stdout: '' });
+  expect(noCommand).toMatchObject({ code: 1, stdout: '' });
+  expect(noCommand.stderr).toMatch(/^Usage: sms COMMAND \[options\]/);
 });
