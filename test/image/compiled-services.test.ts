@@ -16,10 +16,11 @@ import {
 } from '@sms/testing';
 
 // What the image runs, built the way deploy/Dockerfile builds it: `pnpm build` (tsc -b) emits
-// dist/ for the services and the packages they use, and `pnpm deploy --prod` copies the API and
-// the worker with their production dependencies into a folder outside the repository, where
-// nothing of the workspace can be reached. Both then start with plain `node` and the image's
-// NODE_OPTIONS, against a real redis-server and the simulator, and deliver a message.
+// dist/ for the services and the packages they use, and `pnpm deploy --prod` copies the API, the
+// worker and the command line with their production dependencies into a folder outside the
+// repository, where nothing of the workspace can be reached. The API and the worker then start
+// with plain `node` and the image's NODE_OPTIONS, against a real redis-server and the simulator,
+// and deliver a message; the command line lists dead letters straight on that Redis.
 
 const run = promisify(execFile);
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -32,6 +33,7 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 let api: ApiProcess;
 let worker: WorkerProcess;
+let prefix: string;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'sms-compiled-'));
@@ -42,7 +44,7 @@ beforeAll(async () => {
   ]);
   redis = testRedis;
   simulator = testSimulator;
-  const prefix = `compiled-${Date.now()}`;
+  prefix = `compiled-${Date.now()}`;
   const env = { NODE_OPTIONS: IMAGE_NODE_OPTIONS };
   [api, worker] = await Promise.all([
     startApiProcess({ redisUrl: redis.url, prefix, main: join(out, 'api', 'dist', 'main.js'), env }),
@@ -73,7 +75,7 @@ async function buildAndDeploy(dir: string): Promise<void> {
     },
   );
   // One after the other: two deploys at once contend for the same store and lockfile.
-  for (const service of ['api', 'worker']) {
+  for (const service of ['api', 'worker', 'cli']) {
     await run('pnpm', ['--filter', `@sms/${service}`, 'deploy', '--prod', '--offline', join(dir, service)], {
       cwd: REPO_ROOT,
       maxBuffer: 16 * 1024 * 1024,
@@ -126,4 +128,25 @@ it('delivers a message posted to the compiled API through the compiled worker', 
   );
   expect(view).toMatchObject({ id, status: 'accepted' });
   expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [], lost: [] });
+});
+
+it('runs the compiled command line as the image does: dlq list --direct with the REDIS_* variables', async () => {
+  const main = join(out, 'cli', 'dist', 'main.js');
+  const store = readdirSync(join(out, 'cli', 'node_modules', '.pnpm'));
+  expect(store.filter((name) => DEV_ONLY.test(name))).toEqual([]);
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  const listed = await run(process.execPath, [main, 'dlq', 'list', '--direct', '--json'], {
+    cwd: out,
+    env: { ...env, NODE_OPTIONS: IMAGE_NODE_OPTIONS, REDIS_URL: redis.url, QUEUE_PREFIX: prefix },
+  });
+  expect(JSON.parse(listed.stdout)).toEqual({ items: [], total: 0 });
+  // Without the variables it names what to set, and never tries a Redis of its own choosing.
+  const unnamed = await run(process.execPath, [main, 'dlq', 'list', '--direct'], {
+    cwd: out,
+    env: { ...env, NODE_OPTIONS: IMAGE_NODE_OPTIONS },
+  }).catch((error: { code: number; stderr: string }) => error);
+  expect(unnamed).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('give --redis-url URL, or set REDIS_URL'),
+  });
 });

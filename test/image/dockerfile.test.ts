@@ -61,8 +61,8 @@ it('compiles the TypeScript in the build stage, from a frozen lockfile', () => {
   expect(runs).toContain('pnpm install --frozen-lockfile');
   expect(runs).toContain('pnpm build');
   expect([...deployed.values()].sort()).toEqual([
-    '@sms/admin-cli',
     '@sms/api',
+    '@sms/cli',
     '@sms/kaarai-simulator',
     '@sms/worker',
   ]);

@@ -1,4 +1,3 @@
-export { type AdminCliConfig, adminCliConfigSchema } from './admin-cli-config';
 export { type ApiConfig, apiConfigSchema } from './api-config';
 export {
   callbackAllowedHosts,
@@ -6,6 +5,7 @@ export {
   callbackDefaultUrls,
   callbackSecrets,
 } from './callback-settings';
+export { type CliConfig, cliConfigSchema, namedRedisTarget } from './cli-config';
 export { type ClientQuota, parseClientQuota } from './client-quotas';
 export {
   envAddressList,

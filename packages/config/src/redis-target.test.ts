@@ -1,5 +1,5 @@
-import { adminCliConfigSchema } from './admin-cli-config';
 import { apiConfigSchema } from './api-config';
+import { cliConfigSchema } from './cli-config';
 import { loadConfig } from './load-config';
 import { redisKeyPrefix } from './redis-key-prefix';
 import { describeRedisTarget, redisTargetOf } from './redis-target';
@@ -157,7 +157,7 @@ describe('the Redis variables taken together', () => {
       ],
     ],
   ])('refuses %s, naming the variable to fix', (_name, env, problems) => {
-    for (const schema of [apiConfigSchema, workerConfigSchema, adminCliConfigSchema]) {
+    for (const schema of [apiConfigSchema, workerConfigSchema, cliConfigSchema]) {
       const base = schema === apiConfigSchema ? apiEnv : schema === workerConfigSchema ? workerEnv : {};
       expect(problemsOf(() => loadConfig(schema, { ...base, ...env }))).toEqual(problems);
     }

@@ -6,6 +6,7 @@ export { type QueueJobCounts, queueJobCounts } from './queue-job-counts';
 export { readQueueJob, type StoredJob } from './read-queue-job';
 export { readmeEnvRows, schemaEnvRows } from './readme-env-rows';
 export { infoFields } from './redis-process';
+export { type DeadLetterSeedTarget, seedDeadLetter } from './seed-dead-letter';
 export {
   type DeliveryTally,
   SimulatorAdmin,

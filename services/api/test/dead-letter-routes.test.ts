@@ -6,11 +6,10 @@ import {
   createProducerConnection,
   createSmsQueue,
   type DeadLetterEntry,
-  deadLetter,
   waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import { startRedis, type TestRedis } from '@sms/testing';
+import { seedDeadLetter, startRedis, type TestRedis } from '@sms/testing';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Redis from 'ioredis';
 import pino from 'pino';
@@ -77,34 +76,8 @@ async function startRouter({ appParsesJson = true } = {}) {
     return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
   };
 
-  const putAside = async (overrides: Partial<DeadLetterEntry> = {}) => {
-    const id = randomUUID();
-    const entry: DeadLetterEntry = {
-      to: '573001234567',
-      text: `text of ${id}`,
-      client: 'billing',
-      acceptedAt: Date.now() - 3_600_000,
-      reason: 'rejected',
-      code: 4031,
-      message: 'Not routable',
-      attempts: 1,
-      deadLetteredAt: Date.now(),
-      ...overrides,
-    };
-    await statusStore.write(
-      id,
-      {
-        status: 'dead_lettered',
-        attempts: 1,
-        client: 'billing',
-        to: '5730******67',
-        createdAt: entry.acceptedAt,
-      },
-      { attempt: 1, code: 4031, outcome: 'rejected', message: 'Not routable', at: entry.deadLetteredAt },
-    );
-    await deadLetter(deadLetterQueue, id, entry);
-    return id;
-  };
+  const putAside = (overrides: Partial<DeadLetterEntry> = {}) =>
+    seedDeadLetter({ deadLetterQueue, statusStore }, overrides);
 
   return { call, putAside, smsQueue, statusStore };
 }

@@ -1,4 +1,4 @@
-import type { SendFields } from './parse-args';
+import type { DeadLetterQuery, SendFields } from './parse-args';
 import type { Settings } from './resolve-settings';
 import { CLI_VERSION } from './version';
 
@@ -15,8 +15,9 @@ export type ApiCall =
   | { readonly name: 'send'; readonly fields: SendFields; readonly idempotencyKey: string }
   | { readonly name: 'status' | 'cancel' | 'dlq show' | 'dlq delete'; readonly id: string }
   | { readonly name: 'find'; readonly reference: string }
-  | { readonly name: 'dlq list'; readonly query: Readonly<Record<string, string>> }
-  | { readonly name: 'dlq replay'; readonly id: string; readonly validFor?: number };
+  | { readonly name: 'dlq list'; readonly query: DeadLetterQuery }
+  | { readonly name: 'dlq replay'; readonly id: string; readonly validFor?: number }
+  | { readonly name: 'dlq replay-all'; readonly filter: DeadLetterQuery; readonly validFor?: number };
 
 /** The HTTP request of one call. Ids go into the path percent-encoded, so any id is one segment. */
 export function buildRequest(call: ApiCall, settings: Settings): ApiRequest {
@@ -65,6 +66,13 @@ export function buildRequest(call: ApiCall, settings: Settings): ApiRequest {
         method: 'POST',
         url: `${deadLetter(call.id)}/replay`,
         ...(call.validFor === undefined ? { headers } : withJson({ validFor: call.validFor })),
+      };
+    case 'dlq replay-all':
+      // Always a body: the API replays every dead letter only for an explicit `{}`.
+      return {
+        method: 'POST',
+        url: url('/v1/admin/dead-letters/replay'),
+        ...withJson({ ...call.filter, ...(call.validFor !== undefined && { validFor: call.validFor }) }),
       };
     case 'dlq delete':
       return { method: 'DELETE', url: deadLetter(call.id), headers };

@@ -1,4 +1,4 @@
-/** One option of the command line, as `node:util` parses it and `--help` shows it. */
+/** One option of the command line, as the parser reads it and `--help` shows it. */
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   /** What the value is, in the help: `NUMBER`, `ISO`... (string options only). */
@@ -18,8 +18,6 @@ export interface CommandSpec {
   readonly summary: string;
   /** Its arguments as the help shows them, e.g. `ID` or `ID...`. */
   readonly args: string;
-  readonly minArgs: number;
-  readonly maxArgs: number;
   readonly key: KeyKind;
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Lines of the command's help below its options. */
@@ -55,8 +53,23 @@ export const GLOBAL_OPTIONS = {
     description: 'how long to wait for each answer (default 10)',
   },
   json: { type: 'boolean', description: "print the API's JSON instead of text" },
-  help: { type: 'boolean', short: 'h', description: 'this help; sms COMMAND --help for one command' },
-  version: { type: 'boolean', description: 'the version of sms' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** What `-h, --help` and `--version` say of themselves; every command takes `--help`. */
+export const HELP_DESCRIPTION = 'this help; sms COMMAND --help for one command';
+export const VERSION_DESCRIPTION = 'the version of sms';
+
+/** Options of every dead-letter command: the way to the dead letters. */
+export const DLQ_OPTIONS = {
+  direct: {
+    type: 'boolean',
+    description: "straight to the gateway's Redis, not through the API: for when the API is down",
+  },
+  'redis-url': {
+    type: 'string',
+    value: 'URL',
+    description: 'the Redis of --direct, in place of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** Where the global options come from when not given on the command line. */
@@ -71,6 +84,12 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 /** The API serves /v1/admin on its internal port (ADMIN_PORT) only. */
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9101';
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+const FILTER_OPTIONS = {
+  reason: { type: 'string', value: 'R', description: 'rejected, retries_exhausted or expired' },
+  since: { type: 'string', value: 'ISO', description: 'dead-lettered at or after, e.g. 2024-05-01' },
+  until: { type: 'string', value: 'ISO', description: 'dead-lettered before' },
+} as const satisfies Record<string, OptionSpec>;
 
 const VALID_FOR = {
   type: 'string',
@@ -87,8 +106,6 @@ export const COMMANDS = {
     route: 'POST /v1/sms',
     summary: 'send an SMS; prints its id and status',
     args: '',
-    minArgs: 0,
-    maxArgs: 0,
     key: 'client',
     options: {
       to: {
@@ -128,8 +145,6 @@ export const COMMANDS = {
     route: 'GET /v1/sms/ID',
     summary: 'where a message stands',
     args: 'ID',
-    minArgs: 1,
-    maxArgs: 1,
     key: 'client',
     options: {},
   },
@@ -137,8 +152,6 @@ export const COMMANDS = {
     route: 'DELETE /v1/sms/ID',
     summary: 'cancel a message not sent yet',
     args: 'ID',
-    minArgs: 1,
-    maxArgs: 1,
     key: 'client',
     options: {},
     notes: [
@@ -150,8 +163,6 @@ export const COMMANDS = {
     route: 'GET /v1/sms?reference=REF',
     summary: 'the messages sent with a --reference',
     args: 'REF',
-    minArgs: 1,
-    maxArgs: 1,
     key: 'client',
     options: {},
     notes: ['Finding none is not an error: exit 0, and with --json "messages": [].'],
@@ -160,13 +171,9 @@ export const COMMANDS = {
     route: 'GET /v1/admin/dead-letters',
     summary: 'dead letters, newest first, a page at a time',
     args: '',
-    minArgs: 0,
-    maxArgs: 0,
     key: 'admin',
     options: {
-      reason: { type: 'string', value: 'R', description: 'rejected, retries_exhausted or expired' },
-      since: { type: 'string', value: 'ISO', description: 'dead-lettered at or after, e.g. 2024-05-01' },
-      until: { type: 'string', value: 'ISO', description: 'dead-lettered before' },
+      ...FILTER_OPTIONS,
       limit: { type: 'string', value: 'N', description: 'entries per page, 1 to 500 (default 50)' },
       cursor: { type: 'string', value: 'C', description: 'the next page, as the previous one printed it' },
     },
@@ -175,8 +182,6 @@ export const COMMANDS = {
     route: 'GET /v1/admin/dead-letters/ID',
     summary: 'one dead letter in full, with its attempts',
     args: 'ID',
-    minArgs: 1,
-    maxArgs: 1,
     key: 'admin',
     options: {},
   },
@@ -184,8 +189,6 @@ export const COMMANDS = {
     route: 'POST /v1/admin/dead-letters/ID/replay',
     summary: 'send dead letters again',
     args: 'ID...',
-    minArgs: 1,
-    maxArgs: Number.POSITIVE_INFINITY,
     key: 'admin',
     options: {
       'valid-for': {
@@ -195,15 +198,31 @@ export const COMMANDS = {
     },
     notes: [
       'Each message is re-sent at most once, however often it is replayed. The ids are replayed',
-      'in order; when the API stops answering, the rest are listed as not tried (exit 3).',
+      'in order; when the API or Redis stops answering, the rest are listed as not tried (exit 3).',
+    ],
+  },
+  'dlq replay-all': {
+    route: 'POST /v1/admin/dead-letters/replay',
+    summary: 'send every matching dead letter again; without --yes only count them',
+    args: '',
+    key: 'admin',
+    options: {
+      ...FILTER_OPTIONS,
+      'valid-for': {
+        ...VALID_FOR,
+        description: 'valid this long from now (default: as long as at first)',
+      },
+      yes: { type: 'boolean', description: 'replay them; without it nothing is replayed' },
+    },
+    notes: [
+      'Without --yes it counts the matches (GET /v1/admin/dead-letters) and exits 1 when there',
+      'are any, so that a forgotten --yes never reads as done. Busy or failed replays: exit 3.',
     ],
   },
   'dlq delete': {
     route: 'DELETE /v1/admin/dead-letters/ID',
     summary: 'drop a dead letter for good',
     args: 'ID',
-    minArgs: 1,
-    maxArgs: 1,
     key: 'admin',
     options: {},
   },
@@ -211,7 +230,9 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS;
 
-/** Commands under a common first word, e.g. `dlq`. */
-export const GROUPS: Readonly<Record<string, string>> = {
-  dlq: 'the dead-letter queue (admin key)',
+/** Commands under a common first word, e.g. `dlq`, with the options they all take. */
+export const GROUPS: Readonly<
+  Record<string, { readonly summary: string; readonly options: Readonly<Record<string, OptionSpec>> }>
+> = {
+  dlq: { summary: 'the dead-letter queue (admin key, or --direct)', options: DLQ_OPTIONS },
 };

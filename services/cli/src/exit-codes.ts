@@ -4,9 +4,19 @@
  */
 export const EXIT_CODES = {
   done: { code: 0, meaning: 'done' },
-  usage: { code: 1, meaning: 'wrong usage, nothing sent: unknown command or option, bad value, no key' },
-  refused: { code: 2, meaning: 'refused by the API (4xx): its code, field and message say why' },
-  retry: { code: 3, meaning: 'not done, safe to retry: no answer, timeout, 5xx, busy (4090, 4290)' },
+  usage: {
+    code: 1,
+    meaning:
+      'wrong usage, nothing sent: unknown command or option, bad value, no key, no Redis for --direct, replay-all without --yes',
+  },
+  refused: {
+    code: 2,
+    meaning: 'refused by the API (4xx), or by its checks with --direct: code, field and message say why',
+  },
+  retry: {
+    code: 3,
+    meaning: 'not done, safe to retry: no answer, timeout, 5xx, busy (4090, 4290), Redis unreachable',
+  },
   notFound: { code: 4, meaning: 'not found: no such message (4041) or dead letter (4042)' },
   internal: { code: 70, meaning: 'a fault of sms itself (a stack trace follows)' },
 } as const;

@@ -1,36 +1,18 @@
 import { formatColumns } from '@sms/cli-text';
-import {
-  COMMANDS,
-  type CommandName,
-  type CommandSpec,
-  ENVIRONMENT,
-  GLOBAL_OPTIONS,
-  GROUPS,
-  type OptionSpec,
-} from './command-table';
+import { cliConfigSchema } from '@sms/config';
+import { COMMANDS, type CommandName, type CommandSpec, ENVIRONMENT, type OptionSpec } from './command-table';
 import { EXIT_CODES } from './exit-codes';
 
-const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
-// The global options that change what a command does, as a command's help lists them.
-const COMMAND_GLOBALS = Object.keys(GLOBAL_OPTIONS)
-  .filter((option) => option !== 'help' && option !== 'version')
-  .map((option) => `--${option}`)
-  .join(', ');
+// What the parser's generated help cannot know: where the settings come from, what the exit codes
+// mean, which route a command calls. Each part below is added after the generated options.
 
-/** `sms --help`: every command, the global options, the environment and the exit codes. */
-export function programHelp(): string {
+/** The end of `sms --help`: the environment and the exit codes. */
+export function programHelpEnd(): string {
   return [
-    'Usage: sms COMMAND [options]',
-    '',
-    "Sends SMS through the gateway's HTTP API, follows them, and looks after dead letters.",
-    '',
-    'Commands:',
-    indent(formatColumns(COMMAND_NAMES.map((name) => [usageOf(name), COMMANDS[name].summary]))),
-    '',
-    'Global options (before or after the command):',
-    indent(optionTable(GLOBAL_OPTIONS)),
     '',
     `Environment: ${Object.keys(ENVIRONMENT).join(', ')}; options win.`,
+    `With --direct: ${Object.keys(cliConfigSchema.shape).join(', ')}`,
+    '(each also as NAME_FILE); --redis-url wins. --direct never falls back to a default Redis.',
     '',
     'Exit codes:',
     indent(formatColumns(Object.values(EXIT_CODES).map(({ code, meaning }) => [String(code), meaning]))),
@@ -40,32 +22,19 @@ export function programHelp(): string {
   ].join('\n');
 }
 
-/** `sms dlq --help`: the commands of a group. */
-export function groupHelp(group: string): string {
-  const names = COMMAND_NAMES.filter((name) => name.startsWith(`${group} `));
-  return [
-    `Usage: sms ${group} COMMAND [options]`,
-    '',
-    `Commands for ${GROUPS[group] ?? group}:`,
-    indent(formatColumns(names.map((name) => [usageOf(name), COMMANDS[name].summary]))),
-    '',
-    `sms ${group} COMMAND --help shows the options of one; sms --help the global options.`,
-  ].join('\n');
+/** The line under a command's usage: what it does, the route it calls and the key it needs. */
+export function commandSummary(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name];
+  const key = spec.key === 'admin' ? 'admin key, or --direct' : 'client key';
+  return `${capitalise(spec.summary)} (${spec.route}, ${key}).`;
 }
 
-/** `sms send --help` and the like: usage, route, options, notes, exit codes in brief. */
-export function commandHelp(name: CommandName): string {
+/** The end of `sms send --help` and the like: notes and the exit codes in brief. */
+export function commandHelpEnd(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
-  const options =
-    Object.keys(spec.options).length === 0 ? [] : ['Options:', indent(optionTable(spec.options)), ''];
   return [
-    `Usage: ${usageOf(name)}`,
     '',
-    `${capitalise(spec.summary)} (${spec.route}, ${spec.key === 'admin' ? 'admin key' : 'client key'}).`,
-    '',
-    ...options,
-    ...(spec.notes ? [...spec.notes, ''] : []),
-    `Global options: ${COMMAND_GLOBALS} (sms --help).`,
+    ...(spec.notes ?? []),
     `Exit codes: ${Object.entries(EXIT_CODES)
       .map(([outcome, { code }]) => `${code} ${outcome.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`)
       .join(', ')}.`,
@@ -82,15 +51,6 @@ export function usageOf(name: CommandName): string {
   const args = COMMANDS[name].args === '' ? '' : ` ${COMMANDS[name].args}`;
   const optional = options.some(([, option]) => !option.required) ? ' [options]' : '';
   return `sms ${name}${args}${required}${optional}`;
-}
-
-function optionTable(options: Readonly<Record<string, OptionSpec>>): string {
-  return formatColumns(
-    Object.entries(options).map(([name, option]) => [
-      `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` ${option.value}` : ''}`,
-      option.description,
-    ]),
-  );
 }
 
 function indent(text: string): string {

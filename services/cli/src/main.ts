@@ -1,35 +1,98 @@
 import { randomUUID } from 'node:crypto';
+import { DeadLetters } from '@sms/dead-letters';
+import { createDeadLetterQueue, createProducerConnection, createSmsQueue } from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
+import { type CommandOutput, failureOutput } from './command-output';
 import { COMMANDS } from './command-table';
 import { exitCodeOf } from './exit-codes';
-import { parseArgs } from './parse-args';
+import type { FailureContext } from './format-failure';
+import { type DeadLetterCommand, type GlobalValues, isDeadLetterCommand, parseArgs } from './parse-args';
+import { redisDeadLetterRoute } from './redis-dead-letter-route';
+import { type DirectSettings, resolveDirect } from './resolve-direct';
 import { resolveSettings } from './resolve-settings';
 import { runCommand } from './run-command';
-import { CLI_VERSION } from './version';
+import { runDeadLetterCommand } from './run-dead-letter-command';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv);
-  switch (parsed.kind) {
-    case 'help':
-      process.stdout.write(`${parsed.text}\n`);
-      return exitCodeOf('done');
-    case 'version':
-      process.stdout.write(`${CLI_VERSION}\n`);
-      return exitCodeOf('done');
-    case 'usage':
-      process.stderr.write(`sms: ${parsed.message}\n\n${parsed.help}\n`);
-      return exitCodeOf('usage');
-  }
+  if (parsed.kind === 'exit') return print(parsed);
   const { command, globals } = parsed;
+  // The parser takes --direct on the dlq commands only.
+  if (globals.direct && isDeadLetterCommand(command)) return runDirect(command, globals);
   const settings = resolveSettings(globals, process.env, COMMANDS[command.name].key);
   if (!settings.ok) {
     process.stderr.write(`sms ${command.name}: ${settings.message}\n`);
     return exitCodeOf('usage');
   }
-  const output = await runCommand(command, settings.settings, {
-    fetch,
-    readStdin,
-    newIdempotencyKey: randomUUID,
+  return print(
+    await runCommand(command, settings.settings, { fetch, readStdin, newIdempotencyKey: randomUUID }),
+  );
+}
+
+/** `sms dlq ... --direct`: the command on the gateway's Redis, named by --redis-url or REDIS_*. */
+async function runDirect(command: DeadLetterCommand, globals: GlobalValues): Promise<number> {
+  const direct = resolveDirect(globals.redisUrl, process.env);
+  if (!direct.ok) {
+    process.stderr.write(`sms ${command.name}: ${direct.message}\n`);
+    return exitCodeOf('usage');
+  }
+  const context: FailureContext = { command: command.name, key: 'admin', apiUrl: direct.settings.where };
+  return print(
+    await onRedis(direct.settings, context, globals.json, (deadLetters) =>
+      runDeadLetterCommand(
+        command,
+        redisDeadLetterRoute(deadLetters, direct.settings.where),
+        globals.json,
+        context,
+      ),
+    ),
+  );
+}
+
+async function onRedis(
+  settings: DirectSettings,
+  context: FailureContext,
+  json: boolean,
+  work: (deadLetters: DeadLetters) => Promise<CommandOutput>,
+): Promise<CommandOutput> {
+  const redis = createProducerConnection(settings.target, { lazyConnect: true });
+  // The 'error' event says why (ECONNREFUSED...); connect() only that the connection closed.
+  let cause: Error | undefined;
+  redis.on('error', (error) => {
+    cause ??= error;
   });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    const reason = (cause ?? (error as Error)).message;
+    return failureOutput(
+      { outcome: 'retry', message: `cannot reach Redis at ${settings.where}: ${reason}` },
+      context,
+      json,
+    );
+  }
+  const { prefix } = settings;
+  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
+  const smsQueue = createSmsQueue({ connection: redis, prefix });
+  try {
+    return await work(
+      new DeadLetters({
+        deadLetterQueue,
+        smsQueue,
+        statusStore: new StatusStore(redis, { prefix }),
+        redis,
+        prefix,
+        sendAttempts: settings.sendAttempts,
+      }),
+    );
+  } finally {
+    await Promise.all([deadLetterQueue.close(), smsQueue.close()]).catch(() => {});
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+function print(output: CommandOutput): number {
   if (output.stdout !== '') process.stdout.write(`${output.stdout}\n`);
   if (output.stderr !== '') process.stderr.write(`${output.stderr}\n`);
   return output.exitCode;

@@ -79,6 +79,7 @@ describe('parseArgs', () => {
       adminKey: 'admin-key',
       timeout: '2.5',
       json: true,
+      direct: false,
     };
     expect(
       run([
@@ -94,8 +95,44 @@ describe('parseArgs', () => {
         '2.5',
       ]).globals,
     ).toEqual(globals);
-    expect(run(['status', 'm1']).globals).toEqual({ json: false });
+    expect(run(['status', 'm1']).globals).toEqual({ json: false, direct: false });
   });
+
+  it('reads replay-all and the way to the dead letters the same for every dlq command', () => {
+    expect(
+      run([
+        'dlq',
+        'replay-all',
+        '--reason',
+        'rejected',
+        '--since',
+        '2024-05-01',
+        '--valid-for',
+        '600',
+        '--yes',
+      ]),
+    ).toEqual({
+      kind: 'run',
+      command: {
+        name: 'dlq replay-all',
+        filter: { reason: 'rejected', since: '2024-05-01' },
+        validFor: 600,
+        yes: true,
+      },
+      globals: { json: false, direct: false },
+    });
+    expect(run(['dlq', 'replay-all']).command).toEqual({ name: 'dlq replay-all', filter: {}, yes: false });
+    for (const name of ['list', 'show m1', 'replay m1', 'replay-all', 'delete m1']) {
+      const argv = ['dlq', ...name.split(' '), '--direct', '--redis-url', 'redis://r:6380', '--json'];
+      expect(run(argv).globals).toEqual({ json: true, direct: true, redisUrl: 'redis://r:6380' });
+    }
+  });
+
+  const exit = (argv: string[]) => {
+    const parsed = parseArgs(argv);
+    if (parsed.kind !== 'exit') throw new Error(`expected an exit, got ${JSON.stringify(parsed)}`);
+    return parsed;
+  };
 
   it.each([
     [['--help'], /^Usage: sms COMMAND/],
@@ -106,61 +143,55 @@ describe('parseArgs', () => {
     [['status', 'm1', '-h'], /^Usage: sms status ID\n/],
     [['dlq', '--help'], /^Usage: sms dlq COMMAND/],
     [['dlq', 'replay', '--help'], /^Usage: sms dlq replay ID\.\.\. \[options\]/],
+    [['dlq', 'replay-all', '--help'], /^Usage: sms dlq replay-all \[options\]/],
     [['help', 'dlq', 'list'], /^Usage: sms dlq list \[options\]/],
     [['toString', '--help'], /^Usage: sms COMMAND/],
     [['help', 'constructor'], /^Usage: sms COMMAND/],
-  ])('shows the help for %p', (argv, text) => {
-    const parsed = parseArgs(argv);
-    expect(parsed.kind).toBe('help');
-    expect(parsed.kind === 'help' && parsed.text).toMatch(text);
+  ])('shows the help for %p on stdout, exit 0', (argv, text) => {
+    const parsed = exit(argv);
+    expect(parsed).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(parsed.stdout).toMatch(text);
   });
 
-  it('asks for the version', () => {
-    expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
+  it('prints the version', () => {
+    expect(exit(['--version'])).toEqual({ kind: 'exit', exitCode: 0, stdout: '0.1.0', stderr: '' });
   });
 
   it.each([
-    [[], /^missing a command$/, /^Usage: sms COMMAND/],
-    [['post'], /^unknown command "post"$/, /^Usage: sms COMMAND/],
-    [['constructor'], /^unknown command "constructor"$/, /^Usage: sms COMMAND/],
-    [['dlq'], /^missing a command: sms dlq list\|show\|replay\|delete$/, /^Usage: sms dlq COMMAND/],
-    [
-      ['dlq', 'purge'],
-      /^unknown command "dlq purge"; expected sms dlq list\|show\|replay\|delete$/,
-      /^Usage: sms dlq/,
-    ],
-    [['send', '--text', 'hi'], /^sms send needs --to$/, /^Usage: sms send/],
-    [['send', '--to', '573001234567'], /^sms send needs --text$/, /^Usage: sms send/],
-    [['send', '--to', '1', '--text', 'hi', 'extra'], /^sms send takes no arguments$/, /^Usage: sms send/],
-    [
-      ['send', '--to', '1', '--text', 'hi', '--reason', 'x'],
-      /^sms send does not take --reason$/,
-      /^Usage: sms send/,
-    ],
-    [['send', '--to', '1', '--text', 'hi', '--bogus'], /Unknown option '--bogus'/, /^Usage: sms send/],
-    [['send', '--to'], /Option '--to <value>' argument missing/, /^Usage: sms send/],
-    [['send', '--to', '1', '--to', '2', '--text', 'hi'], /^--to is given twice$/, /^Usage: sms send/],
+    [[], /^Usage: sms COMMAND/],
+    [['post'], /^sms: unknown command 'post'/],
+    [['constructor'], /^sms: unknown command 'constructor'\n\nUsage: sms COMMAND/],
+    [['dlq'], /^Usage: sms dlq COMMAND/],
+    [['dlq', 'purge'], /^sms: unknown command 'purge'\n\nUsage: sms dlq COMMAND/],
+    [['send', '--text', 'hi'], /^sms: sms send needs --to\n\nUsage: sms send/],
+    [['send', '--to', '573001234567'], /^sms: sms send needs --text\n\nUsage: sms send/],
+    [['send', '--to', '1', '--text', 'hi', 'extra'], /^sms: too many arguments for 'send'/],
+    [['send', '--to', '1', '--text', 'hi', '--reason', 'x'], /^sms: unknown option '--reason'/],
+    [['send', '--to', '1', '--text', 'hi', '--bogus'], /^sms: unknown option '--bogus'/],
+    [['send', '--to', '1', '--text', 'hi', '--direct'], /^sms: unknown option '--direct'/],
+    [['send', '--to'], /^sms: option '--to <NUMBER>' argument missing\n\nUsage: sms send/],
+    [['send', '--to', '1', '--to', '2', '--text', 'hi'], /--to is given twice/],
     [
       ['send', '--to', '1', '--text', 'hi', '--valid-for', '1h'],
-      /^sms send: --valid-for must be a whole number of seconds$/,
-      /^Usage: sms send/,
+      /^sms: sms send: --valid-for must be a whole number of seconds\n\nUsage: sms send/,
     ],
     [
       ['send', '--to', '1', '--text', 'hi', '--idempotency-key', 'clé'],
-      /^sms send: --idempotency-key must be printable ASCII, not empty$/,
-      /^Usage: sms send/,
+      /^sms: sms send: --idempotency-key must be printable ASCII, not empty/,
     ],
-    [['status'], /^sms status takes ID$/, /^Usage: sms status ID/],
-    [['status', 'a', 'b'], /^sms status takes ID$/, /^Usage: sms status ID/],
-    [['status', ''], /^sms status: ID must not be empty$/, /^Usage: sms status ID/],
-    [['dlq', 'replay'], /^sms dlq replay takes ID\.\.\.$/, /^Usage: sms dlq replay/],
-    [['dlq', 'replay', 'm1', '--valid-for', '-5'], /argument is ambiguous/, /^Usage: sms dlq replay/],
-    [['dlq', 'list', 'm1'], /^sms dlq list takes no arguments$/, /^Usage: sms dlq list/],
-  ])('refuses %p', (argv, message, help) => {
-    const parsed = parseArgs(argv);
-    expect(parsed.kind).toBe('usage');
-    if (parsed.kind !== 'usage') return;
-    expect(parsed.message).toMatch(message);
-    expect(parsed.help).toMatch(help);
+    [['status'], /^sms: missing required argument 'id'\n\nUsage: sms status ID/],
+    [['status', 'a', 'b'], /^sms: too many arguments for 'status'/],
+    [['status', ''], /^sms: sms status: its arguments must not be empty\n\nUsage: sms status ID/],
+    [['dlq', 'replay'], /^sms: missing required argument 'id'\n\nUsage: sms dlq replay/],
+    [['dlq', 'replay', 'm1', '--valid-for', '-5'], /--valid-for must be a whole number of seconds/],
+    [['dlq', 'replay-all', '--valid-for', 'soon'], /--valid-for must be a whole number of seconds/],
+    [['dlq', 'replay-all', '--limit', '5'], /^sms: unknown option '--limit'/],
+    [['dlq', 'delete', 'm1', '--yes'], /^sms: unknown option '--yes'/],
+    [['dlq', 'list', 'm1'], /^sms: too many arguments for 'list'/],
+    [['dlq', 'list', '--redis-url', 'redis://r'], /^sms: sms dlq list: --redis-url is for --direct only/],
+  ])('refuses %p with the usage exit code, the help following', (argv, message) => {
+    const parsed = exit(argv);
+    expect(parsed).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(parsed.stderr).toMatch(message);
   });
 });

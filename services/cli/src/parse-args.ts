@@ -1,7 +1,8 @@
-import { parseArgs as parseNodeArgs } from 'node:util';
-import { COMMANDS, type CommandName, GLOBAL_OPTIONS, GROUPS, type OptionSpec } from './command-table';
+import { CommanderError } from 'commander';
+import { buildProgram, type OptionValues } from './build-program';
+import { COMMANDS, type CommandName, type OptionSpec } from './command-table';
+import { exitCodeOf } from './exit-codes';
 import { isHeaderValue } from './header-value';
-import { commandHelp, groupHelp, programHelp } from './help-text';
 
 /** The fields of `POST /v1/sms` as typed; the API judges them (the CLI only converts types). */
 export interface SendFields {
@@ -14,6 +15,9 @@ export interface SendFields {
   readonly reference?: string;
 }
 
+/** The filter of `dlq list` and `dlq replay-all` as typed; the API or `@sms/dead-letters` judges it. */
+export type DeadLetterQuery = Readonly<Record<string, string>>;
+
 export type Command =
   | {
       readonly name: 'send';
@@ -21,10 +25,24 @@ export type Command =
       readonly fields: Omit<SendFields, 'text'> & { readonly text?: string };
       readonly idempotencyKey?: string;
     }
-  | { readonly name: 'status' | 'cancel' | 'dlq show' | 'dlq delete'; readonly id: string }
+  | { readonly name: 'status' | 'cancel'; readonly id: string }
+  | { readonly name: 'dlq show' | 'dlq delete'; readonly id: string }
   | { readonly name: 'find'; readonly reference: string }
-  | { readonly name: 'dlq list'; readonly query: Readonly<Record<string, string>> }
-  | { readonly name: 'dlq replay'; readonly ids: readonly string[]; readonly validFor?: number };
+  | { readonly name: 'dlq list'; readonly query: DeadLetterQuery }
+  | { readonly name: 'dlq replay'; readonly ids: readonly string[]; readonly validFor?: number }
+  | {
+      readonly name: 'dlq replay-all';
+      readonly filter: DeadLetterQuery;
+      readonly validFor?: number;
+      /** Without it nothing is replayed; the command only counts the matches. */
+      readonly yes: boolean;
+    };
+
+export type DeadLetterCommand = Extract<Command, { readonly name: `dlq ${string}` }>;
+
+export function isDeadLetterCommand(command: Command): command is DeadLetterCommand {
+  return command.name.startsWith('dlq ');
+}
 
 /** The global options as given; `resolveSettings` adds the environment and the defaults. */
 export interface GlobalValues {
@@ -34,99 +52,76 @@ export interface GlobalValues {
   readonly adminKey?: string;
   readonly timeout?: string;
   readonly json: boolean;
+  /** `dlq ... --direct`: straight to Redis. */
+  readonly direct: boolean;
+  readonly redisUrl?: string;
 }
 
 export type ParsedArgs =
   | { readonly kind: 'run'; readonly command: Command; readonly globals: GlobalValues }
-  | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'version' }
-  /** Wrong usage: `message` says what, `help` is the usage of the command meant. */
-  | { readonly kind: 'usage'; readonly message: string; readonly help: string };
+  /** Nothing to run: help, the version, or wrong usage; print this and exit. */
+  | { readonly kind: 'exit'; readonly exitCode: number; readonly stdout: string; readonly stderr: string };
 
-type Values = Readonly<Record<string, string | boolean | undefined>>;
-
-// Every option of every command: the first pass must know which options take a value to tell
-// values from positionals; the second check refuses options of another command.
-const ALL_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.assign(
-  {},
-  GLOBAL_OPTIONS,
-  ...Object.values(COMMANDS).map((spec) => spec.options),
-);
-const NODE_OPTIONS = Object.fromEntries(
-  Object.entries(ALL_OPTIONS).map(([name, { type, short }]) => [name, short ? { type, short } : { type }]),
-);
 const WHOLE_NUMBER = /^\d+$/;
+const FILTER_OPTIONS = ['reason', 'since', 'until'] as const;
 
 /** Reads `sms [global options] COMMAND [arguments] [options]`; `argv` follows the program name. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  let values: Values;
-  let positionals: string[];
-  try {
-    const parsed = parseNodeArgs({
-      args: [...argv],
-      options: NODE_OPTIONS,
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-    });
-    ({ values, positionals } = parsed);
-    const twice = repeatedOption(parsed.tokens);
-    if (twice) return usage(`--${twice} is given twice`, helpOf(positionals));
-  } catch (error) {
-    return usage((error as Error).message, helpOf(guessPositionals(argv)));
-  }
-
-  if (positionals[0] === 'help') return { kind: 'help', text: helpOf(positionals.slice(1)) };
-  if (values.help) return { kind: 'help', text: helpOf(positionals) };
-  if (values.version) return { kind: 'version' };
-
-  const found = commandIn(positionals);
-  if (!found.ok) return usage(found.message, helpOf(positionals));
-  const { name, args } = found;
-  const help = commandHelp(name);
-  const problem = misuse(name, args, values);
-  if (problem) return usage(problem, help);
-  const command = buildCommand(name, args, values);
-  if (typeof command === 'string') return usage(`sms ${name}: ${command}`, help);
-  return {
-    kind: 'run',
-    command,
-    globals: {
-      ...stringOption(values, 'url', 'url'),
-      ...stringOption(values, 'admin-url', 'adminUrl'),
-      ...stringOption(values, 'key', 'key'),
-      ...stringOption(values, 'admin-key', 'adminKey'),
-      ...stringOption(values, 'timeout', 'timeout'),
-      json: values.json === true,
+  let stdout = '';
+  let stderr = '';
+  let found: ParsedArgs | undefined;
+  const program = buildProgram(
+    (name, args, values, misuse) => {
+      const problem = misuseOf(name, args, values);
+      if (problem !== undefined) misuse(problem);
+      const command = buildCommand(name, args, values);
+      if (typeof command === 'string') misuse(`sms ${name}: ${command}`);
+      found = { kind: 'run', command: command as Command, globals: globalsOf(values) };
     },
-  };
-}
-
-/** What is wrong with the options and arguments given to a command, if anything. */
-function misuse(name: CommandName, args: readonly string[], values: Values): string | undefined {
-  const spec = COMMANDS[name];
-  const foreign = Object.keys(values).find(
-    (option) => !(option in GLOBAL_OPTIONS) && !(option in spec.options),
+    { writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) },
   );
-  if (foreign) return `sms ${name} does not take --${foreign}`;
-  if (args.length < spec.minArgs || args.length > spec.maxArgs) {
-    return `sms ${name} takes ${spec.args === '' ? 'no arguments' : spec.args}`;
+  // `sms help dlq list` as `sms dlq list --help`: commander's help command stops at the group.
+  const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : [...argv];
+  try {
+    program.parse(args, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Help and --version stop with 0; every other stop of the parser is wrong usage, whatever
+    // number commander would have exited with.
+    const exitCode = exitCodeOf(error.exitCode === 0 ? 'done' : 'usage');
+    return {
+      kind: 'exit',
+      exitCode,
+      stdout: withoutFinalNewline(stdout),
+      stderr: withoutFinalNewline(stderr),
+    };
   }
-  if (args.some((arg) => arg === '')) return `sms ${name}: ${spec.args} must not be empty`;
-  const missing = Object.entries<OptionSpec>(spec.options).find(
-    ([option, { required }]) => required && values[option] === undefined,
-  );
-  return missing ? `sms ${name} needs --${missing[0]}` : undefined;
+  if (found === undefined) throw new Error('the parser neither ran a command nor stopped');
+  return found;
 }
 
-/** The command from its options and arguments, or what is wrong with their values. */
-function buildCommand(name: CommandName, args: readonly string[], values: Values): Command | string {
+/** What is wrong with the arguments and options given to a command, if anything. */
+function misuseOf(name: CommandName, args: readonly string[], values: OptionValues): string | undefined {
+  if (args.some((arg) => arg === '')) return `sms ${name}: its arguments must not be empty`;
+  // Checked here rather than by the parser, so that the message names the command.
+  const missing = Object.entries<OptionSpec>(COMMANDS[name].options).find(
+    ([option, { required }]) => required && values[camelCase(option)] === undefined,
+  );
+  if (missing !== undefined) return `sms ${name} needs --${missing[0]}`;
+  if (values.redisUrl !== undefined && values.direct !== true) {
+    return `sms ${name}: --redis-url is for --direct only`;
+  }
+  return undefined;
+}
+
+/** The command from its arguments and options, or what is wrong with their values. */
+function buildCommand(name: CommandName, args: readonly string[], values: OptionValues): Command | string {
   const [id = ''] = args;
   switch (name) {
     case 'send': {
       const validFor = wholeNumber(values, 'valid-for');
       if (typeof validFor === 'string') return validFor;
-      const key = values['idempotency-key'];
+      const key = values.idempotencyKey;
       if (typeof key === 'string' && !isHeaderValue(key)) {
         return '--idempotency-key must be printable ASCII, not empty';
       }
@@ -136,106 +131,80 @@ function buildCommand(name: CommandName, args: readonly string[], values: Values
         fields: {
           to: values.to as string,
           ...(text !== '-' && { text }),
-          ...stringOption(values, 'from', 'from'),
+          ...stringOption(values, 'from'),
           ...(validFor !== undefined && { validFor }),
-          ...stringOption(values, 'priority', 'priority'),
-          ...stringOption(values, 'send-at', 'sendAt'),
-          ...stringOption(values, 'reference', 'reference'),
+          ...stringOption(values, 'priority'),
+          ...stringOption(values, 'sendAt'),
+          ...stringOption(values, 'reference'),
         },
-        ...stringOption(values, 'idempotency-key', 'idempotencyKey'),
+        ...stringOption(values, 'idempotencyKey'),
       };
     }
     case 'find':
       return { name, reference: id };
     case 'dlq list':
-      return {
-        name,
-        query: Object.fromEntries(
-          Object.keys(COMMANDS[name].options)
-            .filter((option) => typeof values[option] === 'string')
-            .map((option) => [option, values[option] as string]),
-        ),
-      };
+      return { name, query: queryOf(values, [...FILTER_OPTIONS, 'limit', 'cursor']) };
     case 'dlq replay': {
       const validFor = wholeNumber(values, 'valid-for');
       if (typeof validFor === 'string') return validFor;
       return { name, ids: args, ...(validFor !== undefined && { validFor }) };
     }
+    case 'dlq replay-all': {
+      const validFor = wholeNumber(values, 'valid-for');
+      if (typeof validFor === 'string') return validFor;
+      return {
+        name,
+        filter: queryOf(values, FILTER_OPTIONS),
+        ...(validFor !== undefined && { validFor }),
+        yes: values.yes === true,
+      };
+    }
     case 'status':
     case 'cancel':
+      return { name, id };
     case 'dlq show':
     case 'dlq delete':
       return { name, id };
   }
 }
 
-type Found =
-  | { readonly ok: true; readonly name: CommandName; readonly args: readonly string[] }
-  | { readonly ok: false; readonly message: string };
-
-function commandIn(positionals: readonly string[]): Found {
-  const [first, second] = positionals;
-  if (first === undefined) return { ok: false, message: 'missing a command' };
-  // Own names only: `in` would take `sms constructor` for a group of commands.
-  if (Object.hasOwn(GROUPS, first)) {
-    const inGroup = commandsOf(first);
-    if (second === undefined) return { ok: false, message: `missing a command: sms ${first} ${inGroup}` };
-    const name = `${first} ${second}`;
-    if (!Object.hasOwn(COMMANDS, name)) {
-      return { ok: false, message: `unknown command "${name}"; expected sms ${first} ${inGroup}` };
-    }
-    return { ok: true, name: name as CommandName, args: positionals.slice(2) };
-  }
-  if (!Object.hasOwn(COMMANDS, first)) return { ok: false, message: `unknown command "${first}"` };
-  return { ok: true, name: first as CommandName, args: positionals.slice(1) };
+function globalsOf(values: OptionValues): GlobalValues {
+  return {
+    ...stringOption(values, 'url'),
+    ...stringOption(values, 'adminUrl'),
+    ...stringOption(values, 'key'),
+    ...stringOption(values, 'adminKey'),
+    ...stringOption(values, 'timeout'),
+    json: values.json === true,
+    direct: values.direct === true,
+    ...stringOption(values, 'redisUrl'),
+  };
 }
 
-/** The most specific help for what was typed: a command's, a group's, or the program's. */
-function helpOf(positionals: readonly string[]): string {
-  const [first, second] = positionals;
-  if (first !== undefined && Object.hasOwn(GROUPS, first)) {
-    const name = `${first} ${second}`;
-    return Object.hasOwn(COMMANDS, name) ? commandHelp(name as CommandName) : groupHelp(first);
-  }
-  return first !== undefined && Object.hasOwn(COMMANDS, first)
-    ? commandHelp(first as CommandName)
-    : programHelp();
+function queryOf(values: OptionValues, options: readonly string[]): DeadLetterQuery {
+  return Object.fromEntries(
+    options
+      .filter((option) => typeof values[option] === 'string')
+      .map((option) => [option, values[option] as string]),
+  );
 }
 
-function commandsOf(group: string): string {
-  return Object.keys(COMMANDS)
-    .filter((name) => name.startsWith(`${group} `))
-    .map((name) => name.slice(group.length + 1))
-    .join('|');
-}
-
-// After a parse error, only to choose which usage to print.
-function guessPositionals(argv: readonly string[]): string[] {
-  return parseNodeArgs({ args: [...argv], options: NODE_OPTIONS, allowPositionals: true, strict: false })
-    .positionals;
-}
-
-function repeatedOption(tokens: ReadonlyArray<{ kind: string; name?: string }>): string | undefined {
-  const seen = new Set<string>();
-  for (const token of tokens) {
-    if (token.kind !== 'option' || token.name === undefined) continue;
-    if (seen.has(token.name)) return token.name;
-    seen.add(token.name);
-  }
-  return undefined;
-}
-
-function wholeNumber(values: Values, option: string): number | undefined | string {
-  const value = values[option];
+function wholeNumber(values: OptionValues, option: string): number | undefined | string {
+  const value = values[camelCase(option)];
   if (typeof value !== 'string') return undefined;
   return WHOLE_NUMBER.test(value) ? Number(value) : `--${option} must be a whole number of seconds`;
 }
 
-function stringOption<K extends string>(values: Values, option: string, key: K): { [P in K]?: string } {
-  const value = values[option];
+function stringOption<K extends string>(values: OptionValues, key: K): { [P in K]?: string } {
+  const value = values[key];
   return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string };
 }
 
-function usage(message: string, help: string): ParsedArgs {
-  return { kind: 'usage', message, help };
+// `valid-for` as the parser names its value: `validFor`.
+function camelCase(option: string): string {
+  return option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function withoutFinalNewline(text: string): string {
+  return text.replace(/\n$/, '');
 }

@@ -1,5 +1,13 @@
+import { apiDeadLetterRoute } from './api-dead-letter-route';
+import type { ApiCall } from './build-request';
 import type { Answer } from './read-answer';
 import { replayDeadLetters, replayOutput } from './replay-dead-letters';
+
+// The replays through the API's route, each id answered as `answerOf` says.
+const throughApi = (answerOf: (id: string) => Answer) => {
+  const route = apiDeadLetterRoute(async (call: ApiCall) => answerOf((call as { id: string }).id));
+  return (id: string) => route.replay(id, undefined);
+};
 
 const context = { command: 'dlq replay', key: 'admin', apiUrl: 'http://api:8080' } as const;
 const replayed = (id: string): Answer => ({
@@ -26,10 +34,13 @@ describe('replayDeadLetters', () => {
       m4: failed(400, 4009, 'refused'),
     };
     const asked: string[] = [];
-    const reports = await replayDeadLetters(['m1', 'm2', 'm3', 'm4'], async (id) => {
-      asked.push(id);
-      return answers[id]!;
-    });
+    const reports = await replayDeadLetters(
+      ['m1', 'm2', 'm3', 'm4'],
+      throughApi((id) => {
+        asked.push(id);
+        return answers[id]!;
+      }),
+    );
     expect(asked).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(reports).toEqual([
       { outcome: 'replayed', id: 'm1', expiresAt: '2030-01-01T00:00:00.000Z' },
@@ -45,10 +56,13 @@ describe('replayDeadLetters', () => {
 
   it('stops at the first failure worth retrying, listing the rest as not tried', async () => {
     const asked: string[] = [];
-    const reports = await replayDeadLetters(['m1', 'm2', 'm3'], async (id) => {
-      asked.push(id);
-      return id === 'm1' ? replayed(id) : failed(503, 5030, 'retry');
-    });
+    const reports = await replayDeadLetters(
+      ['m1', 'm2', 'm3'],
+      throughApi((id) => {
+        asked.push(id);
+        return id === 'm1' ? replayed(id) : failed(503, 5030, 'retry');
+      }),
+    );
     expect(asked).toEqual(['m1', 'm2']);
     expect(reports.map((report) => report.outcome)).toEqual(['replayed', 'failed', 'not_tried']);
   });

@@ -1,14 +1,15 @@
 import { formatReplay } from '@sms/cli-text';
 import type { ReplayResult } from '@sms/dead-letters';
+import type { RouteResult } from './dead-letter-route';
 import { exitCodeOf, type Outcome, worstOutcome } from './exit-codes';
 import { type FailureContext, formatFailure } from './format-failure';
-import type { Answer, Failure } from './read-answer';
+import type { Failure } from './read-answer';
 
 /** What became of one id of `sms dlq replay`, as `--json` prints it. */
 export type ReplayReport =
   | ReplayResult
   | { readonly outcome: 'failed'; readonly id: string; readonly error: Failure }
-  /** Left alone after the API stopped answering. */
+  /** Left alone after the API (or Redis) stopped answering. */
   | { readonly outcome: 'not_tried'; readonly id: string };
 
 export interface ReplayOutput {
@@ -24,13 +25,13 @@ export interface ReplayOutput {
  */
 export async function replayDeadLetters(
   ids: readonly string[],
-  replayOne: (id: string) => Promise<Answer>,
+  replayOne: (id: string) => Promise<RouteResult<ReplayResult>>,
 ): Promise<ReplayReport[]> {
   const reports: ReplayReport[] = [];
   for (const [index, id] of ids.entries()) {
-    const report = reportOf(id, await replayOne(id));
-    reports.push(report);
-    if (report.outcome === 'failed' && report.error.outcome === 'retry') {
+    const result = await replayOne(id);
+    reports.push(result.ok ? result.value : { outcome: 'failed', id, error: result.failure });
+    if (!result.ok && result.failure.outcome === 'retry') {
       reports.push(...ids.slice(index + 1).map((rest) => ({ outcome: 'not_tried' as const, id: rest })));
       break;
     }
@@ -60,14 +61,6 @@ export function replayOutput(
     stderr: [...problems, ...(notTried.length > 0 ? [`Not tried: ${notTried.join(' ')}`] : [])].join('\n'),
     exitCode,
   };
-}
-
-function reportOf(id: string, answer: Answer): ReplayReport {
-  if (answer.ok) return answer.body as ReplayResult;
-  // The two refusals a replay expects have their own words, shared with the Redis command line.
-  if (answer.failure.code === 4042) return { outcome: 'not_found', id };
-  if (answer.failure.code === 4090) return { outcome: 'busy', id };
-  return { outcome: 'failed', id, error: answer.failure };
 }
 
 function outcomeOf(report: ReplayReport): Outcome {

@@ -35,7 +35,7 @@ const MAX_TIMEOUT_SECONDS = 600;
  * the defaults; `keyKind` is the key the command needs.
  */
 export function resolveSettings(
-  globals: GlobalValues,
+  globals: Omit<GlobalValues, 'direct' | 'redisUrl'>,
   env: Readonly<Record<string, string | undefined>>,
   keyKind: KeyKind,
 ): SettingsResult {

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { redisKeyPrefix } from '@sms/config';
+import {
+  createDeadLetterQueue,
+  createProducerConnection,
+  type DeadLetterEntry,
+  type DeadLetterQueue,
+  type RedisConnection,
+  waitForRedis,
+} from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
 import {
   type ApiProcess,
   type RunningSimulator,
+  seedDeadLetter,
   startApiProcess,
   startRedis,
   startSimulator,
@@ -13,19 +24,27 @@ import {
 import { runSms, type SmsRunOptions, stdoutJson } from './run-sms';
 
 // The real command line against the real gateway: an API process and a worker on a real Redis,
-// sending to the Kaarai simulator over TLS. Receivers starting 999 are refused by the simulator
-// with 4031, which dead-letters them.
+// sending to the Kaarai simulator over TLS. Dead letters are seeded in the gateway's Redis as
+// the worker leaves them.
 const ADMIN_KEY = 'cli-test-admin-key-0123456789';
-const BLOCKED_PREFIX = '999';
 let redis: TestRedis;
 let simulator: RunningSimulator;
 let api: ApiProcess;
 let worker: WorkerProcess;
+let queuePrefix: string;
+let connection: RedisConnection;
+let deadLetterQueue: DeadLetterQueue;
+let statusStore: StatusStore;
 
 beforeAll(async () => {
   [redis, simulator] = await Promise.all([startRedis(), startSimulator({ https: true })]);
-  await simulator.admin.setSettings({ blockedPrefixes: [BLOCKED_PREFIX] });
   const prefix = `cli-${randomUUID().slice(0, 8)}`;
+  queuePrefix = prefix;
+  connection = createProducerConnection(redis.target);
+  connection.on('error', () => {});
+  await waitForRedis(connection, { warn: () => {} });
+  deadLetterQueue = createDeadLetterQueue({ connection, prefix: redisKeyPrefix(prefix) });
+  statusStore = new StatusStore(connection, { prefix: redisKeyPrefix(prefix) });
   api = await startApiProcess({ redisUrl: redis.url, prefix, env: { ADMIN_API_KEYS: `ops=${ADMIN_KEY}` } });
   worker = await startWorkerProcess({
     redisUrl: redis.url,
@@ -38,6 +57,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await api?.stop();
+  await deadLetterQueue?.close();
+  connection?.disconnect();
   await simulator?.stop();
   await redis?.stop();
 });
@@ -53,6 +74,13 @@ const sms = (args: readonly string[], options: SmsRunOptions = {}) =>
       ...options.env,
     },
   });
+
+/** The same command on the gateway's Redis, named as the gateway's own variables name it. */
+const direct = (args: readonly string[]) =>
+  runSms([...args, '--direct'], { env: { REDIS_URL: redis.url, QUEUE_PREFIX: queuePrefix } });
+
+const seed = (overrides: Partial<DeadLetterEntry> = {}) =>
+  seedDeadLetter({ deadLetterQueue, statusStore }, { client: 'faults', ...overrides });
 
 /** Polls the API (not the command line: each run is a process) until the message has `status`. */
 const statusReaches = (id: string, status: string) =>
@@ -169,13 +197,17 @@ it('exits 4 for a message or dead letter that does not exist', async () => {
 it('lists, shows, replays and deletes dead letters through the admin API', async () => {
   const texts = [`replay me ${randomUUID()}`, `delete me ${randomUUID()}`];
   const ids = await Promise.all(
-    texts.map(async (text, i) => {
-      const sent = await sms(['send', '--to', `${BLOCKED_PREFIX}123456${i}`, '--text', text, '--json']);
-      return stdoutJson<{ id: string }>(sent).id;
-    }),
+    // Valid for a day from acceptance: a replay keeps that validity, counted from the replay.
+    texts.map((text, i) =>
+      seed({
+        to: `57300123456${i}`,
+        text,
+        deadLetteredAt: Date.now() - i,
+        expiresAt: Date.now() + 86_400_000,
+      }),
+    ),
   );
   const [toReplay, toDelete] = ids as [string, string];
-  await Promise.all(ids.map((id) => statusReaches(id, 'dead_lettered')));
 
   const listed = await sms(['dlq', 'list', '--json']);
   expect(listed.code).toBe(0);
@@ -211,8 +243,7 @@ it('lists, shows, replays and deletes dead letters through the admin API', async
   expect(clientKey).toMatchObject({ code: 2 });
   expect(clientKey.stderr).toContain('Check the operator key: --admin-key or SMS_ADMIN_KEY');
 
-  // Kaarai routes the number again: the replayed message is delivered, once.
-  await simulator.admin.setSettings({ blockedPrefixes: [] });
+  // Kaarai takes the replayed message: it is delivered, once.
   const unknown = randomUUID();
   const replayed = await sms(['dlq', 'replay', toReplay, unknown]);
   expect(replayed.code).toBe(4);
@@ -237,6 +268,66 @@ it('lists, shows, replays and deletes dead letters through the admin API', async
   expect(stdoutJson(status)).toMatchObject({ id: toDelete, status: 'dead_lettered' });
 });
 
+it('prints and exits alike through the API and with --direct on the same dead letters', async () => {
+  const reason = 'expired';
+  const since = new Date(Date.now() - 1_000).toISOString();
+  const ids = [await seed({ reason }), await seed({ reason, deadLetteredAt: Date.now() + 1 })];
+  const unknown = randomUUID();
+  const both = async (args: readonly string[]) => {
+    const [viaApi, viaRedis] = await Promise.all([sms(args), direct(args)]);
+    // The API's failures carry its HTTP status and request id; the rest is the same.
+    const plain = (run: typeof viaApi) => {
+      if (run.stderr.startsWith('{')) {
+        const { status: _status, requestId: _requestId, ...failure } = JSON.parse(run.stderr);
+        return { ...run, stderr: failure };
+      }
+      return { ...run, stderr: run.stderr.replace(/HTTP \d+, |, request id \S+/g, '') };
+    };
+    expect(plain(viaRedis)).toEqual(plain(viaApi));
+    return viaApi;
+  };
+
+  const listed = await both(['dlq', 'list', '--reason', reason, '--since', since, '--json']);
+  expect(stdoutJson(listed)).toMatchObject({ total: 2, items: [{ id: ids[1] }, { id: ids[0] }] });
+  expect((await both(['dlq', 'list', '--reason', reason, '--since', since])).code).toBe(0);
+  expect((await both(['dlq', 'show', ids[0]!])).stdout).toContain(`text of ${ids[0]}`);
+  const counted = await both(['dlq', 'replay-all', '--reason', reason, '--since', since]);
+  expect(counted).toEqual({
+    code: 1,
+    stdout: '2 dead letters match. Nothing was replayed: add --yes to replay them.\n',
+    stderr: '',
+  });
+  const none = await both(['dlq', 'replay-all', '--reason', reason, '--since', '2999-01-01', '--json']);
+  expect(none).toMatchObject({ code: 0 });
+  expect(stdoutJson(none)).toEqual({ matching: 0, replayed: 0 });
+
+  const [show, remove, replay] = await Promise.all([
+    both(['dlq', 'show', unknown]),
+    both(['dlq', 'delete', unknown]),
+    both(['dlq', 'replay', unknown]),
+  ]);
+  expect([show.code, remove.code, replay.code]).toEqual([4, 4, 4]);
+  expect(show.stderr).toMatch(
+    new RegExp(
+      `^sms dlq show: not found: message ${unknown} is not in the dead-letter queue\\n  HTTP 404, code 4042, request id \\S+\\n$`,
+    ),
+  );
+  const [badReason, badValidity] = await Promise.all([
+    both(['dlq', 'list', '--reason', 'lost', '--json']),
+    both(['dlq', 'replay', ids[0]!, '--valid-for', '10']),
+  ]);
+  expect(badReason.code).toBe(2);
+  expect(JSON.parse(badReason.stderr)).toMatchObject({ outcome: 'refused', code: 4010, field: 'reason' });
+  expect(badValidity.code).toBe(2);
+  expect(badValidity.stderr).toContain('code 4009, field validFor');
+
+  // Replayed by one route, the dead letters are gone for both.
+  const all = await direct(['dlq', 'replay-all', '--reason', reason, '--since', since, '--yes']);
+  expect(all).toEqual({ code: 0, stdout: 'Replayed 2 of 2 matching dead letters.\n', stderr: '' });
+  await Promise.all(ids.map((id) => statusReaches(id, 'accepted')));
+  expect((await both(['dlq', 'replay', ids[0]!])).code).toBe(4);
+});
+
 it('prints help with exit 0, and refuses wrong usage with exit 1 before sending anything', async () => {
   const [help, usage, noKey, version] = await Promise.all([
     sms(['dlq', 'replay', '--help']),
@@ -251,4 +342,19 @@ it('prints help with exit 0, and refuses wrong usage with exit 1 before sending 
   expect(noKey).toMatchObject({ code: 1, stdout: '' });
   expect(noKey.stderr).toBe('sms status: needs a client key (API_KEYS): give --key KEY or set SMS_API_KEY\n');
   expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+
+  // The parser's own errors exit with the usage code too.
+  const [unknownOption, missingArgument, extraArgument, noCommand] = await Promise.all([
+    sms(['dlq', 'list', '--reasons', 'expired']),
+    sms(['dlq', 'show']),
+    sms(['dlq', 'replay-all', 'abc']),
+    sms([]),
+  ]);
+  expect(unknownOption).toMatchObject({ code: 1, stdout: '' });
+  expect(unknownOption.stderr).toMatch(/^sms: unknown option '--reasons'/);
+  expect(missingArgument).toMatchObject({ code: 1, stdout: '' });
+  expect(missingArgument.stderr).toMatch(/^sms: missing required argument 'id'\n\nUsage: sms dlq show ID\n/);
+  expect(extraArgument).toMatchObject({ code: 1, stdout: '' });
+  expect(noCommand).toMatchObject({ code: 1, stdout: '' });
+  expect(noCommand.stderr).toMatch(/^Usage: sms COMMAND \[options\]/);
 });

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliConfigSchema } from '@sms/config';
+import { readmeEnvRows, schemaEnvRows } from '@sms/testing';
 import {
   COMMANDS,
   type CommandName,
+  DLQ_OPTIONS,
   ENVIRONMENT,
   GLOBAL_OPTIONS,
   type OptionSpec,
@@ -32,8 +35,14 @@ describe('README', () => {
     }
   });
 
-  it('lists every global option and variable', () => {
-    for (const [option, spec] of Object.entries<OptionSpec>(GLOBAL_OPTIONS)) {
+  it('lists the Redis variables of --direct with their descriptions from the schema, in order', () => {
+    const rows = readmeEnvRows(join(__dirname, '..', 'README.md'));
+    expect(rows).toBeDefined();
+    expect(rows).toEqual(schemaEnvRows(cliConfigSchema));
+  });
+
+  it('lists every global option, dlq option and variable', () => {
+    for (const [option, spec] of Object.entries<OptionSpec>({ ...GLOBAL_OPTIONS, ...DLQ_OPTIONS })) {
       expect(readme).toContain(`\`--${option}${spec.value ? ` ${spec.value}` : ''}\``);
     }
     for (const variable of Object.keys(ENVIRONMENT)) expect(readme).toContain(`\`${variable}\``);

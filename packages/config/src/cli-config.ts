@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { envInt } from './env-types';
+import { type RedisTarget, redisTargetOf } from './redis-target';
+import { redisTopologyProblems } from './redis-topology-problems';
+import { redisConfigShape, sharedConfigShape } from './shared-config';
+
+/**
+ * What `sms dlq ... --direct` (`services/cli`) reads: where the queues are, and what a replayed
+ * message gets. Unlike the services it has no default Redis: on a shared host the default would
+ * be somebody else's.
+ */
+export const cliConfigSchema = z
+  .object({
+    ...redisConfigShape,
+    REDIS_URL: redisConfigShape.REDIS_URL.describe(
+      'One Redis server (or a proxy or managed endpoint that follows the primary), as redis://[user:password@]host:port[/db], or rediss:// for TLS; --redis-url takes its place. No default: --direct needs it, REDIS_SENTINELS or REDIS_CLUSTER_NODES.',
+    ),
+    QUEUE_PREFIX: sharedConfigShape.QUEUE_PREFIX,
+    SEND_ATTEMPTS: envInt(1, 100)
+      .default(8)
+      .describe(
+        'Attempts a replayed message gets to reach Kaarai before it ends as failed again; keep it equal to the API. Default 8.',
+      ),
+  })
+  // `when` runs the check even when another variable is invalid, so one error lists all.
+  .superRefine(
+    (config, ctx) => {
+      for (const [key, message] of redisTopologyProblems(config))
+        ctx.addIssue({ code: 'custom', path: [key], message });
+    },
+    { when: () => true },
+  );
+
+export type CliConfig = z.infer<typeof cliConfigSchema>;
+
+/** The Redis the configuration names; undefined when it names none (never the default server). */
+export function namedRedisTarget(config: CliConfig): RedisTarget | undefined {
+  const named =
+    config.REDIS_URL !== undefined ||
+    config.REDIS_SENTINELS !== undefined ||
+    config.REDIS_CLUSTER_NODES !== undefined;
+  return named ? redisTargetOf(config) : undefined;
+}
