@@ -66,7 +66,10 @@ describe('isCallbackUrlAllowed', () => {
 describe('callbackUrlProblem', () => {
   it.each([
     ['https://hooks.shop.internal/sms', undefined],
-    ['ftp://hooks.shop.internal/', 'must be an absolute https:// URL (or http:// to an origin on the allow-list)'],
+    [
+      'ftp://hooks.shop.internal/',
+      'must be an absolute https:// URL (or http:// to an origin on the allow-list)',
+    ],
     ['/relative', 'must be an absolute https:// URL (or http:// to an origin on the allow-list)'],
     ['https://u:p@hooks.shop.internal/', 'must not hold a user or password'],
     ['https://hooks.shop.internal/#x', 'must not have a #fragment'],

@@ -42,7 +42,8 @@ export function parseCallbackOrigin(entry: string): CallbackOrigin | { readonly 
 export function callbackUrlProblem(text: string): string | undefined {
   if (text.length > MAX_CALLBACK_URL_LENGTH) return `is longer than ${MAX_CALLBACK_URL_LENGTH} characters`;
   const url = URL.parse(text);
-  if (!url || !originOf(url)) return 'must be an absolute https:// URL (or http:// to an origin on the allow-list)';
+  if (!url || !originOf(url))
+    return 'must be an absolute https:// URL (or http:// to an origin on the allow-list)';
   // Credentials in a URL end up in logs and proxies; the signature is the receiver's proof.
   if (url.username !== '' || url.password !== '') return 'must not hold a user or password';
   if (url.hash !== '') return 'must not have a #fragment';
