@@ -1,5 +1,5 @@
 import { freePort } from './free-port';
-import type { RedisServer, RedisServerOptions } from './start-redis';
+import type { RedisServer, RedisServerOptions } from './redis-server';
 
 const INSTALL_HINT =
   'no redis-server found: install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) ' +
