@@ -74,7 +74,7 @@ export function createWorkerRuntime(config: WorkerConfig, deps: WorkerRuntimeDep
   return {
     start: async () => {
       if (stopped) throw new Error('the worker was stopped');
-      started ??= startWorker(config, deps);
+      started ??= startParts(config, deps);
       return (await started).running;
     },
     stop: () => {
@@ -92,7 +92,7 @@ interface Started {
   stop(): Promise<void>;
 }
 
-async function startWorker(config: WorkerConfig, deps: WorkerRuntimeDeps): Promise<Started> {
+async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promise<Started> {
   const { logger } = deps;
   const prefix = deps.keyPrefix ?? redisKeyPrefix(config.QUEUE_PREFIX);
   const connections = openWorkerConnections(redisTargetOf(config), logger);
