@@ -49,7 +49,7 @@ export class SendAttempt {
    */
   readonly held: JobLock | undefined;
   readonly answered: JobLock | undefined;
-  readonly events: StatusEvents;
+  private readonly events: StatusEvents;
   readonly now: () => number;
   private child: Logger | undefined;
 
