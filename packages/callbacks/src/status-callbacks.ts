@@ -1,4 +1,5 @@
 import type { CallbackStatus, SmsJobData } from '@sms/contracts';
+import { withTimeout } from '@sms/queue';
 import type { CallbackOutbox, PendingEvent } from './callback-outbox';
 import { type CallbackJobSettings, type CallbackQueue, scheduleCallbacks } from './callback-queue';
 
@@ -57,18 +58,14 @@ export function createStatusCallbacks(deps: StatusCallbacksDeps): StatusEvents {
         ...(code ? { code } : {}),
         at: now(),
       };
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
+        await withTimeout(
           record(messageId, pending),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new EnqueueTimeoutError(deps.timeoutMs)), deps.timeoutMs);
-          }),
-        ]);
+          deps.timeoutMs,
+          () => new EnqueueTimeoutError(deps.timeoutMs),
+        );
       } catch (error) {
         deps.onFailure(error, { messageId, client: data.client, status });
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

@@ -11,6 +11,7 @@ export {
 } from './dead-letter-queue';
 export { DeadlinePassedError } from './deadline-passed-error';
 export { enqueueBeforeDeadline, type SmsJobToAdd } from './enqueue-before-deadline';
+export { type ConnectionChangeLogger, logConnectionChanges } from './log-connection-changes';
 export { mayHaveBeenWritten } from './may-have-been-written';
 export { messageJobOptions, PRIORITY_JOB_OPTIONS } from './message-job-options';
 export { NotReplicatedError } from './not-replicated-error';
@@ -51,3 +52,4 @@ export { ReplicaAcknowledgement, type ReplicaAcknowledgementSettings } from './r
 export { type SendJobSettings, sendJobOptions } from './send-job-options';
 export { createSmsQueue, enqueueSms, type QueueSetup, type SmsQueue } from './sms-queue';
 export { type StartupLogger, waitForRedis } from './wait-for-redis';
+export { withTimeout } from './with-timeout';

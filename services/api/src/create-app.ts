@@ -8,6 +8,7 @@ import {
   type ReplicaAcknowledgement,
   redisWriteRefusal,
   type SmsQueue,
+  withTimeout,
 } from '@sms/queue';
 import type { ReferenceIndex, StatusStore } from '@sms/status-store';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -30,7 +31,6 @@ import type { ClientQuotas } from './quota/client-quotas';
 import { createQuotaGuard, NO_QUOTA_GUARD } from './quota/quota-guard';
 import { requestIdOf } from './request-id';
 import { sendError } from './send-error';
-import { withTimeout } from './with-timeout';
 
 export interface AppConfig {
   /** Client keys: key to client name. */

@@ -1,7 +1,6 @@
 import type { ApiMetrics } from '@sms/metrics';
-import { DeadlinePassedError } from '@sms/queue';
+import { DeadlinePassedError, withTimeout } from '@sms/queue';
 import type { Logger } from 'pino';
-import { withTimeout } from './with-timeout';
 
 /**
  * The share of ENQUEUE_TIMEOUT_MS between the deadline an enqueue carries to Redis and the moment

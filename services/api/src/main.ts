@@ -16,10 +16,12 @@ import {
   createProducerConnection,
   createSmsQueue,
   DEAD_LETTER_QUEUE,
+  logConnectionChanges,
   ReplicaAcknowledgement,
   readQueueState,
   SMS_QUEUE,
   waitForRedis,
+  withTimeout,
   writeProbeKey,
 } from '@sms/queue';
 import { ReferenceIndex, StatusStore } from '@sms/status-store';
@@ -29,7 +31,6 @@ import { createQueueUi } from './create-queue-ui';
 import { createDeadLetterRouter } from './dead-letter-routes';
 import { IdempotencyStore } from './idempotency';
 import { ClientQuotas } from './quota/client-quotas';
-import { withTimeout } from './with-timeout';
 
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
@@ -37,16 +38,7 @@ async function main(): Promise<void> {
   const target = redisTargetOf(config);
   const prefix = redisKeyPrefix(config.QUEUE_PREFIX);
   const redis = createProducerConnection(target);
-  // ioredis reports every failed reconnection; one line per state change is enough.
-  let redisDown = false;
-  redis.on('error', (err) => {
-    if (!redisDown) logger.error({ err }, 'redis connection lost');
-    redisDown = true;
-  });
-  redis.on('ready', () => {
-    if (redisDown) logger.info('redis connection restored');
-    redisDown = false;
-  });
+  logConnectionChanges(logger, redis);
 
   // WAIT blocks the connection it is sent on: the adds that it confirms get a connection of
   // their own, so that status reads and readiness probes never queue behind it.

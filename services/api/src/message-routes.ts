@@ -1,12 +1,12 @@
 import type { StatusEvents } from '@sms/callbacks';
 import type { ReferenceLookup } from '@sms/contracts';
+import { withTimeout } from '@sms/queue';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { redisUnavailable } from './accept-message';
 import { ApiError } from './api-error';
 import { cancelMessage } from './cancel-message';
 import { findByReference, type ReferenceSources, referenceOf } from './find-by-reference';
-import { withTimeout } from './with-timeout';
 
 export interface MessageRouteDeps extends ReferenceSources {
   /** Where a cancellation is told to the message's receiver, if it has one. */

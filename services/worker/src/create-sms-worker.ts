@@ -1,7 +1,8 @@
 import type { SmsJobData } from '@sms/contracts';
 import { type RedisConnection, SEND_BACKOFF, SMS_QUEUE } from '@sms/queue';
 import { type Job, Worker } from 'bullmq';
-import { createProcessor, type ProcessorDeps } from './create-processor';
+import { createProcessor } from './create-processor';
+import type { ProcessorDeps } from './processor-deps';
 import { recordGivenUpJob } from './record-given-up-job';
 import { type RetryDelaySettings, retryDelay } from './retry-delay';
 import { RetryableSendError } from './send-errors';

@@ -25,6 +25,10 @@ export async function deadLetterAgain(
   const reason =
     record && Object.hasOwn(REASON_OF_STATUS, record.status) ? REASON_OF_STATUS[record.status] : undefined;
   if (record === undefined || reason === undefined) return;
-  const last = { attempts: record.attempts, code: record.lastCode, message: record.lastMessage ?? '' };
+  const last = {
+    attempts: record.attempts,
+    ...(record.lastCode !== undefined && { code: record.lastCode }),
+    message: record.lastMessage ?? '',
+  };
   await deadLetter(queue, id, deadLetterEntry(data, reason, last, record.updatedAt));
 }

@@ -1,31 +1,30 @@
 import { randomUUID } from 'node:crypto';
+import { loadConfig, type WorkerConfig, workerConfigSchema } from '@sms/config';
 import type { SmsJobData } from '@sms/contracts';
-import { KaaraiClient } from '@sms/kaarai-client';
-import { createWorkerMetrics } from '@sms/metrics';
+import type { WorkerMetrics } from '@sms/metrics';
 import {
-  createDeadLetterQueue,
   createSmsQueue,
   createWorkerConnection,
+  type DeadLetterQueue,
   enqueueSms,
-  redisWriteRefusal,
-  writeProbeKey,
+  type SmsQueue,
 } from '@sms/queue';
-import { StatusStore } from '@sms/status-store';
+import type { StatusStore } from '@sms/status-store';
 import type { Worker } from 'bullmq';
 import pino, { type Logger } from 'pino';
-import { createSmsWorker } from '../src/create-sms-worker';
-import { RedisWriteHealth } from '../src/redis-write-health';
-import { type GateSettings, SendingGate } from '../src/sending-gate';
+import { createWorkerRuntime } from '../src/create-worker-runtime';
+import type { RedisWriteHealth } from '../src/redis-write-health';
+import type { GateSettings, SendingGate } from '../src/sending-gate';
 
 export interface WorkerUnderTest {
   readonly prefix: string;
   /** A plain connection to the worker's Redis, for looking at keys. */
   readonly redis: import('ioredis').default;
   readonly worker: Worker<SmsJobData>;
-  readonly queue: ReturnType<typeof createSmsQueue>;
-  readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
+  readonly queue: SmsQueue;
+  readonly deadLetterQueue: DeadLetterQueue;
   readonly statusStore: StatusStore;
-  readonly metrics: ReturnType<typeof createWorkerMetrics>;
+  readonly metrics: WorkerMetrics;
   readonly gate: SendingGate;
   readonly writeHealth: RedisWriteHealth;
   /** Enqueues a message the way the API does (with a fresh request id unless given) and returns its id. */
@@ -53,71 +52,62 @@ export interface WorkerTestOptions {
 }
 
 /**
- * A worker built from its real parts, on a real Redis, sending to a real simulator, with
- * retry delays of milliseconds so that tests of retries run quickly.
+ * The configuration `startWorker` runs with, as `main.ts` would load it from these variables:
+ * concurrency 8, retries 10-50 ms apart, hold 200 ms, circuit open 300 ms, retention 1 h, the
+ * status server on a free port of 127.0.0.1.
+ */
+export function workerTestConfig(redisUrl: string, options: WorkerTestOptions): WorkerConfig {
+  const circuit = { failureRatio: 0.5, minCalls: 20, windowMs: 10_000, openMs: 300, ...options.circuit };
+  return loadConfig(workerConfigSchema, {
+    REDIS_URL: redisUrl,
+    KAARAI_URL: options.kaaraiUrl,
+    KAARAI_USER: options.user ?? 'gateway',
+    KAARAI_PASSWORD: options.password ?? 'secret',
+    KAARAI_TIMEOUT_MS: String(options.timeoutMs ?? 5_000),
+    WORKER_CONCURRENCY: '8',
+    RETRY_BASE_DELAY_MS: '10',
+    RETRY_MAX_DELAY_MS: '50',
+    HOLD_PROBE_INTERVAL_MS: String(options.holdMs ?? 200),
+    CIRCUIT_FAILURE_RATIO: String(circuit.failureRatio),
+    CIRCUIT_MIN_CALLS: String(circuit.minCalls),
+    CIRCUIT_WINDOW_MS: String(circuit.windowMs),
+    CIRCUIT_OPEN_MS: String(circuit.openMs),
+    RATE_LIMIT_PER_SECOND: String(options.ratePerSecond ?? 0),
+    STATUS_RETENTION_SECONDS: '3600',
+    WORKER_HTTP_PORT: '0',
+    WORKER_HTTP_HOST: '127.0.0.1',
+  });
+}
+
+/**
+ * The worker `main.ts` runs (`createWorkerRuntime`), built in this process on a real Redis,
+ * sending to a real simulator, with retry delays of milliseconds so that tests of retries run
+ * quickly, and its status server on a free port of 127.0.0.1.
  */
 export async function startWorker(redisUrl: string, options: WorkerTestOptions): Promise<WorkerUnderTest> {
   const prefix = options.prefix ?? `t${randomUUID().slice(0, 8)}`;
-  const workerRedis = createWorkerConnection({ kind: 'server', url: redisUrl });
+  const config = workerTestConfig(redisUrl, options);
+  const runtime = createWorkerRuntime(config, {
+    logger: options.logger ?? pino({ level: 'silent' }),
+    ...(options.ca !== undefined && { kaaraiCa: options.ca }),
+    // The prefix as given: an API built in-process by a test uses it without braces.
+    keyPrefix: prefix,
+    writeProbeBackoff: { minMs: 50, maxMs: 500 },
+  });
+  const running = await runtime.start();
+  await running.worker.waitUntilReady();
   const redis = createWorkerConnection({ kind: 'server', url: redisUrl });
-  const setup = { connection: redis, prefix };
-  const queue = createSmsQueue(setup);
-  const deadLetterQueue = createDeadLetterQueue(setup);
-  const statusStore = new StatusStore(redis, { prefix, retentionSeconds: 3600 });
-  const metrics = createWorkerMetrics();
-  const kaarai = new KaaraiClient({
-    url: options.kaaraiUrl,
-    user: options.user ?? 'gateway',
-    password: options.password ?? 'secret',
-    timeoutMs: options.timeoutMs ?? 5_000,
-    ...(options.ca !== undefined && { ca: options.ca }),
-  });
-  const holdMs = options.holdMs ?? 200;
-  const gate = new SendingGate(redis, {
-    prefix,
-    holdProbeIntervalMs: holdMs,
-    circuit: { failureRatio: 0.5, minCalls: 20, windowMs: 10_000, openMs: 300, ...options.circuit },
-    probeLeaseMs: (options.timeoutMs ?? 5_000) + 1_000,
-  });
-  const holder: { worker?: Worker<SmsJobData> } = {};
-  const writeHealth = new RedisWriteHealth({
-    probe: () => redisWriteRefusal(redis, writeProbeKey(prefix, 'worker')),
-    onRefusing: () => void holder.worker?.pause(true),
-    onRestored: () => holder.worker?.resume(),
-    backoff: { minMs: 50, maxMs: 500 },
-  });
-  const worker = createSmsWorker(
-    {
-      connection: workerRedis,
-      prefix,
-      concurrency: 8,
-      retry: { baseMs: 10, maxMs: 50 },
-      holdMs,
-      ...(options.ratePerSecond !== undefined && { ratePerSecond: options.ratePerSecond }),
-    },
-    {
-      kaarai,
-      statusStore,
-      deadLetterQueue,
-      gate,
-      metrics,
-      logger: options.logger ?? pino({ level: 'silent' }),
-      writeHealth,
-      onGivenUpNotRecorded: () => {},
-    },
-  );
-  holder.worker = worker;
-  await worker.waitUntilReady();
+  const queue = createSmsQueue({ connection: redis, prefix });
   return {
     prefix,
     redis,
-    worker,
+    worker: running.worker,
     queue,
-    deadLetterQueue,
-    statusStore,
-    metrics,
-    gate,
-    writeHealth,
+    deadLetterQueue: running.deadLetterQueue,
+    statusStore: running.statusStore,
+    metrics: running.metrics,
+    gate: running.gate,
+    writeHealth: running.writeHealth,
     send: async (sms, attempts = 5, expiresAt = Date.now() + 3_600_000) => {
       const id = randomUUID();
       await enqueueSms(
@@ -129,12 +119,8 @@ export async function startWorker(redisUrl: string, options: WorkerTestOptions):
       return id;
     },
     stop: async () => {
-      writeHealth.stop();
-      await worker.close();
+      await runtime.stop();
       await queue.close();
-      await deadLetterQueue.close();
-      kaarai.close();
-      workerRedis.disconnect();
       redis.disconnect();
     },
   };

@@ -1,9 +1,9 @@
 import type { ApiMetrics } from '@sms/metrics';
+import { withTimeout } from '@sms/queue';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ApiError } from '../api-error';
 import { type IdempotencyStore, idempotencyKeyOf } from '../idempotency';
-import { withTimeout } from '../with-timeout';
 import type { ClientQuotas, MessageReservation } from './client-quotas';
 import type { LimitState } from './quota-limit';
 import { addRateLimitHeaders } from './rate-limit-headers';

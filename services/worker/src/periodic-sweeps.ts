@@ -1,0 +1,71 @@
+import {
+  type CallbackJobSettings,
+  type CallbackOutbox,
+  type CallbackQueue,
+  resumeStrandedCallbacks,
+} from '@sms/callbacks';
+import type { SmsQueue } from '@sms/queue';
+import type { Logger } from 'pino';
+import { type GivenUpDeps, sweepGivenUpJobs } from './record-given-up-job';
+
+export interface PeriodicSweepsDeps {
+  readonly outbox: CallbackOutbox;
+  readonly callbackQueue: CallbackQueue;
+  readonly callbackJob: CallbackJobSettings;
+  /** The send queue, looked through for jobs BullMQ gave up on. */
+  readonly smsQueue: SmsQueue;
+  readonly givenUp: GivenUpDeps;
+  /** Told of each error of a sweep, which may be the first sign of Redis refusing writes. */
+  readonly reportError: (error: unknown) => void;
+  readonly logger: Logger;
+  /** Logs an error line at most once per interval per message (`rateLimitedLog`). */
+  readonly logError: (details: object, message: string) => void;
+}
+
+/** How often each sweep runs, in ms. */
+const RESUME_CALLBACKS_EVERY_MS = 30_000;
+const SWEEP_GIVEN_UP_EVERY_MS = 15_000;
+
+/**
+ * Starts the two sweeps every replica runs, each taking up what a stopped process left half done;
+ * a job added twice is one job, so replicas need not agree on who does it:
+ * - outboxes left without a job (a process died between an event and its job);
+ * - jobs BullMQ gave up on whose final state could not be written when it did (Redis refused
+ *   the write, or the process stopped): ended as the first attempt would have, at start too.
+ * Returns what stops both.
+ */
+export function startPeriodicSweeps(deps: PeriodicSweepsDeps): { stop(): void } {
+  const { logger, logError } = deps;
+  const resumeCallbacks = setInterval(() => {
+    resumeStrandedCallbacks(deps.outbox, deps.callbackQueue, {
+      ...deps.callbackJob,
+      staleAfterMs: 60_000,
+      batch: 100,
+    })
+      .then((resumed) => {
+        if (resumed > 0) logger.warn({ resumed }, 'status callbacks resumed after a process stopped mid-way');
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not look for stranded status callbacks'));
+  }, RESUME_CALLBACKS_EVERY_MS);
+  resumeCallbacks.unref();
+
+  const sweepGivenUp = () =>
+    sweepGivenUpJobs(deps.smsQueue, deps.givenUp)
+      .then((ended) => {
+        if (ended.length > 0) logger.error({ ended }, 'messages given up by the queue recorded as failed');
+      })
+      .catch((err: unknown) => {
+        deps.reportError(err);
+        logError({ err }, 'could not record messages given up by the queue; trying again later');
+      });
+  const sweep = setInterval(() => void sweepGivenUp(), SWEEP_GIVEN_UP_EVERY_MS);
+  sweep.unref();
+  void sweepGivenUp();
+
+  return {
+    stop: () => {
+      clearInterval(resumeCallbacks);
+      clearInterval(sweep);
+    },
+  };
+}

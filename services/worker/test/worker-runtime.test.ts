@@ -1,0 +1,62 @@
+import { type AddressInfo, createServer } from 'node:net';
+import { type RedisServer, startRedisServer, waitFor } from '@sms/testing';
+import Redis from 'ioredis';
+import pino from 'pino';
+import { createWorkerRuntime } from '../src/create-worker-runtime';
+import { workerTestConfig } from './start-worker';
+
+// createWorkerRuntime is the worker main.ts runs: started here in-process, it answers its probes,
+// stops once however often it is asked to, and a start that cannot listen leaves nothing running.
+// No message is sent, so Kaarai's URL is never called.
+
+// A server of our own: the second test counts its clients.
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const config = () => workerTestConfig(redis.url, { kaaraiUrl: 'https://127.0.0.1:9/api/v1/sms/send' });
+const logger = pino({ level: 'silent' });
+
+it('answers /readyz once started, and stops once however often stop() is called', async () => {
+  const runtime = createWorkerRuntime(config(), { logger });
+  const { port, worker } = await runtime.start();
+  const readyz = await fetch(`http://127.0.0.1:${port}/readyz`);
+  expect(readyz.status).toBe(200);
+  expect(await readyz.json()).toEqual({
+    status: 'ready',
+    redis: 'ok',
+    concurrency: 8,
+    sending: { state: 'open' },
+  });
+
+  const [first, second] = [runtime.stop(), runtime.stop()];
+  expect(second).toBe(first);
+  await first;
+  expect(worker.isRunning()).toBe(false);
+  await expect(fetch(`http://127.0.0.1:${port}/readyz`)).rejects.toThrow();
+  await expect(runtime.start()).rejects.toThrow('the worker was stopped');
+});
+
+it('rejects a start whose status server cannot listen, having closed what it opened', async () => {
+  const taken = createServer();
+  await new Promise<void>((listening) => taken.listen(0, '127.0.0.1', listening));
+  const { port } = taken.address() as AddressInfo;
+  const admin = new Redis(redis.url);
+  const clients = async () => ((await admin.client('LIST')) as string).trim().split('\n').length;
+  try {
+    const runtime = createWorkerRuntime({ ...config(), WORKER_HTTP_PORT: port }, { logger });
+    await expect(runtime.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await waitFor(async () => (await clients()) === 1, {
+      timeoutMs: 5_000,
+      description: 'only the test itself to be connected to Redis',
+    });
+    await runtime.stop();
+  } finally {
+    taken.close();
+    admin.disconnect();
+  }
+});
