@@ -1,5 +1,6 @@
 import {
   type ApiProcess,
+  newPrefix,
   type RunningSimulator,
   startApiProcess,
   startRedis,
@@ -8,7 +9,6 @@ import {
   type TestRedis,
   type WorkerProcess,
 } from '@sms/testing';
-import { newPrefix } from '../faults/fault-fixture';
 
 /** The gateway as deployed, for callback tests: Redis, the simulator over HTTPS, the API and a worker. */
 export interface CallbackStack {

@@ -3,12 +3,11 @@ import { Agent, request } from 'node:http';
 import {
   type ApiProcess,
   mapConcurrently,
-  startApiProcess,
-  startRedis,
+  type Stack,
+  startStack,
   type TestRedis,
   waitFor,
 } from '@sms/testing';
-import { newPrefix, Teardown } from './fault-fixture';
 
 // Fault: SIGTERM reaches an API process while clients on keep-alive connections post to it back
 //   to back.
@@ -23,13 +22,16 @@ const CLIENTS = 8;
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 const EXIT_BOUND_MS = 5_000;
 
-const teardown = new Teardown();
-let redis: TestRedis;
+let stack: Stack<TestRedis, undefined>;
 
 beforeAll(async () => {
-  redis = teardown.add(await startRedis(), (it) => it.stop());
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    simulator: false,
+    workers: 0,
+    apiEnv: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
 
 interface Answer {
   readonly idempotencyKey: string;
@@ -120,10 +122,8 @@ async function postUntilRefused(api: ApiProcess, clients: number, answers: Answe
 }
 
 it('answers the requests in flight with Connection: close on SIGTERM and exits at once', async () => {
-  const prefix = newPrefix();
-  const env = { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) };
-  const api = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix, env }), (it) => it.kill());
-  // Should the test fail early, the teardown's SIGKILL ends the posting.
+  const { api } = stack;
+  // Should the test fail early, the stack's stop ends the API, and with it the posting.
   const answers: Answer[] = [];
   const posting = postUntilRefused(api, CLIENTS, answers);
   await waitFor(() => answers.filter((a) => a.status === 202).length >= 200, {
@@ -134,7 +134,7 @@ it('answers the requests in flight with Connection: close on SIGTERM and exits a
   const stopped = await api.stop('SIGTERM', 60_000);
   await posting;
 
-  const other = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix }), (it) => it.stop());
+  const other = await stack.addApi();
   const accepted = answers.filter((a) => a.status === 202);
   const unanswered = answers.filter((a) => a.status === 0);
   const afterSignal = answers.filter((a) => a.at > signalAt && a.status !== 0);

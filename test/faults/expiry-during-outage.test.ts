@@ -1,22 +1,15 @@
+import { DEAD_LETTER_QUEUE, SMS_QUEUE } from '@sms/queue';
 import {
-  queueJobCounts,
-  type RunningSimulator,
-  readQueueJob,
-  startApiProcess,
-  startWorkerProcess,
-  type TestRedis,
-} from '@sms/testing';
-import {
-  DEAD_LETTER_QUEUE,
   finalStatuses,
-  newPrefix,
   postAll,
   queueDrained,
+  queueJobCounts,
+  readQueueJob,
   recordedAmong,
-  startRedisAndSimulator,
-  Teardown,
+  type Stack,
+  startStack,
   uniqueTexts,
-} from './fault-fixture';
+} from '@sms/testing';
 
 // Fault: Kaarai answers every request 503/5030 for 32 s, longer than the shortest validity a
 //   message may have (validFor: 30 s).
@@ -28,33 +21,18 @@ import {
 const OUTAGE_MS = 32_000;
 const SHORT_LIVED = 5;
 
-const teardown = new Teardown();
-let redis: TestRedis;
-let simulator: RunningSimulator;
+let stack: Stack;
 
 beforeAll(async () => {
-  ({ redis, simulator } = await startRedisAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    apiEnv: { SEND_ATTEMPTS: '100' },
+    workerEnv: { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '1000', CIRCUIT_OPEN_MS: '500' },
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
 
 it('lets messages expire during an outage without ever sending them', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(
-    await startApiProcess({ redisUrl: redis.url, prefix, env: { SEND_ATTEMPTS: '100' } }),
-    (it) => it.stop(),
-  );
-  const worker = teardown.add(
-    await startWorkerProcess({
-      redisUrl: redis.url,
-      prefix,
-      kaaraiUrl: simulator.httpsUrl!,
-      caFile: simulator.caFile!,
-      env: { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '1000', CIRCUIT_OPEN_MS: '500' },
-    }),
-    (it) => it.stop(),
-  );
-  await worker.ready();
-
+  const { redis, simulator, api, prefix } = stack;
   await simulator.admin.setFaults({ outageMs: OUTAGE_MS });
   const outageStart = Date.now();
   const shortTexts = uniqueTexts('expires', SHORT_LIVED);
@@ -67,7 +45,7 @@ it('lets messages expire during an outage without ever sending them', async () =
   expect(Date.now() - outageStart).toBeLessThan(OUTAGE_MS - 30_000);
 
   const statuses = await finalStatuses(api, [...shortIds, longId!], OUTAGE_MS + 30_000);
-  await queueDrained(redis.url, prefix, 10_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 10_000);
   const shortStatuses = shortIds.map((id) => statuses.get(id));
   const sentShort = await recordedAmong(simulator.admin, shortTexts);
   const deadLetters = await Promise.all(

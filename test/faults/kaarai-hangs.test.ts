@@ -1,22 +1,15 @@
-import {
-  metricValue,
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
-  type TestRedis,
-  waitFor,
-} from '@sms/testing';
+import { SMS_QUEUE } from '@sms/queue';
 import {
   countStatuses,
-  FAST_RETRIES,
   finalStatuses,
-  newPrefix,
+  metricValue,
   postAll,
   queueDrained,
-  startRedisAndSimulator,
+  startStack,
   Teardown,
   uniqueTexts,
-} from './fault-fixture';
+  waitFor,
+} from '@sms/testing';
 
 // Fault: Kaarai reads every request and never answers (hangRate 1).
 // Load: 20 messages for a worker with 4 send slots and a 500 ms call timeout; then, for a
@@ -30,35 +23,25 @@ const CONCURRENCY = 4;
 const SHUTDOWN_TIMEOUT_MS = 3_000;
 const SHUTDOWN_MARGIN_MS = 3_000;
 
-const teardown = new Teardown();
-let redis: TestRedis;
-let simulator: RunningSimulator;
+const stacks = new Teardown();
+afterEach(() => stacks.run());
 
-beforeAll(async () => {
-  ({ redis, simulator } = await startRedisAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
-
-function startHangingWorker(prefix: string, env: Record<string, string>) {
-  return startWorkerProcess({
-    redisUrl: redis.url,
-    prefix,
-    kaaraiUrl: simulator.httpsUrl!,
-    caFile: simulator.caFile!,
+/** A stack whose one worker has `CONCURRENCY` send slots, stopped after the test. */
+async function startHangingStack(workerEnv: Record<string, string>, apiEnv: Record<string, string> = {}) {
+  const stack = await startStack({
+    apiEnv,
     // Timeouts count as failures for the circuit breaker; keep its pause short.
-    env: { ...FAST_RETRIES, WORKER_CONCURRENCY: String(CONCURRENCY), CIRCUIT_OPEN_MS: '500', ...env },
-  }).then((worker) => teardown.add(worker, (it) => it.kill()));
+    workerEnv: { WORKER_CONCURRENCY: String(CONCURRENCY), CIRCUIT_OPEN_MS: '500', ...workerEnv },
+  });
+  return stacks.add(stack, (it) => it.stop());
 }
 
 it('keeps trying through hung calls and delivers each message once when Kaarai answers', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(
-    await startApiProcess({ redisUrl: redis.url, prefix, env: { SEND_ATTEMPTS: '50' } }),
-    (it) => it.stop(),
+  const { redis, simulator, api, prefix, workers } = await startHangingStack(
+    { KAARAI_TIMEOUT_MS: '500' },
+    { SEND_ATTEMPTS: '50' },
   );
-  const worker = await startHangingWorker(prefix, { KAARAI_TIMEOUT_MS: '500' });
-  await worker.ready();
-  await simulator.admin.reset();
+  const worker = workers[0]!;
   await simulator.admin.setFaults({ hangRate: 1 });
   const texts = uniqueTexts('hang', 20);
   const ids = await postAll(api, texts);
@@ -74,7 +57,7 @@ it('keeps trying through hung calls and delivers each message once when Kaarai a
   await simulator.admin.clearFaults();
 
   const statuses = await finalStatuses(api, ids, 30_000);
-  await queueDrained(redis.url, prefix, 10_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 10_000);
   const unknown = metricValue(await worker.metrics(), 'sms_provider_unknown_outcomes_total');
   console.log(
     `Kaarai hangs: ${hung} hung requests with ${CONCURRENCY} slots before the fault was cleared, ` +
@@ -89,21 +72,17 @@ it('keeps trying through hung calls and delivers each message once when Kaarai a
     unexpected: [],
   });
   expect(unknown).toBeGreaterThanOrEqual(3 * CONCURRENCY);
-  await worker.stop();
 }, 90_000);
 
 it('exits within the shutdown timeout on SIGTERM while its calls hang, losing nothing', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix }), (it) => it.stop());
   // The jobs cut off by the timeout come back once their locks expire: 2 s instead of 30 s.
-  const settings = {
+  const stack = await startHangingStack({
     KAARAI_TIMEOUT_MS: '60000',
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
     JOB_LOCK_MS: '2000',
-  };
-  const worker = await startHangingWorker(prefix, settings);
-  await worker.ready();
-  await simulator.admin.reset();
+  });
+  const { redis, simulator, api, prefix, workers } = stack;
+  const worker = workers[0]!;
   await simulator.admin.setFaults({ hangRate: 1 });
   const texts = uniqueTexts('hang at shutdown', CONCURRENCY);
   await postAll(api, texts);
@@ -120,14 +99,12 @@ it('exits within the shutdown timeout on SIGTERM while its calls hang, losing no
   expect(stopped.elapsedMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS);
 
   await simulator.admin.clearFaults();
-  const next = await startHangingWorker(prefix, settings);
-  await next.ready();
-  await queueDrained(redis.url, prefix, 30_000);
+  await stack.addWorker();
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 30_000);
   expect(await simulator.admin.tally(texts)).toMatchObject({
     delivered: CONCURRENCY,
     duplicated: [],
     lost: [],
     unexpected: [],
   });
-  await next.stop();
 }, 60_000);

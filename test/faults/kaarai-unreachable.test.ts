@@ -2,22 +2,15 @@ import {
   dropSyns,
   freePort,
   metricValue,
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
+  postAll,
+  type StackOptions,
+  startStack,
   synDropUnavailable,
-  type TestRedis,
+  Teardown,
+  uniqueTexts,
   type WorkerProcess,
   waitFor,
 } from '@sms/testing';
-import {
-  FAST_RETRIES,
-  newPrefix,
-  postAll,
-  startRedisAndSimulator,
-  Teardown,
-  uniqueTexts,
-} from './fault-fixture';
 
 // Fault: Kaarai cannot be reached: its port refuses connections, or every SYN to it is dropped
 //   (a packet drop; needs iptables). For contrast, Kaarai reads every request and never answers.
@@ -32,34 +25,16 @@ const PATH = '/api/v1/sms/send';
 const UNKNOWN = 'sms_provider_unknown_outcomes_total';
 
 const teardown = new Teardown();
-let redis: TestRedis;
-let simulator: RunningSimulator;
+afterEach(() => teardown.run());
 
-beforeAll(async () => {
-  ({ redis, simulator } = await startRedisAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
-
-/** A worker sending to `kaaraiUrl`, and messages for it to send. */
-async function sendThrough(kaaraiUrl: string, label: string): Promise<WorkerProcess> {
-  const prefix = newPrefix();
-  const api = teardown.add(
-    await startApiProcess({ redisUrl: redis.url, prefix, env: { SEND_ATTEMPTS: '100' } }),
-    (it) => it.stop(),
-  );
-  const worker = teardown.add(
-    await startWorkerProcess({
-      redisUrl: redis.url,
-      prefix,
-      kaaraiUrl,
-      caFile: simulator.caFile!,
-      env: { ...FAST_RETRIES, KAARAI_TIMEOUT_MS: '500' },
-    }),
-    (it) => it.kill(),
-  );
-  await worker.ready();
-  await postAll(api, uniqueTexts(label, MESSAGES));
-  return worker;
+/** A stack whose worker sends to `kaaraiUrl` (the simulator's by default), stopped after the test. */
+async function startSender(where: Pick<StackOptions, 'kaaraiUrl'> = {}) {
+  const stack = await startStack({
+    ...where,
+    apiEnv: { SEND_ATTEMPTS: '100' },
+    workerEnv: { KAARAI_TIMEOUT_MS: '500' },
+  });
+  return teardown.add(stack, (it) => it.stop());
 }
 
 /** The worker's metrics once it has retried `RETRIES` calls that failed for `reason`. */
@@ -76,7 +51,9 @@ function afterRetries(worker: WorkerProcess, reason: string): Promise<string> {
 
 it('counts no unknown outcome while Kaarai’s port refuses connections', async () => {
   const closed = await freePort();
-  const worker = await sendThrough(`https://127.0.0.1:${closed}${PATH}`, 'refused');
+  const { api, workers } = await startSender({ kaaraiUrl: `https://127.0.0.1:${closed}${PATH}` });
+  await postAll(api, uniqueTexts('refused', MESSAGES));
+  const worker = workers[0]!;
   const metrics = await afterRetries(worker, 'connection_failed');
   console.log(
     `Kaarai refuses: ${metricValue(metrics, 'sms_messages_retried_total', { reason: 'connection_failed' })} ` +
@@ -91,8 +68,10 @@ const packetDrop = 'counts no unknown outcome while every SYN to Kaarai is dropp
 if (noSynDrop === undefined) {
   it(packetDrop, async () => {
     const port = await freePort();
-    const drop = teardown.add(dropSyns(port), async (it) => it.restore());
-    const worker = await sendThrough(`https://127.0.0.1:${port}${PATH}`, 'dropped');
+    const drop = teardown.add(dropSyns(port), (it) => it.restore());
+    const { api, workers } = await startSender({ kaaraiUrl: `https://127.0.0.1:${port}${PATH}` });
+    await postAll(api, uniqueTexts('dropped', MESSAGES));
+    const worker = workers[0]!;
     const metrics = await afterRetries(worker, 'connect_timeout');
     console.log(
       `Kaarai unreachable: ${metricValue(metrics, 'sms_messages_retried_total', { reason: 'connect_timeout' })} ` +
@@ -107,9 +86,10 @@ if (noSynDrop === undefined) {
 }
 
 it('counts as unknown outcomes the calls Kaarai read and never answered', async () => {
-  await simulator.admin.reset();
+  const { api, simulator, workers } = await startSender();
   await simulator.admin.setFaults({ hangRate: 1 });
-  const worker = await sendThrough(simulator.httpsUrl!, 'hung');
+  await postAll(api, uniqueTexts('hung', MESSAGES));
+  const worker = workers[0]!;
   const metrics = await afterRetries(worker, 'timeout');
   const unknown = metricValue(metrics, UNKNOWN) ?? 0;
   const { hung } = await simulator.admin.stats();
@@ -117,5 +97,4 @@ it('counts as unknown outcomes the calls Kaarai read and never answered', async 
   expect(unknown).toBeGreaterThanOrEqual(RETRIES);
   expect(unknown).toBeLessThanOrEqual(hung);
   await worker.kill();
-  await simulator.admin.clearFaults();
 }, 60_000);

@@ -1,12 +1,12 @@
+import { SMS_QUEUE } from '@sms/queue';
 import {
-  type RedisServer,
-  type RunningSimulator,
-  startApiProcess,
-  startRedisServer,
-  startSimulator,
-  startWorkerProcess,
+  type DeliveryTally,
+  queueDrained,
+  type RedisServerOptions,
+  startStack,
+  Teardown,
+  uniqueTexts,
 } from '@sms/testing';
-import { FAST_RETRIES, newPrefix, queueDrained, Teardown, uniqueTexts } from './fault-fixture';
 
 // Fault: Redis is killed with SIGKILL right after the API answered 202 to the last of the
 //   messages, and restarted from its append-only file; no worker runs until then, so every
@@ -20,25 +20,29 @@ import { FAST_RETRIES, newPrefix, queueDrained, Teardown, uniqueTexts } from './
 const MESSAGES = 1_000;
 
 const teardown = new Teardown();
-let simulator: RunningSimulator;
-
-beforeAll(async () => {
-  simulator = teardown.add(await startSimulator({ https: true }), (it) => it.stop());
-});
-afterAll(() => teardown.run());
+afterEach(() => teardown.run());
 
 interface CrashOutcome {
   readonly texts: readonly string[];
   /** When the API answered 202 to each text, in ms since the epoch. */
   readonly acceptedAt: ReadonlyMap<string, number>;
   readonly crashedAt: number;
+  readonly tally: DeliveryTally;
 }
 
-/** Posts the load, crashes Redis after the last 202, restarts it and lets a worker drain the queue. */
-async function acceptCrashAndDrain(redis: RedisServer, label: string): Promise<CrashOutcome> {
-  await simulator.admin.reset();
-  const prefix = newPrefix();
-  const api = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix }), (it) => it.stop());
+/**
+ * On a Redis of its own with `appendfsync`, posts the load, crashes Redis after the last 202,
+ * restarts it and lets a worker drain the queue.
+ */
+async function acceptCrashAndDrain(
+  appendfsync: NonNullable<RedisServerOptions['appendfsync']>,
+  label: string,
+): Promise<CrashOutcome> {
+  const stack = teardown.add(
+    await startStack({ redisServer: { appendfsync }, workers: 0, workerEnv: { WORKER_CONCURRENCY: '64' } }),
+    (it) => it.stop(),
+  );
+  const { redis, simulator, api, prefix } = stack;
   const texts = uniqueTexts(label, MESSAGES);
   const acceptedAt = new Map<string, number>();
   let next = 0;
@@ -55,37 +59,21 @@ async function acceptCrashAndDrain(redis: RedisServer, label: string): Promise<C
   await redis.crash();
   const crashedAt = Date.now();
   await redis.restart();
-  const worker = teardown.add(
-    await startWorkerProcess({
-      redisUrl: redis.url,
-      prefix,
-      kaaraiUrl: simulator.httpsUrl!,
-      caFile: simulator.caFile!,
-      env: { ...FAST_RETRIES, WORKER_CONCURRENCY: '64' },
-    }),
-    (it) => it.stop(),
-  );
-  await worker.ready();
-  await queueDrained(redis.url, prefix, 60_000);
-  await worker.stop();
-  await api.stop();
-  return { texts, acceptedAt, crashedAt };
+  await stack.addWorker();
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
+  return { texts, acceptedAt, crashedAt, tally: await simulator.admin.tally(texts) };
 }
 
 it('loses no accepted message with appendfsync always', async () => {
-  const redis = teardown.add(await startRedisServer({ appendfsync: 'always' }), (it) => it.stop());
-  const { texts } = await acceptCrashAndDrain(redis, 'aof always');
+  const { tally } = await acceptCrashAndDrain('always', 'aof always');
 
-  const tally = await simulator.admin.tally(texts);
   console.log(`Redis SIGKILL, appendfsync always: ${tally.lost.length} of ${MESSAGES} accepted lost`);
   expect(tally).toMatchObject({ delivered: MESSAGES, duplicated: [], lost: [], unexpected: [] });
 }, 120_000);
 
 it('loses at most the last 2 s of accepted messages with appendfsync everysec', async () => {
-  const redis = teardown.add(await startRedisServer({ appendfsync: 'everysec' }), (it) => it.stop());
-  const { texts, acceptedAt, crashedAt } = await acceptCrashAndDrain(redis, 'aof everysec');
+  const { texts, acceptedAt, crashedAt, tally } = await acceptCrashAndDrain('everysec', 'aof everysec');
 
-  const tally = await simulator.admin.tally(texts);
   const lastTwoSeconds = texts.filter((text) => acceptedAt.get(text)! >= crashedAt - 2_000);
   const lostEarlier = tally.lost.filter((text) => acceptedAt.get(text)! < crashedAt - 2_000);
   console.log(

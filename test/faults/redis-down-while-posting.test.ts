@@ -1,20 +1,14 @@
+import { SMS_QUEUE } from '@sms/queue';
 import {
   mapConcurrently,
-  type RedisServer,
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
-  waitFor,
-} from '@sms/testing';
-import {
-  FAST_RETRIES,
-  newPrefix,
   postContinuously,
   queueDrained,
+  type RedisServer,
   recordedAmong,
-  startRedisServerAndSimulator,
-  Teardown,
-} from './fault-fixture';
+  type Stack,
+  startStack,
+  waitFor,
+} from '@sms/testing';
 
 // Fault: Redis is killed with SIGKILL while clients keep posting, stays down for at least
 //   2 s, and is restarted from its append-only file (appendfsync always).
@@ -30,21 +24,21 @@ import {
 const ANSWER_BOUND_MS = 2_000;
 const CLIENTS = 8;
 
-const teardown = new Teardown();
-let redis: RedisServer;
-let simulator: RunningSimulator;
+let stack: Stack<RedisServer>;
 
+// The worker starts once the posting is over.
 beforeAll(async () => {
-  ({ redis, simulator } = await startRedisServerAndSimulator(teardown, { appendfsync: 'always' }));
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    redisServer: { appendfsync: 'always' },
+    apiEnv: { ENQUEUE_TIMEOUT_MS: '1500' },
+    workers: 0,
+    workerEnv: { WORKER_CONCURRENCY: '64' },
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
 
 it('answers 202 or 503 within 2 s through a Redis crash, and delivers every message once', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(
-    await startApiProcess({ redisUrl: redis.url, prefix, env: { ENQUEUE_TIMEOUT_MS: '1500' } }),
-    (it) => it.stop(),
-  );
+  const { redis, simulator, api, prefix } = stack;
   const load = postContinuously(api, 'redis down', CLIENTS);
   const { answers } = load;
   const count = (status: number, since = 0) =>
@@ -77,18 +71,8 @@ it('answers 202 or 503 within 2 s through a Redis crash, and delivers every mess
   expect(unexpected.slice(0, 5)).toEqual([]);
   expect(slow.slice(0, 5)).toEqual([]);
 
-  const worker = teardown.add(
-    await startWorkerProcess({
-      redisUrl: redis.url,
-      prefix,
-      kaaraiUrl: simulator.httpsUrl!,
-      caFile: simulator.caFile!,
-      env: { ...FAST_RETRIES, WORKER_CONCURRENCY: '64' },
-    }),
-    (it) => it.stop(),
-  );
-  await worker.ready();
-  await queueDrained(redis.url, prefix, 60_000);
+  await stack.addWorker();
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
   const tally = await simulator.admin.tally(accepted);
   const refusedButStored = new Set(
     await recordedAmong(
@@ -114,7 +98,7 @@ it('answers 202 or 503 within 2 s through a Redis crash, and delivers every mess
     return response.status;
   });
   expect(retried.filter((status) => status !== 202)).toEqual([]);
-  await queueDrained(redis.url, prefix, 60_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
   expect(await simulator.admin.tally(answers.map((a) => a.text))).toMatchObject({
     delivered: answers.length,
     duplicated: [],

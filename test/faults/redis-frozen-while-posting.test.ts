@@ -1,23 +1,17 @@
-import {
-  mapConcurrently,
-  metricValue,
-  type RedisServer,
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
-  waitFor,
-} from '@sms/testing';
+import { SMS_QUEUE } from '@sms/queue';
 import {
   countStatuses,
-  FAST_RETRIES,
   finalStatuses,
-  newPrefix,
+  mapConcurrently,
+  metricValue,
   postAtRate,
   queueDrained,
+  type RedisServer,
   recordedAmong,
-  startRedisServerAndSimulator,
-  Teardown,
-} from './fault-fixture';
+  type Stack,
+  startStack,
+  waitFor,
+} from '@sms/testing';
 
 // Fault: Redis is stopped with SIGSTOP for 10 s while clients post, then continued (SIGCONT).
 //   Its connections stay open, so what the API writes meanwhile waits in the socket and runs
@@ -38,31 +32,20 @@ const FREEZE_MS = 10_000;
 const ANSWER_BOUND_MS = 2_500;
 const MAX_LATE_STORED = 5;
 
-const teardown = new Teardown();
-let redis: RedisServer;
-let simulator: RunningSimulator;
+let stack: Stack<RedisServer>;
 
 beforeAll(async () => {
-  ({ redis, simulator } = await startRedisServerAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    // A redis-server of its own whatever REDIS_URL says: the test freezes it.
+    redisServer: {},
+    apiEnv: { ENQUEUE_TIMEOUT_MS: '1500' },
+    workerEnv: { WORKER_CONCURRENCY: '32' },
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
 
 it('never delivers a message answered 503 while Redis was frozen, and delivers every 202 once', async () => {
-  const prefix = newPrefix();
-  const [api, worker] = await Promise.all([
-    startApiProcess({ redisUrl: redis.url, prefix, env: { ENQUEUE_TIMEOUT_MS: '1500' } }).then((it) =>
-      teardown.add(it, (started) => started.stop()),
-    ),
-    startWorkerProcess({
-      redisUrl: redis.url,
-      prefix,
-      kaaraiUrl: simulator.httpsUrl!,
-      caFile: simulator.caFile!,
-      env: { ...FAST_RETRIES, WORKER_CONCURRENCY: '32' },
-    }).then((it) => teardown.add(it, (started) => started.stop())),
-  ]);
-  await worker.ready();
-
+  const { redis, simulator, api, prefix } = stack;
   const load = postAtRate(api, 'redis frozen', { perSecond: 50, keyedEvery: 10 });
   const { answers } = load;
   const count = (status: number, since = 0) =>
@@ -96,7 +79,7 @@ it('never delivers a message answered 503 while Redis was frozen, and delivers e
   expect(unexpected.slice(0, 5)).toEqual([]);
   expect(slow.slice(0, 5)).toEqual([]);
 
-  await queueDrained(redis.url, prefix, 60_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
   const statuses = await finalStatuses(
     api,
     accepted.map((a) => a.id!),
@@ -134,7 +117,7 @@ it('never delivers a message answered 503 while Redis was frozen, and delivers e
     return response.status;
   });
   expect(retried.filter((status) => status !== 202)).toEqual([]);
-  await queueDrained(redis.url, prefix, 60_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
   expect(await simulator.admin.tally([...accepted.map((a) => a.text), ...refusedKeyed])).toMatchObject({
     delivered: accepted.length + refusedKeyed.length,
     duplicated: [],

@@ -1,16 +1,16 @@
+import { SMS_QUEUE } from '@sms/queue';
 import {
   infoFields,
+  isFinal,
   mapConcurrently,
+  postContinuously,
+  queueDrained,
   type RedisServer,
-  type RunningSimulator,
-  startApiProcess,
-  startRedisServer,
-  startSimulator,
-  startWorkerProcess,
+  type Stack,
+  startStack,
   waitFor,
 } from '@sms/testing';
 import Redis from 'ioredis';
-import { FAST_RETRIES, isFinal, newPrefix, postContinuously, queueDrained, Teardown } from './fault-fixture';
 
 // Fault: Redis reaches `maxmemory` (noeviction) while Kaarai is in an outage, so that jobs pile
 //   up and every retry, circuit wait and status write meets Redis refusing writes (OOM); it is
@@ -27,39 +27,23 @@ import { FAST_RETRIES, isFinal, newPrefix, postContinuously, queueDrained, Teard
 const CONCURRENCY = 16;
 const HOLD_MS = 12_000;
 
-const teardown = new Teardown();
-let redis: RedisServer;
-let simulator: RunningSimulator;
+let stack: Stack<RedisServer>;
 let admin: Redis;
 
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    // A server of our own: the test changes its maxmemory.
-    startRedisServer().then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
-  admin = teardown.add(new Redis(redis.url), async (it) => it.disconnect());
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    // A redis-server of its own whatever REDIS_URL says: the test changes its maxmemory.
+    redisServer: {},
+    apiEnv: { SEND_ATTEMPTS: '3' },
+    workers: 2,
+    workerEnv: { WORKER_CONCURRENCY: String(CONCURRENCY), JOB_LOCK_MS: '5000' },
+  });
+  admin = stack.onStop(new Redis(stack.redis.url), (it) => it.disconnect());
+}, 60_000);
+afterAll(() => stack?.stop());
 
 it('ends every accepted message, and none by Redis refusing writes, through a spell at maxmemory', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(
-    await startApiProcess({ redisUrl: redis.url, prefix, env: { SEND_ATTEMPTS: '3' } }),
-    (it) => it.stop(),
-  );
-  const workers = await Promise.all(
-    [1, 2].map(() =>
-      startWorkerProcess({
-        redisUrl: redis.url,
-        prefix,
-        kaaraiUrl: simulator.httpsUrl!,
-        caFile: simulator.caFile!,
-        env: { ...FAST_RETRIES, WORKER_CONCURRENCY: String(CONCURRENCY), JOB_LOCK_MS: '5000' },
-      }).then((worker) => teardown.add(worker, (it) => it.stop())),
-    ),
-  );
-  await Promise.all(workers.map((worker) => worker.ready()));
+  const { redis, simulator, api, prefix, workers } = stack;
   await simulator.admin.setFaults({ outageMs: 600_000 });
   const used = Number(infoFields(await admin.info('memory')).used_memory);
   await admin.config('SET', 'maxmemory', String(used + 3 * 1024 * 1024));
@@ -100,7 +84,7 @@ it('ends every accepted message, and none by Redis refusing writes, through a sp
 
   const accepted = answers.filter((a) => a.status === 202);
   const ids = accepted.map((a) => a.id!);
-  await queueDrained(redis.url, prefix, 120_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 120_000);
   const look = () =>
     mapConcurrently(ids, 16, async (id) => {
       const response = await api.get(`/v1/sms/${id}`);

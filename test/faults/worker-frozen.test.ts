@@ -1,23 +1,16 @@
 import { redisKeyPrefix } from '@sms/config';
+import { SMS_QUEUE } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import {
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
-  type TestRedis,
+  finalStatuses,
+  isFinal,
+  queueDrained,
+  type Stack,
+  startStack,
+  uniqueTexts,
   waitFor,
 } from '@sms/testing';
 import Redis from 'ioredis';
-import {
-  FAST_RETRIES,
-  finalStatuses,
-  isFinal,
-  newPrefix,
-  queueDrained,
-  startRedisAndSimulator,
-  Teardown,
-  uniqueTexts,
-} from './fault-fixture';
 
 // Fault: one of two worker processes is frozen with SIGSTOP for 12 s, more than twice its job
 //   lock (JOB_LOCK_MS 5 s), while it has sends in flight (Kaarai answers after 500 ms); the
@@ -33,41 +26,26 @@ const RATE = 50;
 const CONCURRENCY = 16;
 const FROZEN_MS = 12_000;
 
-const teardown = new Teardown();
-let redis: TestRedis;
-let simulator: RunningSimulator;
+let stack: Stack;
 
 beforeAll(async () => {
-  ({ redis, simulator } = await startRedisAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
-
-it('keeps every final status and sends twice at most what the frozen worker held', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix }), (it) => it.stop());
-  await simulator.admin.setFaults({ latencyMs: 500 });
-  const settings = {
-    redisUrl: redis.url,
-    prefix,
-    kaaraiUrl: simulator.httpsUrl!,
-    caFile: simulator.caFile!,
+  stack = await startStack({
+    workers: 2,
     // The frozen worker's Kaarai timeouts (4 s) have passed when it resumes: its timers fire
     // before it reads the replies that came meanwhile.
-    env: {
-      ...FAST_RETRIES,
-      WORKER_CONCURRENCY: String(CONCURRENCY),
-      JOB_LOCK_MS: '5000',
-      KAARAI_TIMEOUT_MS: '4000',
-    },
-  };
-  const [frozen, other] = await Promise.all(
-    [1, 2].map(() => startWorkerProcess(settings).then((worker) => teardown.add(worker, (it) => it.stop()))),
-  );
-  await Promise.all([frozen!.ready(), other!.ready()]);
+    workerEnv: { WORKER_CONCURRENCY: String(CONCURRENCY), JOB_LOCK_MS: '5000', KAARAI_TIMEOUT_MS: '4000' },
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
+
+it('keeps every final status and sends twice at most what the frozen worker held', async () => {
+  const { redis, simulator, api, prefix } = stack;
+  const [frozen] = stack.workers;
+  await simulator.admin.setFaults({ latencyMs: 500 });
 
   // Every record seen, in order, for each message (its status and when it was written): once
   // final, a record must never change, not even to the same status.
-  const connection = teardown.add(new Redis(redis.url), async (it) => it.disconnect());
+  const connection = stack.onStop(new Redis(redis.url), (it) => it.disconnect());
   const store = new StatusStore(connection, { prefix: redisKeyPrefix(prefix) });
   const ids: string[] = [];
   const seen = new Map<string, { status: string; updatedAt: string | null }[]>();
@@ -122,7 +100,7 @@ it('keeps every final status and sends twice at most what the frozen worker held
     thaw();
   }
 
-  await queueDrained(redis.url, prefix, 90_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 90_000);
   // A message left non-final fails below, counted, rather than here.
   const statuses = await finalStatuses(api, ids, 30_000).catch(() => new Map<string, string>());
   // Some time for late writes of the resumed worker to show, had it made any.

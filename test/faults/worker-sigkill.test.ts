@@ -1,21 +1,13 @@
+import { SMS_QUEUE } from '@sms/queue';
 import {
-  queueJobCounts,
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
-  type TestRedis,
-  waitFor,
-} from '@sms/testing';
-import {
-  FAST_RETRIES,
-  newPrefix,
   postAll,
   queueDrained,
-  SEND_QUEUE,
-  startRedisAndSimulator,
-  Teardown,
+  queueJobCounts,
+  type Stack,
+  startStack,
   uniqueTexts,
-} from './fault-fixture';
+  waitFor,
+} from '@sms/testing';
 
 // Fault: the only worker process is killed with SIGKILL while about a hundred sends are in
 //   flight (Kaarai answers after 300 ms, the worker sends 100 at a time); a new worker process
@@ -29,31 +21,23 @@ const MESSAGES = 1_000;
 const CONCURRENCY = 100;
 const JOB_LOCK_MS = 5_000;
 
-const teardown = new Teardown();
-let redis: TestRedis;
-let simulator: RunningSimulator;
+let stack: Stack;
 
 beforeAll(async () => {
-  ({ redis, simulator } = await startRedisAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    workers: 0,
+    workerEnv: { WORKER_CONCURRENCY: String(CONCURRENCY), JOB_LOCK_MS: String(JOB_LOCK_MS) },
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
 
 it('delivers every message after a SIGKILL, twice at most those in flight at the kill', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix }), (it) => it.stop());
+  const { redis, simulator, api, prefix } = stack;
   const texts = uniqueTexts('sigkill', MESSAGES);
   await postAll(api, texts);
 
   await simulator.admin.setFaults({ latencyMs: 300 });
-  const workerSettings = {
-    redisUrl: redis.url,
-    prefix,
-    kaaraiUrl: simulator.httpsUrl!,
-    caFile: simulator.caFile!,
-    env: { ...FAST_RETRIES, WORKER_CONCURRENCY: String(CONCURRENCY), JOB_LOCK_MS: String(JOB_LOCK_MS) },
-  };
-  const first = teardown.add(await startWorkerProcess(workerSettings), (it) => it.kill());
-  await first.ready();
+  const first = await stack.addWorker();
   await waitFor(async () => (await simulator.admin.stats()).recorded >= 300, {
     timeoutMs: 30_000,
     description: '300 messages delivered before the kill',
@@ -62,12 +46,11 @@ it('delivers every message after a SIGKILL, twice at most those in flight at the
   await first.kill();
   const killedAt = Date.now();
   // Nothing of the killed worker moves its jobs any more: those still active were in flight.
-  const inFlight = (await queueJobCounts(redis.url, prefix, SEND_QUEUE)).active;
+  const inFlight = (await queueJobCounts(redis.url, prefix, SMS_QUEUE)).active;
   const deliveredAtKill = (await simulator.admin.stats()).recorded;
 
-  const second = teardown.add(await startWorkerProcess(workerSettings), (it) => it.stop());
-  await second.ready();
-  await queueDrained(redis.url, prefix, 60_000);
+  await stack.addWorker();
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
   const recoveredInMs = Date.now() - killedAt;
 
   const tally = await simulator.admin.tally(texts);

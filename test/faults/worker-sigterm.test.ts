@@ -1,22 +1,14 @@
+import { SMS_QUEUE } from '@sms/queue';
 import {
   mapConcurrently,
-  queueJobCounts,
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
-  type TestRedis,
-  waitFor,
-} from '@sms/testing';
-import {
-  FAST_RETRIES,
-  newPrefix,
   postAll,
   queueDrained,
-  SEND_QUEUE,
-  startRedisAndSimulator,
-  Teardown,
+  queueJobCounts,
+  type Stack,
+  startStack,
   uniqueTexts,
-} from './fault-fixture';
+  waitFor,
+} from '@sms/testing';
 
 // Fault: SIGTERM reaches a busy worker process (50 sends in flight, Kaarai answers after
 //   300 ms); a second worker is started after it exited.
@@ -27,40 +19,32 @@ import {
 const MESSAGES = 300;
 const GRACE_MS = 10_000;
 
-const teardown = new Teardown();
-let redis: TestRedis;
-let simulator: RunningSimulator;
+let stack: Stack;
 
 beforeAll(async () => {
-  ({ redis, simulator } = await startRedisAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    workers: 0,
+    workerEnv: { WORKER_CONCURRENCY: '50', SHUTDOWN_TIMEOUT_MS: String(GRACE_MS) },
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
 
 it('finishes the sends in flight on SIGTERM and exits 0; nothing is sent twice', async () => {
-  const prefix = newPrefix();
-  const api = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix }), (it) => it.stop());
+  const { redis, simulator, api, prefix } = stack;
   const texts = uniqueTexts('sigterm', MESSAGES);
   const ids = await postAll(api, texts);
   const idOf = new Map(texts.map((text, i) => [text, ids[i]!]));
 
   await simulator.admin.setFaults({ latencyMs: 300 });
-  const workerSettings = {
-    redisUrl: redis.url,
-    prefix,
-    kaaraiUrl: simulator.httpsUrl!,
-    caFile: simulator.caFile!,
-    env: { ...FAST_RETRIES, WORKER_CONCURRENCY: '50', SHUTDOWN_TIMEOUT_MS: String(GRACE_MS) },
-  };
-  const first = teardown.add(await startWorkerProcess(workerSettings), (it) => it.kill());
-  await first.ready();
+  const first = await stack.addWorker();
   await waitFor(async () => (await simulator.admin.stats()).recorded >= 100, {
     timeoutMs: 30_000,
     description: '100 messages delivered before the SIGTERM',
   });
 
-  const inFlightAtSignal = (await queueJobCounts(redis.url, prefix, SEND_QUEUE)).active;
+  const inFlightAtSignal = (await queueJobCounts(redis.url, prefix, SMS_QUEUE)).active;
   const stopped = await first.stop('SIGTERM');
-  const afterExit = await queueJobCounts(redis.url, prefix, SEND_QUEUE);
+  const afterExit = await queueJobCounts(redis.url, prefix, SMS_QUEUE);
   const deliveredByFirst = (await simulator.admin.messages()).map((m) => m.text);
   const statusesOfDelivered = await mapConcurrently(
     deliveredByFirst,
@@ -77,9 +61,8 @@ it('finishes the sends in flight on SIGTERM and exits 0; nothing is sent twice',
   expect(afterExit.active).toBe(0);
   expect(notFinished).toEqual([]);
 
-  const second = teardown.add(await startWorkerProcess(workerSettings), (it) => it.stop());
-  await second.ready();
-  await queueDrained(redis.url, prefix, 60_000);
+  await stack.addWorker();
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
   expect(await simulator.admin.tally(texts)).toMatchObject({
     delivered: MESSAGES,
     duplicated: [],

@@ -1,26 +1,18 @@
-import {
-  mapConcurrently,
-  metricValue,
-  queueJobCounts,
-  type RunningSimulator,
-  startApiProcess,
-  startWorkerProcess,
-  type TestRedis,
-  waitFor,
-} from '@sms/testing';
+import { DEAD_LETTER_QUEUE, SMS_QUEUE } from '@sms/queue';
 import {
   countStatuses,
-  DEAD_LETTER_QUEUE,
-  FAST_RETRIES,
   finalStatuses,
   isFinal,
-  newPrefix,
+  mapConcurrently,
+  metricValue,
   postAll,
   queueDrained,
-  startRedisAndSimulator,
-  Teardown,
+  queueJobCounts,
+  type Stack,
+  startStack,
   uniqueTexts,
-} from './fault-fixture';
+  waitFor,
+} from '@sms/testing';
 
 // Fault: Kaarai refuses the gateway's credentials (4030) until its password is set to the one
 //   the worker uses.
@@ -31,30 +23,17 @@ import {
 const MESSAGES = 200;
 const HOLD_MS = 300;
 
-const teardown = new Teardown();
-let redis: TestRedis;
-let simulator: RunningSimulator;
+let stack: Stack;
 
 beforeAll(async () => {
-  ({ redis, simulator } = await startRedisAndSimulator(teardown));
-});
-afterAll(() => teardown.run());
+  stack = await startStack({ workerEnv: { HOLD_PROBE_INTERVAL_MS: String(HOLD_MS) } });
+}, 60_000);
+afterAll(() => stack?.stop());
 
 it('holds sending on 4030 without giving up a message, then delivers all once fixed', async () => {
+  const { redis, simulator, api, prefix } = stack;
+  const worker = stack.workers[0]!;
   await simulator.admin.setSettings({ password: 'not-the-gateways-password' });
-  const prefix = newPrefix();
-  const api = teardown.add(await startApiProcess({ redisUrl: redis.url, prefix }), (it) => it.stop());
-  const worker = teardown.add(
-    await startWorkerProcess({
-      redisUrl: redis.url,
-      prefix,
-      kaaraiUrl: simulator.httpsUrl!,
-      caFile: simulator.caFile!,
-      env: { ...FAST_RETRIES, HOLD_PROBE_INTERVAL_MS: String(HOLD_MS) },
-    }),
-    (it) => it.stop(),
-  );
-  await worker.ready();
   const texts = uniqueTexts('wrong password', MESSAGES);
   const ids = await postAll(api, texts);
 
@@ -100,7 +79,7 @@ it('holds sending on 4030 without giving up a message, then delivers all once fi
 
   await simulator.admin.setSettings({ password: 'secret' });
   const statuses = await finalStatuses(api, ids, 30_000);
-  await queueDrained(redis.url, prefix, 10_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 10_000);
   expect(countStatuses(statuses)).toEqual({ accepted: MESSAGES });
   expect(await simulator.admin.tally(texts)).toMatchObject({
     delivered: MESSAGES,

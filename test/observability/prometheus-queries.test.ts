@@ -2,19 +2,23 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type ApiProcess,
+  FAST_RETRIES,
   FAULT_TEST_API_KEY,
+  finalStatuses,
   metricValue,
+  newPrefix,
   type RunningSimulator,
   startApiProcess,
   startRedis,
   startSimulator,
   startWorkerProcess,
+  Teardown,
   type TestRedis,
+  uniqueTexts,
   type WorkerProcess,
   waitFor,
 } from '@sms/testing';
 import { type CallbackReceiver, startCallbackReceiver } from '../callbacks/callback-receiver';
-import { FAST_RETRIES, finalStatuses, newPrefix, Teardown, uniqueTexts } from '../faults/fault-fixture';
 import { dashboardQueries, dashboardVariableQueries, type PanelQuery } from './dashboard-queries';
 import { type VectorSelector, vectorSelectors } from './promql-selectors';
 import { type RunningPrometheus, startPrometheus } from './start-prometheus';

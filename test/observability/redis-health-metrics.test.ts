@@ -1,12 +1,13 @@
 import {
   metricValue,
+  newPrefix,
   type RedisServer,
   startApiProcess,
   startRedisServer,
   startWorkerProcess,
+  Teardown,
   waitFor,
 } from '@sms/testing';
-import { newPrefix, Teardown } from '../faults/fault-fixture';
 
 // Fault: Redis is stopped with SIGSTOP, so that every connection stays open and no command is
 //   answered (a stalled Redis that a connection state alone would not show), then continued.

@@ -1,30 +1,22 @@
+import { DEAD_LETTER_QUEUE, SMS_QUEUE } from '@sms/queue';
 import {
   type ApiProcess,
+  countStatuses,
+  deliveryRate,
+  finalStatuses,
   metricValue,
+  perSecond,
+  postAll,
+  queueDrained,
   queueJobCounts,
   type RedisServer,
-  type RunningSimulator,
-  startApiProcess,
-  startRedisServer,
-  startSimulator,
-  startWorkerProcess,
+  type Stack,
+  startStack,
+  uniqueTexts,
   type WorkerProcess,
   waitFor,
 } from '@sms/testing';
-import {
-  countStatuses,
-  DEAD_LETTER_QUEUE,
-  FAST_RETRIES,
-  finalStatuses,
-  newPrefix,
-  postAll,
-  queueDrained,
-  SEND_QUEUE,
-  Teardown,
-  uniqueTexts,
-} from '../faults/fault-fixture';
 import { activeJobHolders } from './active-job-holders';
-import { deliveryRate, perSecond } from './delivery-rate';
 
 // Fault: one of four worker processes is killed with SIGKILL once 40 % of the load has been
 //   delivered, while every worker has sends in flight (Kaarai answers after 500 ms); it is not
@@ -57,17 +49,23 @@ const LATENCY_MS = 500;
 const MIN_IN_FLIGHT_AT_KILL = 3;
 const KILL_AFTER = 2_000;
 
-const teardown = new Teardown();
-let redis: RedisServer;
-let simulator: RunningSimulator;
+let stack: Stack<RedisServer>;
 
+// Every worker runs before the load arrives, as in rate-limit.test.ts: start-up competing with
+// the sends for the CPU would measure the machine, not the limit.
 beforeAll(async () => {
-  [redis, simulator] = await Promise.all([
-    startRedisServer({ appendOnly: true }).then((r) => teardown.add(r, (it) => it.stop())),
-    startSimulator({ https: true }).then((s) => teardown.add(s, (it) => it.stop())),
-  ]);
-});
-afterAll(() => teardown.run());
+  stack = await startStack({
+    redisServer: { appendOnly: true },
+    apis: API_REPLICAS,
+    workers: WORKER_REPLICAS,
+    workerEnv: {
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      RATE_LIMIT_PER_SECOND: String(RATE),
+      JOB_LOCK_MS: String(JOB_LOCK_MS),
+    },
+  });
+}, 120_000);
+afterAll(() => stack?.stop());
 
 /** Messages Kaarai accepted, as one worker counted them (2020 accepted plus 2021 queued). */
 function sentBy(exposition: string): number {
@@ -82,35 +80,9 @@ async function acceptedBy(api: ApiProcess): Promise<number> {
   return metricValue(exposition, 'sms_api_messages_accepted_total', { client: 'faults' }) ?? 0;
 }
 
-function replicas<T>(n: number, make: () => Promise<T>): Promise<T[]> {
-  return Promise.all(Array.from({ length: n }, make));
-}
-
 it('delivers every message through two APIs and four workers within the global rate limit after one worker is killed', async () => {
-  const prefix = newPrefix();
+  const { redis, simulator, apis, workers, prefix } = stack;
   await simulator.admin.setFaults({ latencyMs: LATENCY_MS });
-  const [apis, workers] = await Promise.all([
-    replicas(API_REPLICAS, () =>
-      startApiProcess({ redisUrl: redis.url, prefix }).then((api) => teardown.add(api, (it) => it.stop())),
-    ),
-    replicas(WORKER_REPLICAS, () =>
-      startWorkerProcess({
-        redisUrl: redis.url,
-        prefix,
-        kaaraiUrl: simulator.httpsUrl!,
-        caFile: simulator.caFile!,
-        env: {
-          ...FAST_RETRIES,
-          WORKER_CONCURRENCY: String(CONCURRENCY),
-          RATE_LIMIT_PER_SECOND: String(RATE),
-          JOB_LOCK_MS: String(JOB_LOCK_MS),
-        },
-      }).then((worker) => teardown.add(worker, (it) => it.kill())),
-    ),
-  ]);
-  // Every worker runs before the load arrives, as in rate-limit.test.ts: start-up competing with
-  // the sends for the CPU would measure the machine, not the limit.
-  await Promise.all(workers.map((worker) => worker.ready()));
   const [victim, ...survivors] = workers as [WorkerProcess, ...WorkerProcess[]];
 
   const texts = uniqueTexts('replicas', MESSAGES);
@@ -137,7 +109,7 @@ it('delivers every message through two APIs and four workers within the global r
       const recorded = (await simulator.admin.stats()).recorded;
       const victimSent = sentBy(await victim.metrics());
       const jobsPerWorker = new Map<string, number>();
-      for (const worker of (await activeJobHolders(redis.url, prefix, SEND_QUEUE)).values())
+      for (const worker of (await activeJobHolders(redis.url, prefix, SMS_QUEUE)).values())
         jobsPerWorker.set(worker, (jobsPerWorker.get(worker) ?? 0) + 1);
       const everyWorkerSending =
         jobsPerWorker.size === WORKER_REPLICAS &&
@@ -149,14 +121,14 @@ it('delivers every message through two APIs and four workers within the global r
   await victim.kill();
   const killedAt = Date.now();
   // The dead worker's jobs keep its id in their locks for seconds yet; the others' jobs turn over.
-  const holdersAtKill = await activeJobHolders(redis.url, prefix, SEND_QUEUE);
+  const holdersAtKill = await activeJobHolders(redis.url, prefix, SMS_QUEUE);
   const recordedAtKill = (await simulator.admin.stats()).recorded;
 
   // A worker seen on a job taken after the kill is alive; the id left over is the dead one's.
   const alive = new Set<string>();
   const deadWorkerIds = await waitFor(
     async () => {
-      for (const [job, worker] of await activeJobHolders(redis.url, prefix, SEND_QUEUE))
+      for (const [job, worker] of await activeJobHolders(redis.url, prefix, SMS_QUEUE))
         if (!holdersAtKill.has(job)) alive.add(worker);
       return (
         alive.size >= survivors.length && [...new Set(holdersAtKill.values())].filter((w) => !alive.has(w))
@@ -169,7 +141,7 @@ it('delivers every message through two APIs and four workers within the global r
   );
 
   const ids = await posting;
-  await queueDrained(redis.url, prefix, 60_000);
+  await queueDrained(redis.url, prefix, SMS_QUEUE, 60_000);
   const drainedInMs = Date.now() - startedAt;
   const statuses = await Promise.all(apis.map((api, a) => finalStatuses(api, ids[a]!, 60_000)));
   const checkedInMs = Date.now() - startedAt - drainedInMs;

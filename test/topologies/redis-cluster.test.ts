@@ -1,13 +1,17 @@
 import {
   type ApiProcess,
+  FAST_RETRIES,
+  finalStatuses,
+  newPrefix,
   type RedisCluster,
   type RunningSimulator,
   startApiProcess,
   startRedisCluster,
   startSimulator,
   startWorkerProcess,
+  Teardown,
+  uniqueTexts,
 } from '@sms/testing';
-import { FAST_RETRIES, finalStatuses, newPrefix, Teardown, uniqueTexts } from '../faults/fault-fixture';
 
 // The whole path on a Redis Cluster: the API and two workers as processes with
 // REDIS_CLUSTER_NODES (three primaries), the Kaarai simulator over TLS. Every key of the gateway

@@ -1,17 +1,20 @@
 import { isFinalStatus, type MessageStatus } from '@sms/contracts';
 import {
   type ApiProcess,
+  FAST_RETRIES,
   mapConcurrently,
+  newPrefix,
+  postContinuously,
   type RedisSentinelSet,
   type RunningSimulator,
   startApiProcess,
   startRedisSentinel,
   startSimulator,
   startWorkerProcess,
+  Teardown,
   type WorkerProcess,
   waitFor,
 } from '@sms/testing';
-import { FAST_RETRIES, newPrefix, postContinuously, Teardown } from '../faults/fault-fixture';
 
 // Fault: the Redis primary of a Sentinel set is killed with SIGKILL while clients post; the
 //   sentinels (down-after-milliseconds 1000) promote a replica.

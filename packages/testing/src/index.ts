@@ -1,10 +1,15 @@
+export { deliveryRate, perSecond } from './delivery-rate';
 export { dropSyns, type SynDrop, synDropUnavailable } from './drop-syns';
+export { countStatuses, finalStatuses, isFinal } from './final-statuses';
 export { freePort } from './free-port';
 export { mapConcurrently } from './map-concurrently';
 export { metricValue } from './metric-value';
+export { type PostAnswer, type PostLoad, postAll, postAtRate, postContinuously } from './post-messages';
+export { queueDrained } from './queue-drained';
 export { type QueueJobCounts, queueJobCounts } from './queue-job-counts';
 export { readQueueJob, type StoredJob } from './read-queue-job';
 export { readmeEnvRows, schemaEnvRows } from './readme-env-rows';
+export { recordedAmong } from './recorded-among';
 export { infoFields } from './redis-process';
 export { type DeadLetterSeedTarget, seedDeadLetter } from './seed-dead-letter';
 export {
@@ -34,11 +39,14 @@ export {
 export { type RedisCluster, type RedisClusterOptions, startRedisCluster } from './start-redis-cluster';
 export { type RedisSentinelOptions, type RedisSentinelSet, startRedisSentinel } from './start-redis-sentinel';
 export { type RunningSimulator, type StartSimulatorOptions, startSimulator } from './start-simulator';
+export { FAST_RETRIES, type Stack, type StackOf, type StackOptions, startStack } from './start-stack';
 export {
   type StartWorkerProcessOptions,
   startWorkerProcess,
   type WorkerProcess,
   type WorkerReadiness,
 } from './start-worker-process';
+export { Teardown } from './teardown';
 export { mountTinyDisk, type TinyDisk } from './tiny-disk';
+export { newPrefix, uniqueTexts } from './unique-names';
 export { type WaitOptions, waitFor } from './wait-for';
