@@ -126,7 +126,14 @@ it('holds sending on 4030 without using up attempts, and delivers once the passw
   await waitFor(async () => ((await simulator.admin.stats()).answers['4030'] ?? 0) >= 2, {
     description: 'two refused attempts',
   });
-  const held = await worker.statusStore.read(id);
+  // The second refusal is counted by the simulator before the worker has written it back.
+  const held = await waitFor(
+    async () => {
+      const record = await worker.statusStore.read(id);
+      return record?.status === 'queued' && record;
+    },
+    { description: 'the held message back in the queue' },
+  );
   expect(held).toMatchObject({ status: 'queued', lastCode: 4030 });
   expect(await worker.deadLetterQueue.getJob(id)).toBeUndefined();
 
