@@ -9,6 +9,7 @@ export {
   StatusStore,
   type StatusStoreOptions,
   type StatusUpdate,
+  type WriteCount,
   type WriteOptions,
   type WriteOutcome,
 } from './status-store';

@@ -190,6 +190,49 @@ describe('StatusStore.write', () => {
   });
 });
 
+describe('StatusStore.writeCounted', () => {
+  const identity = recordIdentity(job);
+
+  it('writes as write does, and bumps the counter and deletes the keys whatever the outcome', async () => {
+    const p = `c${randomUUID().slice(0, 8)}`;
+    const statuses = new StatusStore(connection, { prefix: p });
+    const lockKey = `${p}:sms:m:lock`;
+    const count = { key: `${p}:count`, field: 'ok', expiryMs: 60_000, deleteKeys: [`${p}:a`, `${p}:b`] };
+    const history = { attempt: 1, code: 2020, outcome: 'success', message: 'ok', at: 1 };
+    await connection.set(`${p}:a`, '1');
+    await connection.set(lockKey, 'ours');
+
+    const first = await statuses.writeCounted(
+      'm',
+      { status: 'accepted', attempts: 1, ...identity },
+      history,
+      { lock: { key: lockKey, token: 'ours' } },
+      count,
+    );
+    expect(first).toEqual({ outcome: 'written', deleted: 1 });
+    expect(await statuses.read('m')).toMatchObject({ status: 'accepted', attempts: 1 });
+    expect(await statuses.attempts('m')).toEqual([history]);
+
+    // A final status is never rewritten, nor a lock another worker holds written over.
+    const again = await statuses.writeCounted('m', { status: 'retrying', attempts: 2 }, history, {}, count);
+    expect(again).toEqual({ outcome: 'final', deleted: 0 });
+    await connection.set(lockKey, 'another worker');
+    const lost = await statuses.writeCounted(
+      'm',
+      { status: 'accepted', attempts: 2 },
+      history,
+      { lock: { key: lockKey, token: 'ours', orUnheld: true } },
+      count,
+    );
+    expect(lost.outcome).toBe('lost');
+    expect(await statuses.read('m')).toMatchObject({ status: 'accepted', attempts: 1 });
+    expect(await statuses.attempts('m')).toHaveLength(1);
+
+    expect(await connection.hget(`${p}:count`, 'ok')).toBe('3');
+    expect(await connection.pttl(`${p}:count`)).toBeGreaterThan(50_000);
+  });
+});
+
 describe('ReferenceIndex', () => {
   const index = (maxPerReference = 3) =>
     new ReferenceIndex(connection, {

@@ -125,42 +125,81 @@ const OPTIONAL_FIELDS = [
   'segments',
 ] as const satisfies readonly (keyof StatusUpdate)[];
 
+/**
+ * A counter bumped, and keys deleted, in the same script as a status write (`writeCounted`),
+ * whatever the write's outcome: bookkeeping of another part of the gateway that would otherwise
+ * cost a script call of its own.
+ */
+export interface WriteCount {
+  /** A hash whose `field` is incremented by 1; the hash then expires after `expiryMs`. */
+  readonly key: string;
+  readonly field: string;
+  readonly expiryMs: number;
+  /** Deleted with it; `writeCounted` says how many of them existed. */
+  readonly deleteKeys: readonly string[];
+}
+
 // The rule that a final status is never rewritten lives here, in the write itself, so that no
 // caller (a worker that froze past its lock, a redelivered job, a late reply) can break it.
-// KEYS: record, attempt history[, job lock]. ARGV: retention s, attempt JSON or '', reopen (1 or
-// 0), lock token, lock may be unheld (1 or 0), field, value, ...
-const WRITE = new RedisScript<
-  [record: string, attempts: string] | [record: string, attempts: string, lock: string],
-  [
-    retentionSeconds: number,
-    attempt: string,
-    reopen: 0 | 1,
-    lockToken: string,
-    lockMayBeUnheld: 0 | 1,
-    ...fieldsAndValues: (string | number)[],
-  ],
-  WriteOutcome
->({
-  name: 'smsWriteStatus',
-  isReply: isOneOf(WRITE_OUTCOMES),
-  lua: `
+// ARGV 1-5: retention s, attempt JSON or '', reopen (1 or 0), lock token, lock may be unheld
+// (1 or 0); the record's fields and values start at ARGV[firstField].
+function writeStatusLua(lockKey: string, firstField: number, reply: (outcome: string) => string): string {
+  return `
 local final = {${[...FINAL_STATUSES].map((status) => `['${status}'] = true`).join(', ')}}
-if KEYS[3] then
-  local holder = redis.call('GET', KEYS[3])
-  if holder ~= ARGV[4] and (holder or ARGV[5] ~= '1') then return 'lost' end
+local lockKey = ${lockKey}
+if lockKey then
+  local holder = redis.call('GET', lockKey)
+  if holder ~= ARGV[4] and (holder or ARGV[5] ~= '1') then return ${reply("'lost'")} end
 end
 if ARGV[3] ~= '1' then
   local current = redis.call('HGET', KEYS[1], 'status')
-  if current and final[current] then return 'final' end
+  if current and final[current] then return ${reply("'final'")} end
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('HSET', KEYS[1], unpack(ARGV, ${firstField}))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then
   redis.call('RPUSH', KEYS[2], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ARGV[1])
 end
-return 'written'
-`,
+return ${reply("'written'")}
+`;
+}
+
+type WriteArgs = [
+  retentionSeconds: number,
+  attempt: string,
+  reopen: 0 | 1,
+  lockToken: string,
+  lockMayBeUnheld: 0 | 1,
+  ...fieldsAndValues: (string | number)[],
+];
+
+// KEYS: record, attempt history[, job lock]. ARGV: as writeStatusLua's, fields from ARGV[6].
+const WRITE = new RedisScript<
+  [record: string, attempts: string] | [record: string, attempts: string, lock: string],
+  WriteArgs,
+  WriteOutcome
+>({
+  name: 'smsWriteStatus',
+  isReply: isOneOf(WRITE_OUTCOMES),
+  lua: writeStatusLua('KEYS[3]', 6, (outcome) => outcome),
+});
+
+type CountedReply = [outcome: WriteOutcome, deleted: number];
+
+// KEYS: record, attempt history, counter, n keys to delete[, job lock]. ARGV: as
+// writeStatusLua's, then counter field, counter expiry ms, n, then the fields from ARGV[9].
+const WRITE_COUNTED = new RedisScript<string[], [...WriteArgs], CountedReply>({
+  name: 'smsWriteStatusCounted',
+  isReply: (raw): raw is CountedReply =>
+    Array.isArray(raw) && isOneOf(WRITE_OUTCOMES)(raw[0]) && Number.isInteger(raw[1]),
+  lua: `
+local n = tonumber(ARGV[8])
+redis.call('HINCRBY', KEYS[3], ARGV[6], 1)
+redis.call('PEXPIRE', KEYS[3], ARGV[7])
+local deleted = 0
+if n > 0 then deleted = redis.call('DEL', unpack(KEYS, 4, 3 + n)) end
+${writeStatusLua('KEYS[4 + n]', 9, (outcome) => `{${outcome}, deleted}`)}`,
 });
 
 // The client's cancel, in the same order as every worker's admission (sending-gate.ts), which
@@ -231,13 +270,43 @@ export class StatusStore {
     const record = this.key(id);
     const attempts = this.attemptsKey(id);
     return WRITE.run(this.redis, lock ? [record, attempts, lock.key] : [record, attempts], [
+      ...this.writeArgs(attempt, options),
+      ...Object.entries(this.fields(update)).flat(),
+    ]);
+  }
+
+  /**
+   * `write`, and in the same script call `count`'s counter and deletions, done whatever the
+   * write's outcome. Resolves with the write's outcome and how many of `count.deleteKeys` existed.
+   */
+  async writeCounted(
+    id: string,
+    update: StatusUpdate,
+    attempt: AttemptRecord | undefined,
+    options: WriteOptions,
+    count: WriteCount,
+  ): Promise<{ outcome: WriteOutcome; deleted: number }> {
+    const { lock } = options;
+    const keys = [this.key(id), this.attemptsKey(id), count.key, ...count.deleteKeys];
+    if (lock) keys.push(lock.key);
+    const [outcome, deleted] = await WRITE_COUNTED.run(this.redis, keys, [
+      ...this.writeArgs(attempt, options),
+      count.field,
+      count.expiryMs,
+      count.deleteKeys.length,
+      ...Object.entries(this.fields(update)).flat(),
+    ] as WriteArgs);
+    return { outcome, deleted };
+  }
+
+  private writeArgs(attempt: AttemptRecord | undefined, options: WriteOptions): WriteArgs {
+    return [
       this.retentionSeconds,
       attempt ? JSON.stringify(attempt) : '',
       options.reopen ? 1 : 0,
-      lock?.token ?? '',
-      lock?.orUnheld ? 1 : 0,
-      ...Object.entries(this.fields(update)).flat(),
-    ]);
+      options.lock?.token ?? '',
+      options.lock?.orUnheld ? 1 : 0,
+    ];
   }
 
   /**

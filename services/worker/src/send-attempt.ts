@@ -7,6 +7,7 @@ import {
   type RecordIdentity,
   recordIdentity,
   type StatusUpdate,
+  type WriteOutcome,
 } from '@sms/status-store';
 import { type Job, WaitingError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -120,6 +121,25 @@ export class SendAttempt {
     const outcome = await this.onRedis(() =>
       this.deps.statusStore.write(this.id, update, history, lock ? { lock } : {}),
     );
+    return this.written(outcome, update);
+  }
+
+  /**
+   * `record` of Kaarai's answer, written whether the lock is held or lapsed (`answered`), and the
+   * gate's count of answers in the same call to Redis: an answer opens the gate (`recordAnswer`).
+   * A failure to open it costs the message nothing.
+   */
+  async recordAnswered(update: StatusUpdate, history: AttemptRecord): Promise<boolean> {
+    const { gate, statusStore } = this.deps;
+    const lock = this.answered;
+    const { outcome, deleted } = await this.onRedis(() =>
+      statusStore.writeCounted(this.id, update, history, lock ? { lock } : {}, gate.answerCount()),
+    );
+    if (deleted > 0) await this.afterGate(gate.answerRecorded(deleted));
+    return this.written(outcome, update);
+  }
+
+  private async written(outcome: WriteOutcome, update: StatusUpdate): Promise<boolean> {
     if (outcome === 'lost') {
       this.log().warn(
         { status: update.status },
@@ -173,7 +193,11 @@ export class SendAttempt {
 
   /** An answer from Kaarai opens the gate; a failure to say so costs the message nothing. */
   recordAnswerOnGate(): Promise<void> {
-    return this.deps.gate.recordAnswer().catch((err: unknown) => {
+    return this.afterGate(this.deps.gate.recordAnswer());
+  }
+
+  private afterGate(update: Promise<void>): Promise<void> {
+    return update.catch((err: unknown) => {
       this.deps.writeHealth.report(err);
       this.log().warn({ err }, 'could not update the sending gate');
     });

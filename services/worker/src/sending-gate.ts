@@ -1,5 +1,5 @@
 import { isIntegerReply, RedisScript } from '@sms/queue';
-import type { StatusClaim } from '@sms/status-store';
+import type { StatusClaim, WriteCount } from '@sms/status-store';
 import type { Cluster, Redis } from 'ioredis';
 
 /** Whether workers may call Kaarai, shared by every replica through Redis. */
@@ -165,11 +165,30 @@ export class SendingGate {
 
   /** Kaarai answered (accepted or refused the message): it works, so the gate opens. */
   async recordAnswer(): Promise<void> {
-    const bucket = this.bucketKey(this.now());
-    const expiryMs = this.settings.circuit.windowMs + 2_000;
-    const opened = await RECORD_ANSWER.run(this.redis, [bucket, this.gateKey, this.probeKey], [expiryMs]);
+    const { key, expiryMs, deleteKeys } = this.answerCount();
+    const opened = await RECORD_ANSWER.run(this.redis, [key, ...deleteKeys] as [string, string, string], [
+      expiryMs,
+    ]);
+    await this.answerRecorded(opened);
+  }
+
+  /**
+   * What `recordAnswer` writes, for a caller to write it in a script of its own (a status
+   * write's, `StatusStore.writeCounted`) and then call `answerRecorded`: one call to Redis, not two.
+   */
+  answerCount(): WriteCount {
+    return {
+      key: this.bucketKey(this.now()),
+      field: 'ok',
+      expiryMs: this.settings.circuit.windowMs + 2_000,
+      deleteKeys: [this.gateKey, this.probeKey],
+    };
+  }
+
+  /** An answer was counted, and `deleted` of the gate's keys were there: the gate was closed. */
+  async answerRecorded(deleted: number): Promise<void> {
     // Forget the failures that opened the circuit, or the next one would open it again at once.
-    if (opened > 0) await this.redis.del(...this.windowKeys());
+    if (deleted > 0) await this.redis.del(...this.windowKeys());
   }
 
   /** Kaarai reports a configuration fault. Returns true when this closed an open gate. */

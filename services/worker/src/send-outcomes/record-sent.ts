@@ -12,11 +12,8 @@ export async function recordSent(attempt: SendAttempt, { code, last, isProbe }: 
   // Kaarai has the message: a refused write must not make BullMQ send it again, so the write
   // waits for Redis rather than failing the job.
   const status = code === 2021 ? 'accepted_queued' : 'accepted';
-  // Issued together, the two share one write to Redis (the connection pipelines them).
-  const [written] = await Promise.all([
-    attempt.record({ status, ...last }, attempt.history(last, 'success'), attempt.answered),
-    attempt.recordAnswerOnGate(),
-  ]);
+  // The gate's count of answers goes in the same script call as the record.
+  const written = await attempt.recordAnswered({ status, ...last }, attempt.history(last, 'success'));
   if (!written) return;
   await attempt.emit(status, code);
   logger.info(
