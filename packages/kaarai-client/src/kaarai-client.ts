@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { Axios, isAxiosError } from 'axios';
 import { getProxyForUrl } from 'proxy-from-env';
 import { classifyAnswer, classifyFailure } from './classify-kaarai-answer';
 import type { KaaraiOutcome } from './kaarai-outcome';
@@ -25,7 +25,7 @@ export interface SmsToSend {
 
 /** Sends single SMS to Kaarai and reports every result, answer or not, as a `KaaraiOutcome`. */
 export class KaaraiClient {
-  private readonly http: AxiosInstance;
+  private readonly http: Axios;
   private readonly transport: UndiciTransport;
 
   constructor(private readonly options: KaaraiClientOptions) {
@@ -38,7 +38,10 @@ export class KaaraiClient {
       ...(options.ca && { ca: options.ca }),
       ...(proxy !== '' && { proxy }),
     });
-    this.http = axios.create({
+    // An instance without axios' global defaults (`axios.create` merges them in): merging those on
+    // every call (nested header buckets, transitional options, environment) cost a quarter of the
+    // call. Nothing of them applies here: the transport is ours, the headers and options are below.
+    this.http = new Axios({
       adapter: this.transport.adapter,
       auth: { username: options.user, password: options.password },
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -56,7 +59,7 @@ export class KaaraiClient {
     const body = JSON.stringify(sms.from === undefined ? { to: sms.to, text: sms.text } : sms);
     const started = performance.now();
     try {
-      const response = await this.http.post<string>(this.options.url, body);
+      const response = await this.http.request<string>({ method: 'post', url: this.options.url, data: body });
       const retryAfter = response.headers['retry-after'];
       return classifyAnswer(
         response.status,
