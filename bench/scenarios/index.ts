@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario';
 import { acceptThroughput } from './accept-throughput';
 import { deliveryThroughput } from './delivery-throughput';
 import { endToEndLatency } from './end-to-end-latency';
+import { kannelPeer } from './kannel-peer';
 import { outageRecovery } from './outage-recovery';
 import { redisMemory } from './redis-memory';
 import { simulatorCapacity } from './simulator-capacity';
@@ -14,4 +15,5 @@ export const SCENARIOS: readonly Scenario[] = [
   redisMemory,
   outageRecovery,
   simulatorCapacity,
+  kannelPeer,
 ];
