@@ -4,6 +4,7 @@ import { deliveryThroughput } from './delivery-throughput';
 import { endToEndLatency } from './end-to-end-latency';
 import { kannelPeer } from './kannel-peer';
 import { outageRecovery } from './outage-recovery';
+import { priorityUnderBacklog } from './priority-under-backlog';
 import { redisMemory } from './redis-memory';
 import { simulatorCapacity } from './simulator-capacity';
 
@@ -16,4 +17,5 @@ export const SCENARIOS: readonly Scenario[] = [
   outageRecovery,
   simulatorCapacity,
   kannelPeer,
+  priorityUnderBacklog,
 ];

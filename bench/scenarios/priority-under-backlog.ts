@@ -1,0 +1,86 @@
+import { waitFor } from '@sms/testing';
+import { fillBacklog } from '../harness/fill-backlog';
+import { accepted, receiptLatencies } from '../harness/receipt-latencies';
+import { settleRedis } from '../harness/settle-redis';
+import { runPoster } from '../load/run-steady-poster';
+import type { Scenario } from '../scenario';
+
+/**
+ * `high` messages posted through the API at a steady rate while a large backlog of `bulk` ones
+ * waits and the worker sends at its rate limit (RATE_LIMIT_PER_SECOND, below what it could send):
+ * the latency of each high message from the client's send to the simulator's receipt. The queue
+ * places high at the head of the wait list and bulk in the prioritized set, so a high message is
+ * the next one taken; what it waits for is the worker's next turn under the limiter.
+ */
+export const priorityUnderBacklog: Scenario = {
+  name: 'priority',
+  title: 'High-priority latency behind a bulk backlog at the rate limit',
+  run: async ({ sizes, log, environment }) => {
+    const { bulk, rateLimitPerSecond, highPerSecond, seconds } = sizes.priority;
+    const env = await environment();
+    try {
+      const { simulator } = env;
+      log(`${bulk} bulk messages waiting; one worker limited to ${rateLimitPerSecond}/s`);
+      await fillBacklog(env.connection, env.prefix, bulk, 'bulk', 'bulk');
+      await settleRedis(env.connection);
+      const [api] = await Promise.all([
+        env.startApi(),
+        env.startWorker({ env: { RATE_LIMIT_PER_SECOND: String(rateLimitPerSecond) } }),
+      ]);
+      // A second at the limit before measuring: the limiter's window is running.
+      await waitFor(async () => (await simulator.admin.stats()).recorded >= rateLimitPerSecond, {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+        description: 'the worker to send at its limit',
+      });
+      log(`high: ${highPerSecond}/s through the API for ${seconds} s`);
+      const before = (await simulator.admin.stats()).recorded;
+      const started = performance.now();
+      const posted = await runPoster({
+        url: `${api.url}/v1/sms`,
+        authorization: `Bearer ${api.apiKey}`,
+        rate: highPerSecond,
+        seconds,
+        label: 'high',
+        priority: 'high',
+      });
+      const high = await receiptLatencies(simulator.admin, 'high', accepted(posted));
+      const sentPerSecond =
+        ((await simulator.admin.stats()).recorded - before) / ((performance.now() - started) / 1000);
+      const stillWaiting = bulk + accepted(posted) - (await simulator.admin.stats()).recorded;
+      if (stillWaiting <= 0)
+        throw new Error('the bulk backlog ran out before the end: the limit did not bind');
+      const figure = (name: string, value: number, target?: number) => ({
+        figure: `high ${name} latency, bulk waiting`,
+        value,
+        unit: 'ms',
+        ...(target !== undefined && { target: { on: 'value' as const, op: '<=' as const, limit: target } }),
+      });
+      return {
+        figures: [
+          figure('p50', high.p50),
+          figure('p99', high.p99, 100),
+          figure('max', high.max),
+          {
+            figure: 'sent/s during the run',
+            value: sentPerSecond,
+            unit: 'msg/s',
+            baseline: { name: 'RATE_LIMIT_PER_SECOND', value: rateLimitPerSecond },
+          },
+        ],
+        details: {
+          bulk,
+          rateLimitPerSecond,
+          highPerSecond,
+          seconds,
+          high,
+          posted,
+          sentPerSecond,
+          bulkStillWaiting: stillWaiting,
+        },
+      };
+    } finally {
+      await env.stop();
+    }
+  },
+};
