@@ -36,6 +36,7 @@ export const priorityUnderBacklog: Scenario = {
       log(`high: ${highPerSecond}/s through the API for ${seconds} s`);
       const before = (await simulator.admin.stats()).recorded;
       const started = performance.now();
+      const startedAt = Date.now();
       const posted = await runPoster({
         url: `${api.url}/v1/sms`,
         authorization: `Bearer ${api.apiKey}`,
@@ -48,6 +49,7 @@ export const priorityUnderBacklog: Scenario = {
       const sentPerSecond =
         ((await simulator.admin.stats()).recorded - before) / ((performance.now() - started) / 1000);
       const stillWaiting = bulk + accepted(posted) - (await simulator.admin.stats()).recorded;
+      const pauses = sendingPauses(await simulator.admin.messages(), startedAt, startedAt + seconds * 1000);
       if (stillWaiting <= 0)
         throw new Error('the bulk backlog ran out before the end: the limit did not bind');
       const figure = (name: string, value: number, target?: number) => ({
@@ -61,6 +63,11 @@ export const priorityUnderBacklog: Scenario = {
           figure('p50', high.p50),
           figure('p99', high.p99, 100),
           figure('max', high.max),
+          {
+            figure: 'longest pause between two sends',
+            value: pauses.longestMs,
+            unit: 'ms',
+          },
           {
             figure: 'sent/s during the run',
             value: sentPerSecond,
@@ -77,6 +84,7 @@ export const priorityUnderBacklog: Scenario = {
           posted,
           sentPerSecond,
           bulkStillWaiting: stillWaiting,
+          pauses,
         },
       };
     } finally {
@@ -84,3 +92,21 @@ export const priorityUnderBacklog: Scenario = {
     }
   },
 };
+
+/**
+ * The gaps between consecutive receipts at the simulator (bulk and high alike) while the high
+ * messages were posted: how long the worker sat idle under its limiter with messages waiting.
+ */
+function sendingPauses(messages: readonly { readonly receivedAt: string }[], from: number, to: number) {
+  const times = messages
+    .map((message) => Date.parse(message.receivedAt))
+    .filter((at) => at >= from && at <= to)
+    .sort((a, b) => a - b);
+  const gaps = times.slice(1).map((at, i) => at - times[i]!);
+  const seconds = (to - from) / 1000;
+  return {
+    longestMs: Math.max(0, ...gaps),
+    over50msPerSecond: gaps.filter((gap) => gap > 50).length / seconds,
+    idleShare: gaps.filter((gap) => gap > 50).reduce((sum, gap) => sum + gap, 0) / (to - from),
+  };
+}
