@@ -56,10 +56,19 @@ export const kannelPeer: Scenario = {
       const gatewayAccept: MeasuredLoad[] = [];
       const kannelAccept: MeasuredLoad[] = [];
       {
-        const [api, kannel] = await Promise.all([
-          env.startApi(profileDir === undefined ? {} : { cpuProfileDir: join(profileDir, 'api') }),
-          startKannel({ binaries, sinkUrl: sinkInfo.url, sinkCaFile: sinkInfo.caFile, inFlight }),
-        ]);
+        // One after the other: the environment stops an API whose Kannel failed to start, not the reverse.
+        const kannel = await startKannel({
+          binaries,
+          sinkUrl: sinkInfo.url,
+          sinkCaFile: sinkInfo.caFile,
+          inFlight,
+        });
+        const api = await env
+          .startApi(profileDir === undefined ? {} : { cpuProfileDir: join(profileDir, 'api') })
+          .catch(async (error: unknown) => {
+            await kannel.stop();
+            throw error;
+          });
         sink.send('hold');
         await sink.next('holding', 10_000);
         try {
