@@ -36,6 +36,27 @@ export interface BenchSizes {
     /** The worker's RATE_LIMIT_PER_SECOND. */
     readonly rateLimitPerSecond: number;
   };
+  readonly peer: {
+    /** autocannon connections, at smsbox's sendsms as at the API. */
+    readonly connections: number;
+    readonly warmupSeconds: number;
+    readonly seconds: number;
+    /** Accept rounds, and delivery rounds, each Kannel then the gateway. */
+    readonly rounds: number;
+    /** Backlog each side drains per delivery round. */
+    readonly messages: number;
+    /** Requests to Kaarai in flight at once: the worker's concurrency, Kannel's max-pending-submits. */
+    readonly inFlight: number;
+  };
+  readonly priority: {
+    /** `bulk` messages waiting when the high ones start. */
+    readonly bulk: number;
+    /** The worker's RATE_LIMIT_PER_SECOND: below what one worker sends flat out. */
+    readonly rateLimitPerSecond: number;
+    /** `high` messages per second posted through the API, open loop. */
+    readonly highPerSecond: number;
+    readonly seconds: number;
+  };
   readonly capacity: {
     readonly connections: number;
     readonly warmupSeconds: number;
@@ -52,6 +73,8 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     latency: { rate: 500, warmupSeconds: 3, seconds: 20, baselineSeconds: 10 },
     memory: { waiting: 100_000, withKey: 10_000 },
     recovery: { outageSeconds: 30, arrivalPerSecond: 100, rateLimitPerSecond: 200 },
+    peer: { connections: 32, warmupSeconds: 3, seconds: 8, rounds: 2, messages: 50_000, inFlight: 32 },
+    priority: { bulk: 100_000, rateLimitPerSecond: 500, highPerSecond: 20, seconds: 20 },
     capacity: { connections: 32, warmupSeconds: 2, seconds: 10, workerMessages: 10_000 },
   },
   smoke: {
@@ -60,6 +83,8 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     latency: { rate: 100, warmupSeconds: 0, seconds: 1, baselineSeconds: 1 },
     memory: { waiting: 2_000, withKey: 100 },
     recovery: { outageSeconds: 2, arrivalPerSecond: 50, rateLimitPerSecond: 100 },
+    peer: { connections: 8, warmupSeconds: 0, seconds: 1, rounds: 1, messages: 300, inFlight: 32 },
+    priority: { bulk: 2_000, rateLimitPerSecond: 200, highPerSecond: 20, seconds: 2 },
     capacity: { connections: 8, warmupSeconds: 0, seconds: 1, workerMessages: 300 },
   },
 };

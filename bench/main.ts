@@ -49,6 +49,8 @@ async function main(): Promise<number> {
           environment: () => openBenchEnvironment(infrastructure),
         });
         earlier.set(scenario.name, result);
+        if (result.skipped !== undefined) log(`${scenario.name} skipped: ${result.skipped}`);
+        if (result.skipped !== undefined) rows.push({ scenario: scenario.name, skipped: result.skipped });
         for (const figure of result.figures) rows.push({ scenario: scenario.name, figure });
         scenarios[scenario.name] = {
           title: scenario.title,
@@ -59,6 +61,7 @@ async function main(): Promise<number> {
             met: meetsTarget(figure),
           })),
           details: result.details,
+          ...(result.skipped !== undefined && { skipped: result.skipped }),
         };
       } catch (error) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

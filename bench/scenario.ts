@@ -21,6 +21,8 @@ export interface ScenarioResult {
   readonly figures: readonly Figure[];
   /** Everything else measured, for the JSON file: counts, CPU of each process, settings. */
   readonly details: Record<string, unknown>;
+  /** Why the scenario measured nothing (e.g. a peer that is not installed); its figures are empty. */
+  readonly skipped?: string;
 }
 
 export interface ScenarioContext {

@@ -21,7 +21,10 @@ export interface BenchInfrastructure {
   readonly redis: RedisServer;
   /** The redis-server's pid, to read its CPU time; undefined if it cannot be found. */
   readonly redisPid: number | undefined;
-  /** The Kaarai simulator over plain HTTP (the worker runs with KAARAI_ALLOW_INSECURE_HTTP). */
+  /**
+   * The Kaarai simulator over plain HTTP (the worker runs with KAARAI_ALLOW_INSECURE_HTTP), and
+   * over HTTPS on a port of its own for the scenarios that compare like with like (`peer`).
+   */
   readonly simulator: RunningSimulator;
   /** A connection of the benchmark's own, for filling queues and reading INFO. */
   readonly connection: Redis;
@@ -45,6 +48,8 @@ export interface ServiceOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Write a V8 CPU profile (as `node --cpu-prof` does) into this folder when the process exits. */
   readonly cpuProfileDir?: string;
+  /** The worker calls the simulator over HTTPS (keep-alive, its certificate trusted) instead of HTTP. */
+  readonly https?: boolean;
 }
 
 // Node 20 refuses --cpu-prof in NODE_OPTIONS; this preload starts the same profiler.
@@ -56,7 +61,7 @@ const LOG_LEVEL = 'info';
 export async function startBenchInfrastructure(): Promise<BenchInfrastructure> {
   const [redis, simulator] = await Promise.all([
     startRedisServer({ appendfsync: 'everysec' }),
-    startSimulator({ env: { KAARAI_SIM_LOG_LEVEL: 'warn' } }),
+    startSimulator({ https: true, env: { KAARAI_SIM_LOG_LEVEL: 'warn' } }),
   ]);
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   return {
@@ -103,11 +108,23 @@ export async function openBenchEnvironment(infrastructure: BenchInfrastructure):
       return api;
     },
     startWorker: async (options = {}) => {
+      const kaarai =
+        options.https === true
+          ? {
+              kaaraiUrl: simulator.httpsUrl!,
+              ...(simulator.caFile !== undefined && { caFile: simulator.caFile }),
+            }
+          : { kaaraiUrl: simulator.url };
       const worker = await startWorkerProcess({
         redisUrl: redis.url,
         prefix,
-        kaaraiUrl: simulator.url,
-        env: { KAARAI_ALLOW_INSECURE_HTTP: 'true', LOG_LEVEL, ...profiled(options), ...options.env },
+        ...kaarai,
+        env: {
+          ...(options.https !== true && { KAARAI_ALLOW_INSECURE_HTTP: 'true' }),
+          LOG_LEVEL,
+          ...profiled(options),
+          ...options.env,
+        },
       });
       stops.push(() => worker.stop());
       await worker.ready();

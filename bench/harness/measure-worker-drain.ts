@@ -3,7 +3,7 @@ import type { SmsJobData } from '@sms/contracts';
 import { SMS_QUEUE } from '@sms/queue';
 import { queueJobCounts, waitFor } from '@sms/testing';
 import { Queue } from 'bullmq';
-import type { BenchEnvironment } from './bench-environment';
+import type { BenchEnvironment, ServiceOptions } from './bench-environment';
 import { fillBacklog } from './fill-backlog';
 import { CpuMeter } from './process-cpu';
 import { usedMemory } from './redis-memory';
@@ -27,7 +27,7 @@ export interface WorkerDrain {
 export async function measureWorkerDrain(
   env: BenchEnvironment,
   messages: number,
-  cpuProfileDir?: string,
+  workerOptions: ServiceOptions = {},
 ): Promise<WorkerDrain> {
   const { connection, prefix, simulator } = env;
   const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix: redisKeyPrefix(prefix) });
@@ -37,7 +37,7 @@ export async function measureWorkerDrain(
     const before = await usedMemory(connection);
     await fillBacklog(connection, prefix, messages, 'worker');
     const waiting = await usedMemory(connection);
-    const worker = await env.startWorker(cpuProfileDir === undefined ? {} : { cpuProfileDir });
+    const worker = await env.startWorker(workerOptions);
     await simulator.admin.reset();
     await settleRedis(connection);
     const meter = CpuMeter.start({ worker: worker.pid, redis: env.redisPid, simulator: simulator.pid });

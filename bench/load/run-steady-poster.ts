@@ -9,6 +9,8 @@ export interface PosterJob {
   readonly seconds: number;
   /** First word of every text: texts are `<label> <seq> <sentAtMs>`. */
   readonly label: string;
+  /** The API's `priority` of every message (`high`, `bulk`); the API's default when absent. */
+  readonly priority?: string;
 }
 
 export interface PosterResult {
@@ -35,6 +37,7 @@ export async function startPoster(job: PosterJob): Promise<Poster> {
     ['--rate', String(job.rate)],
     ['--duration-ms', String(Math.round(job.seconds * 1000))],
     ['--label', job.label],
+    ...(job.priority === undefined ? [] : [['--priority', job.priority]]),
   ].flat();
   const child: BenchChild = spawnBenchChild('load/steady-poster.ts', args);
   await child.next('ready', 60_000);

@@ -12,6 +12,8 @@ const rate = numberArg(args, 'rate');
 const durationMs = numberArg(args, 'duration-ms');
 const label = stringArg(args, 'label');
 const authorization = stringArg(args, 'authorization');
+// The API's `priority` field, when given (the simulator ignores it).
+const priority = args.priority;
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 interface Tally {
@@ -21,7 +23,11 @@ interface Tally {
 
 function post(seq: number, tally: Tally): Promise<void> {
   const sentAt = Date.now();
-  const body = JSON.stringify({ to: '573001234567', text: `${label} ${seq} ${sentAt}` });
+  const body = JSON.stringify({
+    to: '573001234567',
+    text: `${label} ${seq} ${sentAt}`,
+    ...(priority !== undefined && { priority }),
+  });
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(

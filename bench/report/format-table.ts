@@ -1,17 +1,21 @@
 import { type Figure, meetsTarget, ratioOf, type Target } from '../scenario';
 
-/** One row of the table: a figure of a scenario, or a scenario that failed. */
+/** One row of the table: a figure of a scenario, or a scenario that failed or was skipped. */
 export interface TableRow {
   readonly scenario: string;
   readonly figure?: Figure;
   readonly error?: string;
+  /** Why the scenario measured nothing. */
+  readonly skipped?: string;
 }
 
 export const TABLE_HEADER = ['scenario', 'figure', 'value', 'baseline', 'ratio', 'target', 'met'] as const;
 
 /** The results as a Markdown table: readable in a terminal, and pasted as is into BENCHMARKS.md. */
 export function formatTable(rows: readonly TableRow[]): string {
-  const cells = rows.map((row) => (row.figure ? figureCells(row.scenario, row.figure) : errorCells(row)));
+  const cells = rows.map((row) =>
+    row.figure ? figureCells(row.scenario, row.figure) : row.skipped ? skippedCells(row) : errorCells(row),
+  );
   const all = [[...TABLE_HEADER], ...cells];
   const widths = TABLE_HEADER.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
   const line = (values: readonly string[]) =>
@@ -36,6 +40,10 @@ function figureCells(scenario: string, figure: Figure): string[] {
 
 function errorCells(row: TableRow): string[] {
   return [row.scenario, 'FAILED', (row.error ?? '').split('\n')[0]!.slice(0, 80), '-', '-', '-', 'NO'];
+}
+
+function skippedCells(row: TableRow): string[] {
+  return [row.scenario, 'skipped', (row.skipped ?? '').slice(0, 100), '-', '-', '-', '-'];
 }
 
 function formatTarget(target: Target, unit: string): string {

@@ -3,6 +3,7 @@ import { freePort } from '@sms/testing';
 import { spawnBenchChild } from '../harness/bench-child';
 import { settleRedis } from '../harness/settle-redis';
 import type { AutocannonJob } from '../load/autocannon-job';
+import { combineRuns } from '../load/combine-runs';
 import { type MeasuredLoad, runAutocannon } from '../load/run-autocannon';
 import type { Scenario } from '../scenario';
 
@@ -55,8 +56,8 @@ export const acceptThroughput: Scenario = {
         );
       }
       await api.stop();
-      const baseline = combine(baselineRuns, 'server');
-      const gateway = combine(gatewayRuns, 'api');
+      const baseline = combineRuns(baselineRuns, 'server');
+      const gateway = combineRuns(gatewayRuns, 'api');
       return {
         figures: [
           {
@@ -93,7 +94,7 @@ export const acceptThroughput: Scenario = {
           baseline: baselineRuns.map((run) => run.load),
           cpuMicrosPerMessage: {
             api: gateway.cpuPerOk,
-            redis: combine(gatewayRuns, 'redis').cpuPerOk,
+            redis: combineRuns(gatewayRuns, 'redis').cpuPerOk,
             bareExpress: baseline.cpuPerOk,
           },
         },
@@ -104,18 +105,3 @@ export const acceptThroughput: Scenario = {
     }
   },
 };
-
-/** Rounds added up: rates over the total time, CPU over every answer, latencies averaged. */
-function combine(runs: readonly MeasuredLoad[], process: string) {
-  const ok = runs.reduce((sum, run) => sum + run.load.ok, 0);
-  const seconds = runs.reduce((sum, run) => sum + run.load.seconds, 0);
-  const cpu = runs.reduce((sum, run) => sum + (run.cpuMicros[process] ?? 0), 0);
-  const mean = (pick: (run: MeasuredLoad) => number) =>
-    runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
-  return {
-    okPerSecond: ok / seconds,
-    cpuPerOk: cpu / ok,
-    p50: mean((run) => run.load.latencyMs.p50),
-    p99: mean((run) => run.load.latencyMs.p99),
-  };
-}

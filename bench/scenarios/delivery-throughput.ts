@@ -34,7 +34,7 @@ export const deliveryThroughput: Scenario = {
       const drain = await measureWorkerDrain(
         env,
         messages,
-        profileDir === undefined ? undefined : join(profileDir, 'worker'),
+        profileDir === undefined ? {} : { cpuProfileDir: join(profileDir, 'worker') },
       );
       const perMessage = (cpu: Record<string, number>, name: string) => (cpu[name] ?? 0) / messages;
       const keptPerMessage = (drain.usedMemory.drained - drain.usedMemory.before) / messages;

@@ -1,8 +1,9 @@
-import { type SimulatorAdmin, waitFor } from '@sms/testing';
-import { type Percentiles, percentiles } from '../harness/percentiles';
+import { waitFor } from '@sms/testing';
+import type { Percentiles } from '../harness/percentiles';
 import { CpuMeter } from '../harness/process-cpu';
+import { accepted, receiptLatencies } from '../harness/receipt-latencies';
 import { settleRedis } from '../harness/settle-redis';
-import { type PosterResult, parsePostedText, runPoster } from '../load/run-steady-poster';
+import { runPoster } from '../load/run-steady-poster';
 import type { Scenario } from '../scenario';
 
 const BASIC_AUTH = `Basic ${Buffer.from('gateway:secret').toString('base64')}`;
@@ -77,29 +78,3 @@ export const endToEndLatency: Scenario = {
     }
   },
 };
-
-function accepted(run: PosterResult): number {
-  return Object.entries(run.statuses)
-    .filter(([status]) => status.startsWith('2'))
-    .reduce((sum, [, count]) => sum + count, 0);
-}
-
-/** Waits until the simulator holds `expected` texts of `label`, and returns their latencies. */
-async function receiptLatencies(
-  admin: SimulatorAdmin,
-  label: string,
-  expected: number,
-): Promise<Percentiles> {
-  const latencies = await waitFor(
-    async () => {
-      const found: number[] = [];
-      for (const message of await admin.messages()) {
-        const posted = parsePostedText(message.text, label);
-        if (posted) found.push(Date.parse(message.receivedAt) - posted.sentAt);
-      }
-      return found.length >= expected ? found : undefined;
-    },
-    { timeoutMs: 120_000, intervalMs: 500, description: `${expected} "${label}" messages at the simulator` },
-  );
-  return percentiles(latencies);
-}

@@ -2,7 +2,9 @@ import type { Scenario } from '../scenario';
 import { acceptThroughput } from './accept-throughput';
 import { deliveryThroughput } from './delivery-throughput';
 import { endToEndLatency } from './end-to-end-latency';
+import { kannelPeer } from './kannel-peer';
 import { outageRecovery } from './outage-recovery';
+import { priorityUnderBacklog } from './priority-under-backlog';
 import { redisMemory } from './redis-memory';
 import { simulatorCapacity } from './simulator-capacity';
 
@@ -14,4 +16,6 @@ export const SCENARIOS: readonly Scenario[] = [
   redisMemory,
   outageRecovery,
   simulatorCapacity,
+  kannelPeer,
+  priorityUnderBacklog,
 ];

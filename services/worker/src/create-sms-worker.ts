@@ -42,8 +42,8 @@ export function createSmsWorker(options: SmsWorkerOptions, deps: SmsWorkerDeps):
     // A live worker renews its locks every lockDuration / 2; the stalled check then finds the
     // jobs of a crashed one within about one lock duration.
     ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
-    // BullMQ's limiter is global: every worker of the queue shares one budget per second.
-    ...(options.ratePerSecond ? { limiter: { max: options.ratePerSecond, duration: 1_000 } } : {}),
+    // BullMQ's limiter is global: every worker of the queue shares one budget per window.
+    ...(options.ratePerSecond ? { limiter: limiterWindows(options.ratePerSecond) } : {}),
     settings: {
       backoffStrategy: (attemptsMade: number, type?: string, error?: Error) => {
         if (type !== SEND_BACKOFF) return -1;
@@ -75,4 +75,22 @@ export function createSmsWorker(options: SmsWorkerOptions, deps: SmsWorkerDeps):
       });
   });
   return worker;
+}
+
+// Windows per second the limit may be split into: each divides 1000 ms exactly.
+const WINDOWS_PER_SECOND = [20, 10, 8, 5, 4, 2, 1] as const;
+
+/**
+ * The limit per second as BullMQ's limiter options. That limiter is a fixed window started by the
+ * window's first job (prepareJobForProcessing.lua): a worker takes `max` jobs as fast as it can,
+ * then sleeps out the rest of the window (getRateLimitTTL.lua), and every message that arrives
+ * meanwhile, a `high` one at the head of the wait list included, waits for the next window. With
+ * one window of a second, a worker sending twice the limit sat idle half of every second. Split
+ * into the most windows (of at least 50 ms) that divide the limit exactly, the rate stays the
+ * same, no aligned second holds more than the limit (and any second at most one window more,
+ * against a whole second's worth with one window), and the wait is a fraction of 50 ms.
+ */
+function limiterWindows(ratePerSecond: number): { max: number; duration: number } {
+  const windows = WINDOWS_PER_SECOND.find((count) => ratePerSecond % count === 0) ?? 1;
+  return { max: ratePerSecond / windows, duration: 1_000 / windows };
 }
