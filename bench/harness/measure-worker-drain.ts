@@ -20,14 +20,16 @@ export interface WorkerDrain {
 }
 
 /**
- * Fills the send queue with `messages` API-shaped jobs while it is paused, starts one gateway
- * worker, then resumes the queue and times the worker from the resume until the simulator has
- * received every message.
+ * Fills the send queue with `messages` API-shaped jobs while it is paused, starts `replicas`
+ * gateway worker processes (one by default), then resumes the queue and times the workers from
+ * the resume until the simulator has received every message. Their CPU is reported as `worker`,
+ * all replicas together.
  */
 export async function measureWorkerDrain(
   env: BenchEnvironment,
   messages: number,
   workerOptions: ServiceOptions = {},
+  replicas = 1,
 ): Promise<WorkerDrain> {
   const { connection, prefix, simulator } = env;
   const queue = new Queue<SmsJobData>(SMS_QUEUE, { connection, prefix: redisKeyPrefix(prefix) });
@@ -37,10 +39,18 @@ export async function measureWorkerDrain(
     const before = await usedMemory(connection);
     await fillBacklog(connection, prefix, messages, 'worker');
     const waiting = await usedMemory(connection);
-    const worker = await env.startWorker(workerOptions);
+    // Only the first replica writes a CPU profile: one profile tells where a worker's time goes.
+    const { cpuProfileDir: _profileOfTheFirst, ...withoutProfile } = workerOptions;
+    const workers = [];
+    for (let replica = 0; replica < replicas; replica++) {
+      workers.push(await env.startWorker(replica === 0 ? workerOptions : withoutProfile));
+    }
     await simulator.admin.reset();
     await settleRedis(connection);
-    const meter = CpuMeter.start({ worker: worker.pid, redis: env.redisPid, simulator: simulator.pid });
+    const workerPids = Object.fromEntries(
+      workers.map((worker, replica) => [`worker ${replica + 1}`, worker.pid]),
+    );
+    const meter = CpuMeter.start({ ...workerPids, redis: env.redisPid, simulator: simulator.pid });
     const started = performance.now();
     await queue.resume();
     await waitFor(async () => (await simulator.admin.stats()).recorded >= messages, {
@@ -49,14 +59,19 @@ export async function measureWorkerDrain(
       description: `the simulator to receive ${messages} messages`,
     });
     const elapsedMs = performance.now() - started;
-    const cpuMicros = meter.read();
+    const { redis, simulator: simulatorCpu, ...perWorker } = meter.read();
+    const cpuMicros: Record<string, number> = {
+      worker: Object.values(perWorker).reduce((sum, micros) => sum + micros, 0),
+      ...(redis !== undefined && { redis }),
+      ...(simulatorCpu !== undefined && { simulator: simulatorCpu }),
+    };
     // The worker records each outcome after Kaarai's answer: wait for the last jobs to finish.
     await waitFor(async () => (await queueJobCounts(env.redis.url, prefix, SMS_QUEUE)).total === 0, {
       timeoutMs: 60_000,
       intervalMs: 100,
       description: 'the send queue to empty',
     });
-    await worker.stop();
+    await Promise.all(workers.map((worker) => worker.stop()));
     const drained = await usedMemory(connection);
     return {
       messages,
