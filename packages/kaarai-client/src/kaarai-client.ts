@@ -25,7 +25,8 @@ export interface SmsToSend {
 
 /** Sends single SMS to Kaarai and reports every result, answer or not, as a `KaaraiOutcome`. */
 export class KaaraiClient {
-  private readonly http: Axios;
+  // The class as a type: axios' CommonJS typings (the compiled build) declare Axios as a value only.
+  private readonly http: InstanceType<typeof Axios>;
   private readonly transport: UndiciTransport;
 
   constructor(private readonly options: KaaraiClientOptions) {
