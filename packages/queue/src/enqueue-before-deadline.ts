@@ -1,12 +1,6 @@
 import type { SmsJobData } from '@sms/contracts';
 import { Job, type JobsOptions, type RedisClient } from 'bullmq';
-import {
-  ADD_BEFORE_DEADLINE,
-  ADD_SCRIPT_KEYS,
-  ADD_SCRIPTS,
-  type AddedIds,
-  DEADLINE_PASSED,
-} from './add-before-deadline-script';
+import { ADD_BEFORE_DEADLINE, ADD_SCRIPT_KEYS, ADD_SCRIPTS } from './add-before-deadline-script';
 import { DeadlinePassedError } from './deadline-passed-error';
 import { jobOptionsOf } from './job-options-of';
 import { SEND_JOB } from './queue-names';
@@ -17,6 +11,13 @@ import type { SmsQueue } from './sms-queue';
 export interface SmsJobToAdd {
   readonly id: string;
   readonly data: SmsJobData;
+}
+
+/** Jobs added together or not at all, refused when Redis runs their add after `deadline`. */
+export interface SmsJobGroup {
+  readonly jobs: readonly SmsJobToAdd[];
+  /** In ms since the epoch, read on Redis' clock. */
+  readonly deadline: number;
 }
 
 /**
@@ -38,23 +39,43 @@ export async function enqueueBeforeDeadline(
   deadline: number,
 ): Promise<void> {
   if (jobs.length === 0) return;
+  const [outcome] = await enqueueGroupsBeforeDeadline(queue, [{ jobs, deadline }], settings);
+  if (outcome !== undefined) throw outcome;
+}
+
+/**
+ * Adds groups of messages as `enqueueBeforeDeadline` adds one, all in one script and one round
+ * trip, each group whole or not at all by its own deadline: a group refused as late, or one
+ * BullMQ refused a job of, fails alone. Resolves with each group's outcome, in order: undefined
+ * once Redis holds all its jobs, else its error (`DeadlinePassedError` when nothing of it was
+ * stored); rejects when the script as a whole failed (Redis unreachable, a refused write).
+ */
+export async function enqueueGroupsBeforeDeadline(
+  queue: SmsQueue,
+  groups: readonly SmsJobGroup[],
+  settings: SendJobSettings,
+): Promise<(Error | undefined)[]> {
   const keys = ADD_SCRIPT_KEYS.map((name) => queue.keys[name]!);
   const now = Date.now();
-  const adds = jobs.map((job) => addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
+  const args: unknown[] = [queue.toKey('')];
+  for (const { jobs, deadline } of groups) {
+    args.push(deadline, jobs.length);
+    for (const job of jobs)
+      args.push(...addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
+  }
   // BullMQ 6 reaches Redis through a backend; its raw client is the Redis backend's own.
   const client = await queue.getBackend().client;
-  let ids: AddedIds;
-  try {
-    ids = await ADD_BEFORE_DEADLINE.run(client, keys, [deadline, queue.toKey(''), ...adds.flat()]);
-  } catch (error) {
-    const refusal = `${DEADLINE_PASSED} `;
-    if (error instanceof Error && error.message.startsWith(refusal)) {
-      throw new DeadlinePassedError(deadline, Number(error.message.slice(refusal.length)));
+  const replies = await ADD_BEFORE_DEADLINE.run(client, keys, args);
+  return groups.map(({ jobs, deadline }, g) => {
+    const reply = replies[g];
+    if (typeof reply === 'number') return new DeadlinePassedError(deadline, reply);
+    const refused = reply?.findIndex((id) => typeof id === 'number' && id < 0) ?? -1;
+    if (reply === undefined || refused >= 0) {
+      const id = jobs[refused]?.id ?? '(none)';
+      return new Error(`BullMQ refused to add job ${id} (code ${String(reply?.[refused])})`);
     }
-    throw error;
-  }
-  const refused = ids.findIndex((id) => typeof id === 'number' && id < 0);
-  if (refused >= 0) throw new Error(`BullMQ refused to add job ${jobs[refused]!.id} (code ${ids[refused]})`);
+    return undefined;
+  });
 }
 
 /**
