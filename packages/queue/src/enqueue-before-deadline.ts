@@ -88,7 +88,10 @@ function addOf(
   options: JobsOptions,
   keys: readonly string[],
 ): unknown[] {
-  const job = new Job<SmsJobData>(queue, SEND_JOB, data, { ...queue.jobsOpts, ...options }, id);
+  // The id goes to the script on its own: a copy in the options would be stored in every job's
+  // options too (some 45 bytes of each waiting message), and BullMQ reads a job's id from its key.
+  const { jobId: _, ...stored } = options;
+  const job = new Job<SmsJobData>(queue, SEND_JOB, data, { ...queue.jobsOpts, ...stored }, id);
   let call: { name: string; args: unknown[] } | undefined;
   const recorder = {
     runCommand: (name: string, args: unknown[]) => {
