@@ -108,6 +108,26 @@ it('adds groups in one script, each whole or not at all by its own deadline', as
   expect(stored.map((job) => job?.data.text)).toEqual(inTime.map(({ data }) => data.text));
 });
 
+it('fails alone a group BullMQ cannot make a job of, and stores the others', async () => {
+  const [first, last] = jobsOf(newId(), newId());
+  const circular: Record<string, unknown> = { ...jobsOf(newId())[0]!.data };
+  circular.self = circular;
+  const outcomes = await enqueueGroupsBeforeDeadline(
+    queue,
+    [
+      { jobs: [first!], deadline: ahead() },
+      { jobs: [{ id: newId(), data: circular as unknown as SmsJobToAdd['data'] }], deadline: ahead() },
+      { jobs: [last!], deadline: ahead() },
+    ],
+    settings,
+  );
+  expect(outcomes[0]).toBeUndefined();
+  expect(outcomes[1]).toBeInstanceOf(TypeError);
+  expect(outcomes[2]).toBeUndefined();
+  expect((await queue.getJob(first!.id))?.data).toEqual(first!.data);
+  expect((await queue.getJob(last!.id))?.data).toEqual(last!.data);
+});
+
 it('adds one job for two groups with the same id, the late one counting it as held', async () => {
   const [job] = jobsOf(newId());
   const outcomes = await enqueueGroupsBeforeDeadline(

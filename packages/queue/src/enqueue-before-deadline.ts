@@ -1,6 +1,11 @@
 import type { SmsJobData } from '@sms/contracts';
 import { Job, type JobsOptions, type RedisClient } from 'bullmq';
-import { ADD_BEFORE_DEADLINE, ADD_SCRIPT_KEYS, ADD_SCRIPTS } from './add-before-deadline-script';
+import {
+  ADD_BEFORE_DEADLINE,
+  ADD_SCRIPT_KEYS,
+  ADD_SCRIPTS,
+  type GroupReplies,
+} from './add-before-deadline-script';
 import { DeadlinePassedError } from './deadline-passed-error';
 import { jobOptionsOf } from './job-options-of';
 import { SEND_JOB } from './queue-names';
@@ -57,25 +62,42 @@ export async function enqueueGroupsBeforeDeadline(
 ): Promise<(Error | undefined)[]> {
   const keys = ADD_SCRIPT_KEYS.map((name) => queue.keys[name]!);
   const now = Date.now();
+  const outcomes: (Error | undefined)[] = groups.map(() => undefined);
   const args: unknown[] = [queue.toKey('')];
-  for (const { jobs, deadline } of groups) {
-    args.push(deadline, jobs.length);
-    for (const job of jobs)
-      args.push(...addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
-  }
+  const sent: number[] = [];
+  groups.forEach(({ jobs, deadline }, g) => {
+    // A job BullMQ cannot make (its data not JSON, options it refuses) fails its group alone.
+    try {
+      const adds = jobs.map((job) => addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
+      args.push(deadline, jobs.length, ...adds.flat());
+      sent.push(g);
+    } catch (error) {
+      outcomes[g] = error instanceof Error ? error : new Error(String(error));
+    }
+  });
+  if (sent.length === 0) return outcomes;
   // BullMQ 6 reaches Redis through a backend; its raw client is the Redis backend's own.
   const client = await queue.getBackend().client;
   const replies = await ADD_BEFORE_DEADLINE.run(client, keys, args);
-  return groups.map(({ jobs, deadline }, g) => {
-    const reply = replies[g];
-    if (typeof reply === 'number') return new DeadlinePassedError(deadline, reply);
-    const refused = reply?.findIndex((id) => typeof id === 'number' && id < 0) ?? -1;
-    if (reply === undefined || refused >= 0) {
-      const id = jobs[refused]?.id ?? '(none)';
-      return new Error(`BullMQ refused to add job ${id} (code ${String(reply?.[refused])})`);
-    }
-    return undefined;
+  sent.forEach((g, r) => {
+    outcomes[g] = outcomeOf(groups[g]!, replies[r]);
   });
+  return outcomes;
+}
+
+// A group's reply: the jobs missing when Redis refused it as late, or each job's id as BullMQ's
+// add returned it, a negative number being its refusal.
+function outcomeOf(
+  { jobs, deadline }: SmsJobGroup,
+  reply: GroupReplies[number] | undefined,
+): Error | undefined {
+  if (typeof reply === 'number') return new DeadlinePassedError(deadline, reply);
+  const refused = reply?.findIndex((id) => typeof id === 'number' && id < 0) ?? -1;
+  if (reply === undefined || refused >= 0) {
+    const id = jobs[refused]?.id ?? '(none)';
+    return new Error(`BullMQ refused to add job ${id} (code ${String(reply?.[refused])})`);
+  }
+  return undefined;
 }
 
 /**
