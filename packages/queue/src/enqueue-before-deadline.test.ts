@@ -3,7 +3,11 @@ import type { SmsJobData } from '@sms/contracts';
 import { startRedis, type TestRedis } from '@sms/testing';
 import type { Redis } from 'ioredis';
 import { DeadlinePassedError } from './deadline-passed-error';
-import { enqueueBeforeDeadline, type SmsJobToAdd } from './enqueue-before-deadline';
+import {
+  enqueueBeforeDeadline,
+  enqueueGroupsBeforeDeadline,
+  type SmsJobToAdd,
+} from './enqueue-before-deadline';
 import { createProducerConnection } from './redis-connections';
 import { createSmsQueue, type SmsQueue } from './sms-queue';
 
@@ -81,6 +85,62 @@ it('adds a batch whole or not at all', async () => {
   await enqueueBeforeDeadline(queue, inTime, settings, ahead());
   const stored = await Promise.all(inTime.map(({ id }) => queue.getJob(id)));
   expect(stored.map((job) => job?.data.text)).toEqual(inTime.map(({ data }) => data.text));
+});
+
+it('adds groups in one script, each whole or not at all by its own deadline', async () => {
+  const late = jobsOf(newId(), newId());
+  const inTime = jobsOf(newId(), newId());
+  const outcomes = await enqueueGroupsBeforeDeadline(
+    queue,
+    [
+      { jobs: inTime.slice(0, 1), deadline: ahead() },
+      { jobs: late, deadline: past() },
+      { jobs: inTime.slice(1), deadline: ahead() },
+    ],
+    settings,
+  );
+  expect(outcomes[0]).toBeUndefined();
+  expect(outcomes[1]).toBeInstanceOf(DeadlinePassedError);
+  expect(outcomes[1]).toMatchObject({ refused: 2 });
+  expect(outcomes[2]).toBeUndefined();
+  expect((await Promise.all(late.map(({ id }) => traces(id)))).flat()).toEqual([]);
+  const stored = await Promise.all(inTime.map(({ id }) => queue.getJob(id)));
+  expect(stored.map((job) => job?.data.text)).toEqual(inTime.map(({ data }) => data.text));
+});
+
+it('fails alone a group BullMQ cannot make a job of, and stores the others', async () => {
+  const [first, last] = jobsOf(newId(), newId());
+  const circular: Record<string, unknown> = { ...jobsOf(newId())[0]!.data };
+  circular.self = circular;
+  const outcomes = await enqueueGroupsBeforeDeadline(
+    queue,
+    [
+      { jobs: [first!], deadline: ahead() },
+      { jobs: [{ id: newId(), data: circular as unknown as SmsJobToAdd['data'] }], deadline: ahead() },
+      { jobs: [last!], deadline: ahead() },
+    ],
+    settings,
+  );
+  expect(outcomes[0]).toBeUndefined();
+  expect(outcomes[1]).toBeInstanceOf(TypeError);
+  expect(outcomes[2]).toBeUndefined();
+  expect((await queue.getJob(first!.id))?.data).toEqual(first!.data);
+  expect((await queue.getJob(last!.id))?.data).toEqual(last!.data);
+});
+
+it('adds one job for two groups with the same id, the late one counting it as held', async () => {
+  const [job] = jobsOf(newId());
+  const outcomes = await enqueueGroupsBeforeDeadline(
+    queue,
+    [
+      { jobs: [job!], deadline: ahead() },
+      { jobs: [job!], deadline: ahead() },
+      { jobs: [job!], deadline: past() },
+    ],
+    settings,
+  );
+  expect(outcomes).toEqual([undefined, undefined, undefined]);
+  expect((await queue.getJobs(['wait'])).filter(({ id }) => id === job!.id)).toHaveLength(1);
 });
 
 it('leaves a job Redis already holds as it is, and refuses only the missing ones when late', async () => {

@@ -4,8 +4,7 @@ import {
   ADD_BEFORE_DEADLINE,
   ADD_SCRIPT_KEYS,
   ADD_SCRIPTS,
-  type AddedIds,
-  DEADLINE_PASSED,
+  type GroupReplies,
 } from './add-before-deadline-script';
 import { DeadlinePassedError } from './deadline-passed-error';
 import { jobOptionsOf } from './job-options-of';
@@ -17,6 +16,13 @@ import type { SmsQueue } from './sms-queue';
 export interface SmsJobToAdd {
   readonly id: string;
   readonly data: SmsJobData;
+}
+
+/** Jobs added together or not at all, refused when Redis runs their add after `deadline`. */
+export interface SmsJobGroup {
+  readonly jobs: readonly SmsJobToAdd[];
+  /** In ms since the epoch, read on Redis' clock. */
+  readonly deadline: number;
 }
 
 /**
@@ -38,23 +44,60 @@ export async function enqueueBeforeDeadline(
   deadline: number,
 ): Promise<void> {
   if (jobs.length === 0) return;
+  const [outcome] = await enqueueGroupsBeforeDeadline(queue, [{ jobs, deadline }], settings);
+  if (outcome !== undefined) throw outcome;
+}
+
+/**
+ * Adds groups of messages as `enqueueBeforeDeadline` adds one, all in one script and one round
+ * trip, each group whole or not at all by its own deadline: a group refused as late, or one
+ * BullMQ refused a job of, fails alone. Resolves with each group's outcome, in order: undefined
+ * once Redis holds all its jobs, else its error (`DeadlinePassedError` when nothing of it was
+ * stored); rejects when the script as a whole failed (Redis unreachable, a refused write).
+ */
+export async function enqueueGroupsBeforeDeadline(
+  queue: SmsQueue,
+  groups: readonly SmsJobGroup[],
+  settings: SendJobSettings,
+): Promise<(Error | undefined)[]> {
   const keys = ADD_SCRIPT_KEYS.map((name) => queue.keys[name]!);
   const now = Date.now();
-  const adds = jobs.map((job) => addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
+  const outcomes: (Error | undefined)[] = groups.map(() => undefined);
+  const args: unknown[] = [queue.toKey('')];
+  const sent: number[] = [];
+  groups.forEach(({ jobs, deadline }, g) => {
+    // A job BullMQ cannot make (its data not JSON, options it refuses) fails its group alone.
+    try {
+      const adds = jobs.map((job) => addOf(queue, job, jobOptionsOf(job.id, job.data, settings, now), keys));
+      args.push(deadline, jobs.length, ...adds.flat());
+      sent.push(g);
+    } catch (error) {
+      outcomes[g] = error instanceof Error ? error : new Error(String(error));
+    }
+  });
+  if (sent.length === 0) return outcomes;
   // BullMQ 6 reaches Redis through a backend; its raw client is the Redis backend's own.
   const client = await queue.getBackend().client;
-  let ids: AddedIds;
-  try {
-    ids = await ADD_BEFORE_DEADLINE.run(client, keys, [deadline, queue.toKey(''), ...adds.flat()]);
-  } catch (error) {
-    const refusal = `${DEADLINE_PASSED} `;
-    if (error instanceof Error && error.message.startsWith(refusal)) {
-      throw new DeadlinePassedError(deadline, Number(error.message.slice(refusal.length)));
-    }
-    throw error;
+  const replies = await ADD_BEFORE_DEADLINE.run(client, keys, args);
+  sent.forEach((g, r) => {
+    outcomes[g] = outcomeOf(groups[g]!, replies[r]);
+  });
+  return outcomes;
+}
+
+// A group's reply: the jobs missing when Redis refused it as late, or each job's id as BullMQ's
+// add returned it, a negative number being its refusal.
+function outcomeOf(
+  { jobs, deadline }: SmsJobGroup,
+  reply: GroupReplies[number] | undefined,
+): Error | undefined {
+  if (typeof reply === 'number') return new DeadlinePassedError(deadline, reply);
+  const refused = reply?.findIndex((id) => typeof id === 'number' && id < 0) ?? -1;
+  if (reply === undefined || refused >= 0) {
+    const id = jobs[refused]?.id ?? '(none)';
+    return new Error(`BullMQ refused to add job ${id} (code ${String(reply?.[refused])})`);
   }
-  const refused = ids.findIndex((id) => typeof id === 'number' && id < 0);
-  if (refused >= 0) throw new Error(`BullMQ refused to add job ${jobs[refused]!.id} (code ${ids[refused]})`);
+  return undefined;
 }
 
 /**
@@ -67,7 +110,10 @@ function addOf(
   options: JobsOptions,
   keys: readonly string[],
 ): unknown[] {
-  const job = new Job<SmsJobData>(queue, SEND_JOB, data, { ...queue.jobsOpts, ...options }, id);
+  // The id goes to the script on its own: a copy in the options would be stored in every job's
+  // options too (some 45 bytes of each waiting message), and BullMQ reads a job's id from its key.
+  const { jobId: _, ...stored } = options;
+  const job = new Job<SmsJobData>(queue, SEND_JOB, data, { ...queue.jobsOpts, ...stored }, id);
   let call: { name: string; args: unknown[] } | undefined;
   const recorder = {
     runCommand: (name: string, args: unknown[]) => {

@@ -10,7 +10,12 @@ export {
   type LastOutcome,
 } from './dead-letter-queue';
 export { DeadlinePassedError } from './deadline-passed-error';
-export { enqueueBeforeDeadline, type SmsJobToAdd } from './enqueue-before-deadline';
+export {
+  enqueueBeforeDeadline,
+  enqueueGroupsBeforeDeadline,
+  type SmsJobGroup,
+  type SmsJobToAdd,
+} from './enqueue-before-deadline';
 export { type ConnectionChangeLogger, logConnectionChanges } from './log-connection-changes';
 export { mayHaveBeenWritten } from './may-have-been-written';
 export { messageJobOptions, PRIORITY_JOB_OPTIONS } from './message-job-options';

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { SmsRequest } from '@sms/contracts';
-import type { RedisConnection } from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
 import { ApiError } from './api-error';
+import type { IdempotencyClaim, IdempotencyStore } from './idempotency-store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
@@ -36,67 +36,7 @@ export function requestHash(request: SmsRequest): string {
   return sha256(JSON.stringify(sorted)).subarray(0, 16).toString('base64url');
 }
 
-/** What a key is remembered with: the message it created and the request that created it. */
-export interface IdempotencyClaim {
-  readonly id: string;
-  readonly requestHash: string;
-}
-
-export interface IdempotencyStoreOptions {
-  /** Key prefix shared with the queues: `redisKeyPrefix(QUEUE_PREFIX)` (`@sms/config`). */
-  readonly prefix: string;
-  /** How long a key is remembered after its first use, in seconds. */
-  readonly ttlSeconds: number;
-}
-
-// Sets the claim unless the key has one, and returns the earlier claim, in one atomic step
-// (SET NX GET would do the same but needs Redis 7).
-const CLAIM_SCRIPT = `
-local earlier = redis.call('GET', KEYS[1])
-if earlier then return earlier end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return false`;
-
-/** Idempotency keys in Redis, one per client and key, each expiring `ttlSeconds` after first use. */
-export class IdempotencyStore {
-  constructor(
-    private readonly redis: RedisConnection,
-    private readonly options: IdempotencyStoreOptions,
-  ) {}
-
-  // The caller's key is hashed so that any printable string makes a short, safe Redis key.
-  key(client: string, idempotencyKey: string): string {
-    return `${this.options.prefix}:idem:${client}:${sha256(idempotencyKey).toString('base64url')}`;
-  }
-
-  /** Claims the key for `claim`; returns the earlier claim when there is one, leaving it as it was. */
-  async claim(
-    client: string,
-    idempotencyKey: string,
-    claim: IdempotencyClaim,
-  ): Promise<IdempotencyClaim | undefined> {
-    const earlier = (await this.redis.eval(
-      CLAIM_SCRIPT,
-      1,
-      this.key(client, idempotencyKey),
-      `${claim.id} ${claim.requestHash}`,
-      this.options.ttlSeconds,
-    )) as string | null;
-    return earlier === null ? undefined : parseClaim(earlier);
-  }
-
-  /** The claim of a key, if it has one, leaving it as it is. */
-  async peek(client: string, idempotencyKey: string): Promise<IdempotencyClaim | undefined> {
-    const claim = await this.redis.get(this.key(client, idempotencyKey));
-    return claim === null ? undefined : parseClaim(claim);
-  }
-}
-
-// Stored as "<id> <request hash>": a third of the bytes of the same as JSON.
-function parseClaim(stored: string): IdempotencyClaim {
-  const [id = '', hash = ''] = stored.split(' ');
-  return { id, requestHash: hash };
-}
+export { type IdempotencyClaim, IdempotencyStore, type IdempotencyStoreOptions } from './idempotency-store';
 
 export interface AcceptOnceDeps {
   readonly idempotencyStore: IdempotencyStore;

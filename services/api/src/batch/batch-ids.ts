@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidationResult } from '@sms/contracts';
 import { requestHash } from '../idempotency';
+import { uuidText } from '../uuid-text';
 
 /**
  * The id of the message at `index` of a batch: a UUID (version 8, made from a hash) of the
@@ -11,8 +12,7 @@ export function batchMessageId(batchId: string, index: number): string {
   const bytes = createHash('sha256').update(`${batchId}/${index}`).digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidText(bytes);
 }
 
 /**
