@@ -40,23 +40,20 @@ end`;
 // as ZREVRANGE does: the entries at or after `until` first, then those the filter selects, then
 // those before `since`. The page starts after the cursor's (time, id): at the rank after its
 // member when it is still there, else where it would stand, found by bisecting the members of its
-// millisecond. With entries, a member whose job and journal copy are both gone (a crash between
-// writes, or a removal since) is left out and removed from the index, unless it is being written.
-//   KEYS  the set read, the replay journal, then every index set (for removals)
-//   ARGV  job key prefix, writing mark prefix, '1' to read entries, limit, since ('-inf' or ms),
-//         until ('+inf' or ms), the cursor's time ('' for none) and id
-// Returns total, 1 when entries follow the page, then per member: id, score and, with entries,
-// its data ('' when gone) and 1 when it comes from the journal.
+// millisecond.
+//   KEYS  the set read
+//   ARGV  limit, since ('-inf' or ms), until ('+inf' or ms), the cursor's time ('' for none), its id
+// Returns total, 1 when entries follow the page, then id and score of each member.
 const PAGE = new RedisScript<readonly string[], readonly (string | number)[], unknown[]>({
   name: 'smsDeadLetterPage',
   lua: `${BEFORE}
-local set, limit = KEYS[1], tonumber(ARGV[4])
+local set, limit = KEYS[1], tonumber(ARGV[1])
 local first = 0
-if ARGV[6] ~= '+inf' then first = redis.call('ZCOUNT', set, ARGV[6], '+inf') end
-local stop = redis.call('ZCOUNT', set, ARGV[5], '+inf')
+if ARGV[3] ~= '+inf' then first = redis.call('ZCOUNT', set, ARGV[3], '+inf') end
+local stop = redis.call('ZCOUNT', set, ARGV[2], '+inf')
 local reply = { math.max(stop - first, 0), 0 }
-if ARGV[7] ~= '' then
-  local at, id = ARGV[7], ARGV[8]
+if ARGV[4] ~= '' then
+  local at, id = ARGV[4], ARGV[5]
   local after
   local score = redis.call('ZSCORE', set, id)
   if score and tonumber(score) == tonumber(at) then
@@ -75,27 +72,42 @@ end
 if first + limit < stop then reply[2] = 1 end
 local last = math.min(first + limit, stop) - 1
 if last < first then return reply end
-local members = redis.call('ZREVRANGE', set, first, last, 'WITHSCORES')
-for i = 1, #members, 2 do
-  local id = members[i]
-  reply[#reply + 1] = id
-  reply[#reply + 1] = members[i + 1]
-  if ARGV[3] == '1' then
-    local data, interrupted = redis.call('HGET', ARGV[1] .. id, 'data'), 0
-    if not data then data, interrupted = redis.call('HGET', KEYS[2], id), 1 end
-    if not data then
-      data = ''
-      if redis.call('EXISTS', ARGV[2] .. id) == 0 then
-        for k = 3, #KEYS do redis.call('ZREM', KEYS[k], id) end
-      end
-    end
-    reply[#reply + 1] = data
-    reply[#reply + 1] = interrupted
-  end
+for _, value in ipairs(redis.call('ZREVRANGE', set, first, last, 'WITHSCORES')) do
+  reply[#reply + 1] = value
 end
 return reply`,
   isReply: Array.isArray,
 });
+
+// The entries of the ids given: the job's data, else the journal copy of an interrupted replay.
+// An id whose job and journal copy are both gone (a crash between writes, or a removal since the
+// page was read) gets '' and is removed from the index, unless it is being written.
+//   KEYS  the replay journal, then every index set
+//   ARGV  job key prefix, writing mark prefix, then ids
+// Returns per id its data and 1 when it comes from the journal.
+const ENTRIES = new RedisScript<readonly string[], readonly string[], unknown[]>({
+  name: 'smsDeadLetterEntries',
+  lua: `
+local reply = {}
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local data, interrupted = redis.call('HGET', ARGV[1] .. id, 'data'), 0
+  if not data then data, interrupted = redis.call('HGET', KEYS[1], id), 1 end
+  if not data then
+    data = ''
+    if redis.call('EXISTS', ARGV[2] .. id) == 0 then
+      for k = 2, #KEYS do redis.call('ZREM', KEYS[k], id) end
+    end
+  end
+  reply[#reply + 1] = data
+  reply[#reply + 1] = interrupted
+end
+return reply`,
+  isReply: Array.isArray,
+});
+
+// Entries read per call: about 100 kB, which Redis copies out in well under a millisecond.
+const ENTRIES_PER_CALL = 100;
 
 // Takes an id out of the index once nothing holds its entry: no job, no journal copy, and no
 // write in progress (a replayed message dead-lettered again meanwhile keeps its new member).
@@ -187,33 +199,37 @@ export class DeadLetterIndex {
     const [since, until] = scoreBounds(filter);
     const reply = await PAGE.run(
       this.redis,
-      [this.setOf(filter.reason), this.journalKey, ...indexSets(this.keys)],
-      [
-        this.deadLetterQueue.toKey(''),
-        this.keys.writingPrefix,
-        withEntries ? '1' : '0',
-        limit,
-        since,
-        until,
-        after === undefined ? '' : after.deadLetteredAt,
-        after === undefined ? '' : after.id,
-      ],
+      [this.setOf(filter.reason)],
+      [limit, since, until, after?.deadLetteredAt ?? '', after?.id ?? ''],
     );
-    const width = withEntries ? 4 : 2;
     const members: IndexRow[] = [];
-    for (let i = 2; i + width <= reply.length; i += width) {
-      const data = withEntries ? String(reply[i + 2]) : undefined;
-      members.push({
-        id: String(reply[i]),
-        deadLetteredAt: Number(reply[i + 1]),
-        ...(data !== undefined && { data }),
-        interrupted: withEntries && reply[i + 3] === 1,
-      });
+    for (let i = 2; i + 2 <= reply.length; i += 2) {
+      members.push({ id: String(reply[i]), deadLetteredAt: Number(reply[i + 1]), interrupted: false });
     }
     const last = members.at(-1);
-    const rows = withEntries ? members.filter((row) => row.data !== '') : members;
+    const rows = withEntries ? await this.withEntries(members) : members;
     const total = Number(reply[0]);
     return reply[1] === 1 && last ? { rows, total, nextCursor: encodeCursor(last) } : { rows, total };
+  }
+
+  // The rows with their entries, read a chunk at a time (the chunks sent at once), leaving out
+  // those whose entry is gone.
+  private async withEntries(members: readonly IndexRow[]): Promise<IndexRow[]> {
+    const chunks: IndexRow[][] = [];
+    for (let i = 0; i < members.length; i += ENTRIES_PER_CALL) {
+      chunks.push(members.slice(i, i + ENTRIES_PER_CALL));
+    }
+    const keys = [this.journalKey, ...indexSets(this.keys)];
+    const prefixes = [this.deadLetterQueue.toKey(''), this.keys.writingPrefix];
+    const replies = await Promise.all(
+      chunks.map((chunk) => ENTRIES.run(this.redis, keys, [...prefixes, ...chunk.map((row) => row.id)])),
+    );
+    return chunks.flatMap((chunk, c) =>
+      chunk.flatMap((row, i) => {
+        const data = String(replies[c]![2 * i]);
+        return data === '' ? [] : [{ ...row, data, interrupted: replies[c]![2 * i + 1] === 1 }];
+      }),
+    );
   }
 
   /**

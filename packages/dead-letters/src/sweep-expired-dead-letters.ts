@@ -14,7 +14,7 @@ export interface SweepOptions {
   readonly retentionSeconds: number;
   /**
    * Entries removed per script call, which bounds how long one call holds Redis.
-   * @defaultValue 50
+   * @defaultValue 25
    */
   readonly batch?: number;
   /** Clock, in milliseconds; replaced in tests only. */
@@ -63,7 +63,7 @@ return { #ids, removed }`,
  */
 export async function sweepExpiredDeadLetters(target: SweepTarget, options: SweepOptions): Promise<number> {
   const { deadLetterQueue, redis, prefix } = target;
-  const { retentionSeconds, batch = 50, now = Date.now } = options;
+  const { retentionSeconds, batch = 25, now = Date.now } = options;
   if (retentionSeconds === 0) return 0;
   const index = new DeadLetterIndex(deadLetterQueue, redis, prefix);
   if (!(await index.ensureBuilt('skip'))) return 0;
