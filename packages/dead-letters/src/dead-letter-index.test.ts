@@ -2,19 +2,22 @@ import { randomUUID } from 'node:crypto';
 import {
   createDeadLetterQueue,
   createProducerConnection,
+  createSmsQueue,
   type DeadLetterEntry,
   type DeadLetterQueue,
   deadLetter,
   waitForRedis,
 } from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
 import { startRedis, type TestRedis } from '@sms/testing';
 import type Redis from 'ioredis';
 import { compareNewestFirst, encodeCursor } from './dead-letter-cursor';
 import { DeadLetterIndex } from './dead-letter-index';
+import { DeadLetters } from './dead-letters';
 
 let server: TestRedis;
 let redis: Redis;
-const queues: DeadLetterQueue[] = [];
+const queues: Array<Pick<DeadLetterQueue, 'close'>> = [];
 
 beforeAll(async () => {
   server = await startRedis();
@@ -51,7 +54,7 @@ async function indexOf(rows: ReadonlyArray<readonly [string, number, DeadLetterE
   await index.ensureBuilt();
   const ids = async (...args: Parameters<DeadLetterIndex['page']>) =>
     (await index.page(...args)).rows.map((row) => row.id);
-  return { index, queue, ids };
+  return { prefix, index, queue, ids };
 }
 
 describe('a page of the index', () => {
@@ -154,6 +157,33 @@ describe('a page of the index', () => {
     expect(await index.forget('writing')).toBe(false);
     expect(await index.count({})).toBe(2);
   });
+});
+
+it('counts a member left without its entry among the replays not found, and forgets it', async () => {
+  const { prefix, index, queue } = await indexOf([
+    ['kept', 300, 'expired'],
+    ['lost', 200, 'expired'],
+  ]);
+  await redis.del(queue.toKey('lost'));
+  const smsQueue = createSmsQueue({ connection: redis, prefix });
+  queues.push(smsQueue);
+  const statusStore = new StatusStore(redis, { prefix });
+  const deadLetters = new DeadLetters({
+    deadLetterQueue: queue,
+    smsQueue,
+    statusStore,
+    redis,
+    prefix,
+    sendAttempts: 2,
+  });
+  expect(await deadLetters.replayAll({ reason: 'expired' })).toEqual({
+    matched: 2,
+    replayed: 1,
+    notFound: 1,
+    busy: 0,
+    failed: 0,
+  });
+  expect(await index.count({})).toBe(0);
 });
 
 describe('deadLetter', () => {

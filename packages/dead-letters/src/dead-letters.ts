@@ -41,6 +41,10 @@ const REPLAY_CONCURRENCY = 8;
 // Ids `replayAll` reads from the index at a time.
 const REPLAY_PAGE = 500;
 
+type Tally = { -readonly [K in 'replayed' | 'notFound' | 'busy' | 'failed']: number } & {
+  firstError?: string;
+};
+
 /**
  * The operator's view of the dead-letter queue: list, show, replay and delete. Replaying and
  * deleting take a per-message lock, so that two operators (or one double click) act on a message
@@ -110,31 +114,36 @@ export class DeadLetters {
   async replayAll(filter: DeadLetterFilter = {}, options: ReplayOptions = {}): Promise<ReplayAllResult> {
     checkValidFor(options.validFor);
     await this.index.ensureBuilt();
-    const counts = { replayed: 0, notFound: 0, busy: 0, failed: 0 };
-    let firstError: string | undefined;
+    const tally: Tally = { replayed: 0, notFound: 0, busy: 0, failed: 0 };
     const matched = new Set<string>();
     let cursor: string | undefined;
     do {
       const page = await this.index.page(filter, cursor, REPLAY_PAGE, false);
       const ids = page.rows.map((row) => row.id).filter((id) => !matched.has(id));
       for (const id of ids) matched.add(id);
-      let next = 0;
-      const runner = async () => {
-        while (next < ids.length) {
-          const id = ids[next++]!;
-          try {
-            const { outcome } = await this.replay(id, options);
-            counts[outcome === 'not_found' ? 'notFound' : outcome]++;
-          } catch (error) {
-            counts.failed++;
-            firstError ??= `${id}: ${(error as Error).message}`;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(REPLAY_CONCURRENCY, ids.length) }, runner));
+      await this.replayEach(ids, options, tally);
       cursor = page.nextCursor;
     } while (cursor !== undefined);
+    const { firstError, ...counts } = tally;
     return { matched: matched.size, ...counts, ...(firstError !== undefined && { firstError }) };
+  }
+
+  // Replays the ids REPLAY_CONCURRENCY at a time, counting each outcome in `tally`.
+  private async replayEach(ids: readonly string[], options: ReplayOptions, tally: Tally): Promise<void> {
+    let next = 0;
+    const runner = async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        try {
+          const { outcome } = await this.replay(id, options);
+          tally[outcome === 'not_found' ? 'notFound' : outcome]++;
+        } catch (error) {
+          tally.failed++;
+          tally.firstError ??= `${id}: ${(error as Error).message}`;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REPLAY_CONCURRENCY, ids.length) }, runner));
   }
 
   /** Removes the entry for good; the status record stays as it is. False when there was none. */

@@ -69,7 +69,11 @@ export async function replayMessage(
     await steps.deadLetterQueue.remove(id);
   } else {
     const saved = await steps.journal.read(id);
-    if (!saved) return { outcome: 'not_found', id };
+    if (!saved) {
+      // A member a crash left without its entry goes with the answer.
+      await steps.index.forget(id);
+      return { outcome: 'not_found', id };
+    }
     entry = saved;
     if (!(await awaitsJob(steps, id))) {
       await steps.journal.remove(id);
