@@ -90,6 +90,7 @@ describe('loadConfig', () => {
         JOB_LOCK_MS: 30_000,
         WORKER_HTTP_PORT: 9_100,
         WORKER_HTTP_HOST: '0.0.0.0',
+        DEAD_LETTER_RETENTION_SECONDS: 2_592_000,
       });
     });
 

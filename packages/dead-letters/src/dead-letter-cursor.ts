@@ -20,8 +20,12 @@ export function decodeCursor(cursor: string): CursorPosition | undefined {
   return { deadLetteredAt: Number(match[1]), id: match[2]! };
 }
 
-/** Newest first; entries of the same millisecond by id, so the order is total and stable. */
+/**
+ * Newest first; entries of the same millisecond by id, last id first, so the order is total and
+ * stable. Ids compare as their UTF-8 bytes, as Redis orders the members of one score in a sorted
+ * set: this is the order of `ZREVRANGE` on the dead-letter index, which pages are read with.
+ */
 export function compareNewestFirst(a: CursorPosition, b: CursorPosition): number {
   if (a.deadLetteredAt !== b.deadLetteredAt) return b.deadLetteredAt - a.deadLetteredAt;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  return Buffer.compare(Buffer.from(b.id), Buffer.from(a.id));
 }

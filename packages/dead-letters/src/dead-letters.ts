@@ -1,6 +1,7 @@
+import { isDeadLetterReason } from '@sms/contracts';
 import type { DeadLetterEntry, DeadLetterQueue, RedisConnection, SmsQueue } from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
-import { pageOf, readIndex, selectRows } from './dead-letter-index';
+import { DeadLetterIndex, type IndexRow } from './dead-letter-index';
 import {
   DEFAULT_PAGE_SIZE,
   type DeadLetterFilter,
@@ -16,6 +17,7 @@ import {
   toSummary,
 } from './dead-letter-views';
 import { MessageLock } from './message-lock';
+import { operatorKeys } from './operator-keys';
 import { ReplayJournal } from './replay-journal';
 import { type ReplayOptions, type ReplayResult, replayMessage } from './replay-message';
 
@@ -23,7 +25,7 @@ export interface DeadLettersDeps {
   readonly deadLetterQueue: DeadLetterQueue;
   readonly smsQueue: SmsQueue;
   readonly statusStore: StatusStore;
-  /** Connection for the locks, the replay journal and reading the queue's index. */
+  /** Connection for the locks, the replay journal and the dead-letter index. */
   readonly redis: RedisConnection;
   /** Key prefix shared with the queues: `redisKeyPrefix(QUEUE_PREFIX)` (`@sms/config`). */
   readonly prefix: string;
@@ -36,6 +38,12 @@ export interface DeadLettersDeps {
 // Replays running at once in `replayAll`: enough to hide round trips, few enough to leave Redis
 // to the gateway.
 const REPLAY_CONCURRENCY = 8;
+// Ids `replayAll` reads from the index at a time.
+const REPLAY_PAGE = 500;
+
+type Tally = { -readonly [K in 'replayed' | 'notFound' | 'busy' | 'failed']: number } & {
+  firstError?: string;
+};
 
 /**
  * The operator's view of the dead-letter queue: list, show, replay and delete. Replaying and
@@ -44,31 +52,35 @@ const REPLAY_CONCURRENCY = 8;
  */
 export class DeadLetters {
   private readonly journal: ReplayJournal;
+  private readonly index: DeadLetterIndex;
   private readonly lock: MessageLock;
   private readonly now: () => number;
 
   constructor(private readonly deps: DeadLettersDeps) {
     this.journal = new ReplayJournal(deps.redis, deps.prefix);
-    this.lock = new MessageLock(deps.redis, deps.prefix);
+    this.index = new DeadLetterIndex(deps.deadLetterQueue, deps.redis, deps.prefix);
+    this.lock = new MessageLock(deps.redis, operatorKeys(deps.prefix).lockPrefix);
     this.now = deps.now ?? Date.now;
   }
 
   /** One page of the entries a filter selects, newest first. */
   async list(request: DeadLetterPageRequest = {}): Promise<DeadLetterPage> {
     const limit = Math.min(Math.max(request.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-    const selected = selectRows(await this.index(), request);
-    const page = pageOf(selected, request.cursor, limit);
-    const entries = await Promise.all(page.rows.map((row) => this.entry(row.id)));
-    // An entry replayed or deleted since the index was read is left out of its page.
-    const items = entries.flatMap((found, i) =>
-      found ? [toSummary(page.rows[i]!.id, found.entry, found.interrupted)] : [],
-    );
-    return { items, total: selected.length, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
+    await this.index.ensureBuilt();
+    const page = await this.index.page(request, request.cursor, limit, true);
+    // An entry replayed or deleted since the page was read, or whose data no filter could select
+    // (altered since it was indexed), is left out of its page.
+    const items = page.rows.flatMap((row) => {
+      const entry = entryOf(row);
+      return entry ? [toSummary(row.id, entry, row.interrupted)] : [];
+    });
+    return { items, total: page.total, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
   }
 
   /** How many entries a filter selects. */
   async count(filter: DeadLetterFilter = {}): Promise<number> {
-    return selectRows(await this.index(), filter).length;
+    await this.index.ensureBuilt();
+    return this.index.count(filter);
   }
 
   /** The entry with its full payload, its history of attempts and its status record. */
@@ -89,32 +101,49 @@ export class DeadLetters {
    */
   async replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
     checkValidFor(options.validFor);
-    const steps = { ...this.deps, journal: this.journal, now: this.now };
+    const steps = { ...this.deps, journal: this.journal, index: this.index, now: this.now };
     const result = await this.lock.run(id, () => replayMessage(steps, id, options));
     return result.locked ? result.value : { outcome: 'not_found', id };
   }
 
-  /** Replays every entry the filter selects, each as `replay` would. */
+  /**
+   * Replays every entry the filter selects, each as `replay` would, walking the index a page at
+   * a time from the newest entry to the oldest. An entry dead-lettered during the walk is
+   * replayed if its time is still ahead of the walk, and no entry is replayed twice.
+   */
   async replayAll(filter: DeadLetterFilter = {}, options: ReplayOptions = {}): Promise<ReplayAllResult> {
     checkValidFor(options.validFor);
-    const ids = selectRows(await this.index(), filter).map((row) => row.id);
-    const counts = { replayed: 0, notFound: 0, busy: 0, failed: 0 };
-    let firstError: string | undefined;
+    await this.index.ensureBuilt();
+    const tally: Tally = { replayed: 0, notFound: 0, busy: 0, failed: 0 };
+    const matched = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.index.page(filter, cursor, REPLAY_PAGE, false);
+      const ids = page.rows.map((row) => row.id).filter((id) => !matched.has(id));
+      for (const id of ids) matched.add(id);
+      await this.replayEach(ids, options, tally);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    const { firstError, ...counts } = tally;
+    return { matched: matched.size, ...counts, ...(firstError !== undefined && { firstError }) };
+  }
+
+  // Replays the ids REPLAY_CONCURRENCY at a time, counting each outcome in `tally`.
+  private async replayEach(ids: readonly string[], options: ReplayOptions, tally: Tally): Promise<void> {
     let next = 0;
     const runner = async () => {
       while (next < ids.length) {
         const id = ids[next++]!;
         try {
           const { outcome } = await this.replay(id, options);
-          counts[outcome === 'not_found' ? 'notFound' : outcome]++;
+          tally[outcome === 'not_found' ? 'notFound' : outcome]++;
         } catch (error) {
-          counts.failed++;
-          firstError ??= `${id}: ${(error as Error).message}`;
+          tally.failed++;
+          tally.firstError ??= `${id}: ${(error as Error).message}`;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(REPLAY_CONCURRENCY, ids.length) }, runner));
-    return { matched: ids.length, ...counts, ...(firstError !== undefined && { firstError }) };
   }
 
   /** Removes the entry for good; the status record stays as it is. False when there was none. */
@@ -123,13 +152,10 @@ export class DeadLetters {
       const job = await this.deps.deadLetterQueue.getJob(id);
       if (job) await this.deps.deadLetterQueue.remove(id);
       const hadCopy = await this.journal.remove(id);
+      await this.index.forget(id);
       return job !== undefined || hadCopy;
     });
     return result.locked && result.value;
-  }
-
-  private index() {
-    return readIndex(this.deps.deadLetterQueue, this.deps.redis, this.journal);
   }
 
   private async entry(id: string): Promise<{ entry: DeadLetterEntry; interrupted: boolean } | undefined> {
@@ -137,6 +163,20 @@ export class DeadLetters {
     if (job) return { entry: job.data, interrupted: false };
     const saved = await this.journal.read(id);
     return saved && { entry: saved, interrupted: true };
+  }
+}
+
+// The entry a page's row carries, if it is one the listing can show: the same test as the index
+// build applies, for data altered after it was indexed.
+function entryOf(row: IndexRow): DeadLetterEntry | undefined {
+  if (row.data === undefined) return undefined;
+  try {
+    const entry = JSON.parse(row.data) as Partial<DeadLetterEntry> | null;
+    return entry && isDeadLetterReason(entry.reason) && typeof entry.deadLetteredAt === 'number'
+      ? (entry as DeadLetterEntry)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -24,3 +24,4 @@ export {
 } from './dead-letter-views';
 export { DeadLetters, type DeadLettersDeps } from './dead-letters';
 export type { ReplayOptions, ReplayResult } from './replay-message';
+export { type SweepOptions, type SweepTarget, sweepExpiredDeadLetters } from './sweep-expired-dead-letters';

@@ -13,14 +13,15 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export class MessageLock {
   constructor(
     private readonly redis: RedisConnection,
-    private readonly prefix: string,
+    /** Put before the id to name its lock's key (`operatorKeys(prefix).lockPrefix`). */
+    private readonly keyPrefix: string,
     /** @defaultValue 30000 */
     private readonly ttlMs = 30_000,
   ) {}
 
   /** Runs `work` holding the lock of `id`; answers `{ locked: false }` at once when another holds it. */
   async run<T>(id: string, work: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
-    const key = `${this.prefix}:dead-letters:lock:${id}`;
+    const key = this.keyPrefix + id;
     const token = randomUUID();
     if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) !== 'OK') return { locked: false };
     try {

@@ -1,10 +1,12 @@
 import type { DeadLetterEntry, RedisConnection } from '@sms/queue';
+import { operatorKeys } from './operator-keys';
 
 /**
  * Copies of dead-letter entries whose replay has begun: a replay writes the copy before it takes
  * the entry out of the queue and deletes it once the message is back on the send queue. A copy
  * that outlives its replay (the process died, or Redis went away, in between) is how the message
- * stays visible and replayable. One Redis hash, `<prefix>:dead-letters:replaying`.
+ * stays visible and replayable: its index member stays until the copy is gone. One Redis hash,
+ * `<prefix>:dead-letters:replaying`.
  */
 export class ReplayJournal {
   private readonly key: string;
@@ -13,7 +15,7 @@ export class ReplayJournal {
     private readonly redis: RedisConnection,
     prefix: string,
   ) {
-    this.key = `${prefix}:dead-letters:replaying`;
+    this.key = operatorKeys(prefix).journal;
   }
 
   async save(id: string, entry: DeadLetterEntry): Promise<void> {
@@ -28,11 +30,5 @@ export class ReplayJournal {
   /** True when there was a copy to delete. */
   async remove(id: string): Promise<boolean> {
     return (await this.redis.hdel(this.key, id)) === 1;
-  }
-
-  /** Every replay that did not finish, by message id. */
-  async all(): Promise<Map<string, DeadLetterEntry>> {
-    const raw = await this.redis.hgetall(this.key);
-    return new Map(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json) as DeadLetterEntry]));
   }
 }

@@ -2,6 +2,7 @@ import type { MessageStatus, SmsJobData } from '@sms/contracts';
 import { type DeadLetterEntry, type DeadLetterQueue, enqueueSms, type SmsQueue } from '@sms/queue';
 import { recordIdentity, type StatusStore } from '@sms/status-store';
 import type { z } from 'zod';
+import type { DeadLetterIndex } from './dead-letter-index';
 import type { replayedSchema } from './dead-letter-views';
 import type { ReplayJournal } from './replay-journal';
 
@@ -10,6 +11,7 @@ export interface ReplaySteps {
   readonly smsQueue: SmsQueue;
   readonly statusStore: StatusStore;
   readonly journal: ReplayJournal;
+  readonly index: Pick<DeadLetterIndex, 'forget'>;
   readonly sendAttempts: number;
   readonly now: () => number;
 }
@@ -44,7 +46,8 @@ const AWAITING_JOB: ReadonlySet<MessageStatus> = new Set(['queued', 'dead_letter
  *    worker's `deadLetter` add, so a replayed message refused again would end in no queue at all.
  * 2. The status goes back to `queued` before the job is added, because the worker does not send
  *    a message whose status is final.
- * 3. The job is added with the id as its job id, then the journal copy is deleted.
+ * 3. The job is added with the id as its job id, then the journal copy is deleted, and then the
+ *    index member (which a dead letter of the replayed message written meanwhile keeps).
  * A crash between the steps leaves the journal copy; replaying the id again resumes from it and
  * adds the job only if none exists and the status shows it never ran, so a message that was
  * delivered is not sent again. Should a job still be added twice, BullMQ keeps one job per id,
@@ -66,10 +69,15 @@ export async function replayMessage(
     await steps.deadLetterQueue.remove(id);
   } else {
     const saved = await steps.journal.read(id);
-    if (!saved) return { outcome: 'not_found', id };
+    if (!saved) {
+      // A member a crash left without its entry goes with the answer.
+      await steps.index.forget(id);
+      return { outcome: 'not_found', id };
+    }
     entry = saved;
     if (!(await awaitsJob(steps, id))) {
       await steps.journal.remove(id);
+      await steps.index.forget(id);
       return { outcome: 'replayed', id };
     }
   }
@@ -87,6 +95,8 @@ export async function replayMessage(
   );
   await enqueueSms(steps.smsQueue, id, data, { attempts: steps.sendAttempts });
   await steps.journal.remove(id);
+  // The index member stayed while the journal held the entry, so an interrupted replay is listed.
+  await steps.index.forget(id);
   return {
     outcome: 'replayed',
     id,

@@ -20,6 +20,11 @@ export function createQueueStateMetrics(registry: Registry) {
       labelNames: ['queue'] as const,
       registers: [registry],
     }),
+    oldestDeadLetterAge: new Gauge({
+      name: 'sms_dead_letters_oldest_age_seconds',
+      help: 'Age of the oldest dead letter, from when it was dead-lettered (0 when there is none); same on every replica.',
+      registers: [registry],
+    }),
   };
 }
 
@@ -27,10 +32,15 @@ export function createQueueStateMetrics(registry: Registry) {
 export interface ObservedQueueState {
   readonly counts: Readonly<Record<string, number>>;
   readonly oldestWaitingAgeSeconds: number;
+  /** Read for the dead-letter queue only. */
+  readonly oldestDeadLetterAgeSeconds?: number;
 }
 
 /** Sets the gauges of one queue from a fresh reading. */
 export function recordQueueState(metrics: QueueStateMetrics, queue: string, state: ObservedQueueState): void {
   for (const [name, count] of Object.entries(state.counts)) metrics.jobs.set({ queue, state: name }, count);
   metrics.oldestWaitingAge.set({ queue }, state.oldestWaitingAgeSeconds);
+  if (state.oldestDeadLetterAgeSeconds !== undefined) {
+    metrics.oldestDeadLetterAge.set(state.oldestDeadLetterAgeSeconds);
+  }
 }

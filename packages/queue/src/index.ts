@@ -1,6 +1,12 @@
 export { checkEvictionPolicy, type EvictionLogger } from './check-eviction-policy';
 export { CorruptRecordError, checkedField } from './corrupt-record-error';
 export {
+  DEAD_LETTER_INDEX_VERSION,
+  type DeadLetterIndexKeys,
+  deadLetterIndexKeys,
+  indexSets,
+} from './dead-letter-index-keys';
+export {
   createDeadLetterQueue,
   type DeadLetterEntry,
   type DeadLetterQueue,
@@ -8,6 +14,7 @@ export {
   deadLetter,
   deadLetterEntry,
   type LastOutcome,
+  queuePrefixOf,
 } from './dead-letter-queue';
 export { DeadlinePassedError } from './deadline-passed-error';
 export {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startRedis, type TestRedis } from '@sms/testing';
+import { createDeadLetterQueue, deadLetter } from './dead-letter-queue';
 import { DUE_WITHIN_MS, readQueueState } from './read-queue-state';
 import { createProducerConnection } from './redis-connections';
 import { createSmsQueue, enqueueSms } from './sms-queue';
@@ -78,6 +79,24 @@ it('counts a delayed job as scheduled until it is due within a minute, then as d
     delayed: 0,
     scheduled: 1,
   });
+  await queue.close();
+  connection.disconnect();
+});
+
+it('ages the oldest dead letter from when it was dead-lettered, whatever the order of writing', async () => {
+  const connection = createProducerConnection(redis.target);
+  const queue = createDeadLetterQueue({ connection, prefix: `q${randomUUID().slice(0, 8)}` });
+  const now = Date.now();
+  expect((await readQueueState(queue, connection, now)).oldestDeadLetterAgeSeconds).toBe(0);
+
+  const entry = { to: '573001234567', text: 'hi', client: 'billing', acceptedAt: now - 7_200_000 };
+  const last = { reason: 'rejected', code: 4031, message: 'Not routable', attempts: 1 } as const;
+  await deadLetter(queue, 'recent', { ...entry, ...last, deadLetteredAt: now - 60_000 });
+  await deadLetter(queue, 'older', { ...entry, ...last, deadLetteredAt: now - 3_600_000 });
+
+  const state = await readQueueState(queue, connection, now);
+  expect(state.counts).toMatchObject({ waiting: 2 });
+  expect(state.oldestDeadLetterAgeSeconds).toBe(3_600);
   await queue.close();
   connection.disconnect();
 });

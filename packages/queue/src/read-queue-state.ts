@@ -1,4 +1,7 @@
 import type { Queue } from 'bullmq';
+import { deadLetterIndexKeys } from './dead-letter-index-keys';
+import { queuePrefixOf } from './dead-letter-queue';
+import { DEAD_LETTER_QUEUE } from './queue-names';
 import type { RedisConnection } from './redis-connections';
 
 /**
@@ -21,6 +24,11 @@ export interface QueueState {
   readonly counts: Readonly<Record<QueueStateName, number>>;
   /** Age of the oldest waiting job, in seconds; 0 when none waits. */
   readonly oldestWaitingAgeSeconds: number;
+  /**
+   * Only for the dead-letter queue: age of its oldest entry by `deadLetteredAt`, in seconds, from
+   * the dead-letter index; 0 when the index holds none.
+   */
+  readonly oldestDeadLetterAgeSeconds?: number;
 }
 
 /**
@@ -30,7 +38,8 @@ export interface QueueState {
  * delayed jobs by due time), and two commands for the oldest waiting job (`getWaiting(0, 0)`
  * lists from the end workers take from, where the oldest is unless a high-priority one was just
  * pushed there, then reads that job). A job that was delayed (scheduled for later) waits from the end of its delay,
- * not from when it was added.
+ * not from when it was added. For the dead-letter queue, one more command reads the oldest entry
+ * of the dead-letter index.
  */
 export async function readQueueState(
   queue: Queue,
@@ -52,6 +61,8 @@ export async function readQueueState(
   counts.delayed = due;
   counts.scheduled = later;
   const [oldest] = await queue.getWaiting(0, 0);
+  const oldestDeadLetter =
+    queue.name === DEAD_LETTER_QUEUE ? await oldestDeadLetterAgeSeconds(queue, redis, now) : undefined;
   return {
     counts: Object.fromEntries(QUEUE_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
       QueueStateName,
@@ -60,5 +71,16 @@ export async function readQueueState(
     oldestWaitingAgeSeconds: oldest
       ? Math.max(0, (now - oldest.timestamp - (oldest.opts.delay ?? 0)) / 1000)
       : 0,
+    ...(oldestDeadLetter !== undefined && { oldestDeadLetterAgeSeconds: oldestDeadLetter }),
   };
+}
+
+// The index's first member is the oldest entry; its score is when it was dead-lettered.
+async function oldestDeadLetterAgeSeconds(
+  queue: Queue,
+  redis: RedisConnection,
+  now: number,
+): Promise<number> {
+  const [, score] = await redis.zrange(deadLetterIndexKeys(queuePrefixOf(queue)).all, 0, 0, 'WITHSCORES');
+  return score === undefined ? 0 : Math.max(0, (now - Number(score)) / 1000);
 }
