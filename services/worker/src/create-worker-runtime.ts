@@ -190,6 +190,12 @@ async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promis
     callbackJob: callbacks.job,
     smsQueue: observed.sms,
     givenUp: { statusStore, deadLetterQueue, metrics, statusEvents },
+    deadLetters: {
+      deadLetterQueue,
+      redis: connections.queues,
+      prefix,
+      retentionSeconds: config.DEAD_LETTER_RETENTION_SECONDS,
+    },
     reportError: (err) => writeHealth.report(err),
     logger,
     logError,

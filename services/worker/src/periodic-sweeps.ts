@@ -4,6 +4,7 @@ import {
   type CallbackQueue,
   resumeStrandedCallbacks,
 } from '@sms/callbacks';
+import { type SweepTarget, sweepExpiredDeadLetters } from '@sms/dead-letters';
 import type { SmsQueue } from '@sms/queue';
 import type { Logger } from 'pino';
 import { type GivenUpDeps, sweepGivenUpJobs } from './record-given-up-job';
@@ -15,6 +16,8 @@ export interface PeriodicSweepsDeps {
   /** The send queue, looked through for jobs BullMQ gave up on. */
   readonly smsQueue: SmsQueue;
   readonly givenUp: GivenUpDeps;
+  /** Where dead letters past `DEAD_LETTER_RETENTION_SECONDS` (0: kept for good) are removed. */
+  readonly deadLetters: SweepTarget & { readonly retentionSeconds: number };
   /** Told of each error of a sweep, which may be the first sign of Redis refusing writes. */
   readonly reportError: (error: unknown) => void;
   readonly logger: Logger;
@@ -25,14 +28,16 @@ export interface PeriodicSweepsDeps {
 /** How often each sweep runs, in ms. */
 const RESUME_CALLBACKS_EVERY_MS = 30_000;
 const SWEEP_GIVEN_UP_EVERY_MS = 15_000;
+const SWEEP_DEAD_LETTERS_EVERY_MS = 300_000;
 
 /**
- * Starts the two sweeps every replica runs, each taking up what a stopped process left half done;
- * a job added twice is one job, so replicas need not agree on who does it:
+ * Starts the sweeps every replica runs; replicas need not agree on who does what, since a job
+ * added twice is one job and a dead letter removed twice is removed once:
  * - outboxes left without a job (a process died between an event and its job);
  * - jobs BullMQ gave up on whose final state could not be written when it did (Redis refused
- *   the write, or the process stopped): ended as the first attempt would have, at start too.
- * Returns what stops both.
+ *   the write, or the process stopped): ended as the first attempt would have, at start too;
+ * - dead letters older than their retention, so the dead-letter queue does not grow for good.
+ * Returns what stops them.
  */
 export function startPeriodicSweeps(deps: PeriodicSweepsDeps): { stop(): void } {
   const { logger, logError } = deps;
@@ -62,10 +67,23 @@ export function startPeriodicSweeps(deps: PeriodicSweepsDeps): { stop(): void } 
   sweep.unref();
   void sweepGivenUp();
 
+  const { retentionSeconds, ...deadLetters } = deps.deadLetters;
+  const sweepDeadLetters = () =>
+    sweepExpiredDeadLetters(deadLetters, { retentionSeconds })
+      .then((removed) => {
+        if (removed > 0)
+          logger.info({ removed, retentionSeconds }, 'dead letters past their retention removed');
+      })
+      .catch((err: unknown) => logError({ err }, 'could not remove dead letters past their retention'));
+  const deadLetterSweep = setInterval(() => void sweepDeadLetters(), SWEEP_DEAD_LETTERS_EVERY_MS);
+  deadLetterSweep.unref();
+  void sweepDeadLetters();
+
   return {
     stop: () => {
       clearInterval(resumeCallbacks);
       clearInterval(sweep);
+      clearInterval(deadLetterSweep);
     },
   };
 }

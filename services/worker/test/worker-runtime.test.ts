@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
-import { type RedisServer, startRedisServer, waitFor } from '@sms/testing';
+import { createDeadLetterQueue, createProducerConnection, waitForRedis } from '@sms/queue';
+import { StatusStore } from '@sms/status-store';
+import { type RedisServer, seedDeadLetter, startRedisServer, waitFor } from '@sms/testing';
 import Redis from 'ioredis';
 import pino from 'pino';
 import { createWorkerRuntime } from '../src/create-worker-runtime';
@@ -58,5 +61,31 @@ it('rejects a start whose status server cannot listen, having closed what it ope
   } finally {
     taken.close();
     admin.disconnect();
+  }
+});
+
+it('removes the dead letters older than DEAD_LETTER_RETENTION_SECONDS once started', async () => {
+  const prefix = `r${randomUUID().slice(0, 8)}`;
+  const connection = createProducerConnection({ kind: 'server', url: redis.url });
+  await waitForRedis(connection, { warn: () => {} });
+  const deadLetterQueue = createDeadLetterQueue({ connection, prefix });
+  const target = { deadLetterQueue, statusStore: new StatusStore(connection, { prefix }) };
+  const old = await seedDeadLetter(target, { deadLetteredAt: Date.now() - 2 * 86_400_000 });
+  const recent = await seedDeadLetter(target, { deadLetteredAt: Date.now() - 60_000 });
+  const runtime = createWorkerRuntime(
+    { ...config(), DEAD_LETTER_RETENTION_SECONDS: 86_400 },
+    { logger, keyPrefix: prefix },
+  );
+  try {
+    await runtime.start();
+    await waitFor(async () => (await deadLetterQueue.getJob(old)) === undefined, {
+      timeoutMs: 10_000,
+      description: 'the dead letter past its retention to be removed',
+    });
+    expect(await deadLetterQueue.getJob(recent)).toBeDefined();
+  } finally {
+    await runtime.stop();
+    await deadLetterQueue.close();
+    connection.disconnect();
   }
 });
