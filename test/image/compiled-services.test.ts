@@ -37,13 +37,16 @@ let prefix: string;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'sms-compiled-'));
-  const [testRedis, testSimulator] = await Promise.all([
-    startRedis(),
-    startSimulator({ https: true }),
+  // Each kept as soon as it runs, so that afterAll stops it even when the build fails.
+  await Promise.all([
+    startRedis().then((started) => {
+      redis = started;
+    }),
+    startSimulator({ https: true }).then((started) => {
+      simulator = started;
+    }),
     buildAndDeploy(out),
   ]);
-  redis = testRedis;
-  simulator = testSimulator;
   prefix = `compiled-${Date.now()}`;
   const env = { NODE_OPTIONS: IMAGE_NODE_OPTIONS };
   [api, worker] = await Promise.all([
