@@ -37,16 +37,17 @@ let prefix: string;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'sms-compiled-'));
-  // Each kept as soon as it runs, so that afterAll stops it even when the build fails.
-  await Promise.all([
-    startRedis().then((started) => {
-      redis = started;
+  // All three settle before a failure is thrown, so that afterAll stops what did start.
+  const started = await Promise.allSettled([
+    startRedis().then((testRedis) => {
+      redis = testRedis;
     }),
-    startSimulator({ https: true }).then((started) => {
-      simulator = started;
+    startSimulator({ https: true }).then((testSimulator) => {
+      simulator = testSimulator;
     }),
     buildAndDeploy(out),
   ]);
+  for (const result of started) if (result.status === 'rejected') throw result.reason;
   prefix = `compiled-${Date.now()}`;
   const env = { NODE_OPTIONS: IMAGE_NODE_OPTIONS };
   [api, worker] = await Promise.all([
