@@ -96,7 +96,7 @@ function startRedis(): { shown: string; env: NodeJS.ProcessEnv } {
     [
       '--port', String(stack.redisPort), '--bind', '127.0.0.1', '--dir', dir,
       '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
-      '--save', '', '--loglevel', 'warning',
+      '--hash-max-listpack-value', '512', '--save', '', '--loglevel', 'warning',
     ],
     {},
   );

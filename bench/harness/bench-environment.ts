@@ -64,6 +64,8 @@ export async function startBenchInfrastructure(): Promise<BenchInfrastructure> {
     startSimulator({ https: true, env: { KAARAI_SIM_LOG_LEVEL: 'warn' } }),
   ]);
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  // As the gateway's Redis is configured (docs/operations.md): a job's hash stays a listpack.
+  await connection.config('SET', 'hash-max-listpack-value', '512');
   return {
     redis,
     redisPid: findRedisPid(redis.port),
