@@ -45,7 +45,7 @@ export const deliveryThroughput: Scenario = {
             value: drain.messagesPerSecond,
             unit: 'msg/s',
             baseline: { name: 'axios loop', value: axiosLoop.messagesPerSecond },
-            target: { on: 'ratio', op: '>=', limit: 0.8 },
+            target: { on: 'ratio', op: '>=', limit: 0.85 },
           },
           {
             figure: 'delivered/s',
