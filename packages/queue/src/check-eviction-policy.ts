@@ -1,4 +1,5 @@
-import { isCluster, primariesOf } from './ping-redis';
+import { isCluster } from './ping-redis';
+import { readPrimariesConfig } from './read-primaries-config';
 import type { RedisConnection } from './redis-connections';
 
 export interface EvictionLogger {
@@ -16,16 +17,10 @@ export async function checkEvictionPolicy(
   connection: RedisConnection,
   logger: EvictionLogger,
 ): Promise<string | undefined> {
-  const policies = await Promise.all(
-    primariesOf(connection).map(async (node) => {
-      try {
-        const reply = (await node.config('GET', 'maxmemory-policy')) as string[];
-        return { node: `${node.options.host}:${node.options.port}`, policy: reply[1] };
-      } catch {
-        return { node: `${node.options.host}:${node.options.port}`, policy: undefined };
-      }
-    }),
-  );
+  const policies = (await readPrimariesConfig(connection, 'maxmemory-policy')).map(({ node, value }) => ({
+    node,
+    policy: value,
+  }));
   const evicting = policies.filter(({ policy }) => policy !== undefined && policy !== 'noeviction');
   for (const { node, policy } of evicting) {
     logger.error(

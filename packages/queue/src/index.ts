@@ -1,4 +1,9 @@
 export { checkEvictionPolicy, type EvictionLogger } from './check-eviction-policy';
+export {
+  checkJobEncoding,
+  type JobEncodingLogger,
+  RECOMMENDED_HASH_MAX_LISTPACK_VALUE,
+} from './check-job-encoding';
 export { CorruptRecordError, checkedField } from './corrupt-record-error';
 export {
   DEAD_LETTER_INDEX_VERSION,

@@ -81,6 +81,9 @@ export function serverArgs(port: number, dir: string): string[] {
     'no',
     '--loglevel',
     'warning',
+    // As the gateway's Redis is configured (docs/operations.md, Redis); the services warn otherwise.
+    '--hash-max-listpack-value',
+    '512',
   ];
 }
 

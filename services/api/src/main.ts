@@ -12,6 +12,7 @@ import { createLogger } from '@sms/logging';
 import { createApiMetrics, measureRedis, recordQueueState } from '@sms/metrics';
 import {
   checkEvictionPolicy,
+  checkJobEncoding,
   createDeadLetterQueue,
   createProducerConnection,
   createSmsQueue,
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
 
   await waitForRedis(redis, logger);
   await checkEvictionPolicy(redis, logger);
+  await checkJobEncoding(redis, logger);
   logger.info({ redis: describeRedisTarget(target), keyPrefix: prefix }, 'redis connected');
   const queue = createSmsQueue({ connection: redis, prefix });
   queue.on('error', () => {});

@@ -8,6 +8,7 @@ import { rateLimitedLog } from '@sms/logging';
 import { createWorkerMetrics, type WorkerMetrics } from '@sms/metrics';
 import {
   checkEvictionPolicy,
+  checkJobEncoding,
   createDeadLetterQueue,
   createSmsQueue,
   type DeadLetterQueue,
@@ -100,6 +101,7 @@ async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promis
   try {
     await waitForRedis(probe, logger);
     await checkEvictionPolicy(probe, logger);
+    await checkJobEncoding(probe, logger);
   } catch (error) {
     await closeWorkerConnections(connections, 'disconnect');
     throw error;
