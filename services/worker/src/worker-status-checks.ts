@@ -70,10 +70,12 @@ export function workerStatusChecks(deps: WorkerStatusDeps): Omit<StatusServerDep
     // Ready means able to work: a held gate or an open circuit is reported, but restarting the
     // worker would not fix either.
     checkReady: async () => {
-      if (!deps.worker.isRunning()) throw new Error('worker not running');
       // A PING passes while Redis refuses writes; a worker could then take no job to its end.
+      // Asked first: while Redis refuses, the worker is paused, and BullMQ's worker stops
+      // running once its loop sees the pause; the refusal is the reason to report.
       const refusal = await withinASecond(redisWriteRefusal(probe, deps.probeKey));
       if (refusal) throw new Error(`redis refuses writes (${refusal.code}): ${refusal.reason}`);
+      if (!deps.worker.isRunning()) throw new Error('worker not running');
       const sending = await withinASecond(deps.gate.state());
       return { redis: 'ok', concurrency: deps.concurrency, sending };
     },
