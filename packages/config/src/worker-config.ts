@@ -20,6 +20,10 @@ function retryDelays(what: string) {
 
 const sendRetry = retryDelays('retry');
 const callbackRetry = retryDelays('callback retry');
+// Dead letters are an operator's work list, not an archive: kept a month unless told otherwise.
+const deadLetterRetention = envIntOr(0, 315_360_000, 2_592_000).describe(
+  'How long a dead letter is kept after it was dead-lettered, in seconds; older ones are deleted by a periodic sweep of the workers (their status records expire on their own). 0 keeps them until an operator replays or deletes them. Default 2592000 (30 days).',
+);
 
 export const workerConfigSchema = envSchema(
   {
@@ -95,9 +99,7 @@ export const workerConfigSchema = envSchema(
     CALLBACK_ENQUEUE_TIMEOUT_MS: envIntOr(10, 10_000, 500).describe(
       'Longest a send waits to queue a status callback before going on without it (counted and logged), in ms. Default 500.',
     ),
-    DEAD_LETTER_RETENTION_SECONDS: envIntOr(0, 315_360_000, 2_592_000).describe(
-      'How long a dead letter is kept after it was dead-lettered, in seconds; older ones are deleted by a periodic sweep of the workers (their status records expire on their own). 0 keeps them until an operator replays or deletes them. Default 2592000 (30 days).',
-    ),
+    DEAD_LETTER_RETENTION_SECONDS: deadLetterRetention,
   },
   function* workerConfigProblems(config) {
     const url: unknown = config.KAARAI_URL;
