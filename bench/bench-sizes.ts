@@ -57,6 +57,13 @@ export interface BenchSizes {
     readonly highPerSecond: number;
     readonly seconds: number;
   };
+  readonly deadLetterPages: {
+    /** The smaller dead-letter queue: the baseline a page at the larger one is compared with. */
+    readonly small: number;
+    readonly large: number;
+    /** Timed reads of each kind of page; the median is reported. */
+    readonly repeats: number;
+  };
   readonly capacity: {
     readonly connections: number;
     readonly warmupSeconds: number;
@@ -75,6 +82,7 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     recovery: { outageSeconds: 30, arrivalPerSecond: 100, rateLimitPerSecond: 200 },
     peer: { connections: 32, warmupSeconds: 3, seconds: 8, rounds: 2, messages: 50_000, inFlight: 32 },
     priority: { bulk: 100_000, rateLimitPerSecond: 500, highPerSecond: 20, seconds: 20 },
+    deadLetterPages: { small: 10_000, large: 100_000, repeats: 7 },
     capacity: { connections: 32, warmupSeconds: 2, seconds: 10, workerMessages: 10_000 },
   },
   smoke: {
@@ -85,6 +93,7 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     recovery: { outageSeconds: 2, arrivalPerSecond: 50, rateLimitPerSecond: 100 },
     peer: { connections: 8, warmupSeconds: 0, seconds: 1, rounds: 1, messages: 300, inFlight: 32 },
     priority: { bulk: 2_000, rateLimitPerSecond: 200, highPerSecond: 20, seconds: 2 },
+    deadLetterPages: { small: 200, large: 2_000, repeats: 3 },
     capacity: { connections: 8, warmupSeconds: 0, seconds: 1, workerMessages: 300 },
   },
 };

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import { acceptThroughput } from './accept-throughput';
+import { deadLetterPages } from './dead-letter-pages';
 import { deliveryThroughput } from './delivery-throughput';
 import { endToEndLatency } from './end-to-end-latency';
 import { kannelPeer } from './kannel-peer';
@@ -18,4 +19,5 @@ export const SCENARIOS: readonly Scenario[] = [
   simulatorCapacity,
   kannelPeer,
   priorityUnderBacklog,
+  deadLetterPages,
 ];
