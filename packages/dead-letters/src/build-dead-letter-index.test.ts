@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   createDeadLetterQueue,
-  createProducerConnection,
   createSmsQueue,
   DEAD_LETTER_INDEX_VERSION,
   type DeadLetterEntry,
   type DeadLetterQueue,
   type SmsQueue,
-  waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import { mapConcurrently, startRedis, type TestRedis } from '@sms/testing';
+import { type ConnectedRedis, connectTestRedis, mapConcurrently } from '@sms/testing';
 import type Redis from 'ioredis';
 import { DeadLetterIndex } from './dead-letter-index';
 import { DeadLetters } from './dead-letters';
@@ -18,20 +16,17 @@ import { ReplayJournal } from './replay-journal';
 
 // Dead letters written before the index existed: jobs added as `deadLetter` used to add them,
 // with no index member. The first reader builds the index from the queue and the replay journal.
-let server: TestRedis;
+let connected: ConnectedRedis;
 let redis: Redis;
 const queues: Array<DeadLetterQueue | SmsQueue> = [];
 
 beforeAll(async () => {
-  server = await startRedis();
-  redis = createProducerConnection(server.target);
-  redis.on('error', () => {});
-  await waitForRedis(redis, { warn: () => {} });
+  connected = await connectTestRedis();
+  redis = connected.redis;
 });
 afterAll(async () => {
   await Promise.all(queues.map((queue) => queue.close()));
-  redis?.disconnect();
-  await server?.stop();
+  await connected?.stop();
 });
 
 function entry(deadLetteredAt: number, reason: DeadLetterEntry['reason'] = 'rejected'): DeadLetterEntry {

@@ -1,34 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import {
   createDeadLetterQueue,
-  createProducerConnection,
   createSmsQueue,
   type DeadLetterEntry,
   type DeadLetterQueue,
   deadLetter,
-  waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import { startRedis, type TestRedis } from '@sms/testing';
+import { type ConnectedRedis, connectTestRedis } from '@sms/testing';
 import type Redis from 'ioredis';
 import { compareNewestFirst, encodeCursor } from './dead-letter-cursor';
 import { DeadLetterIndex } from './dead-letter-index';
 import { DeadLetters } from './dead-letters';
 
-let server: TestRedis;
+let connected: ConnectedRedis;
 let redis: Redis;
 const queues: Array<Pick<DeadLetterQueue, 'close'>> = [];
 
 beforeAll(async () => {
-  server = await startRedis();
-  redis = createProducerConnection(server.target);
-  redis.on('error', () => {});
-  await waitForRedis(redis, { warn: () => {} });
+  connected = await connectTestRedis();
+  redis = connected.redis;
 });
 afterAll(async () => {
   await Promise.all(queues.map((queue) => queue.close()));
-  redis?.disconnect();
-  await server?.stop();
+  await connected?.stop();
 });
 
 function entry(deadLetteredAt: number, reason: DeadLetterEntry['reason'] = 'rejected'): DeadLetterEntry {

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createDeadLetterQueue,
-  createProducerConnection,
-  createSmsQueue,
-  type DeadLetterQueue,
-  type SmsQueue,
-  waitForRedis,
-} from '@sms/queue';
+import { createDeadLetterQueue, createSmsQueue, type DeadLetterQueue, type SmsQueue } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import { seedDeadLetter, startRedis, type TestRedis } from '@sms/testing';
+import { type ConnectedRedis, connectTestRedis, seedDeadLetter } from '@sms/testing';
 import type Redis from 'ioredis';
 import { DeadLetterIndex } from './dead-letter-index';
 import { DeadLetters } from './dead-letters';
@@ -20,20 +13,17 @@ import { sweepExpiredDeadLetters } from './sweep-expired-dead-letters';
 const DAY = 86_400_000;
 const NOW = Date.UTC(2024, 4, 1, 12);
 const RETENTION_SECONDS = 30 * 86_400;
-let server: TestRedis;
+let connected: ConnectedRedis;
 let redis: Redis;
 const queues: Array<DeadLetterQueue | SmsQueue> = [];
 
 beforeAll(async () => {
-  server = await startRedis();
-  redis = createProducerConnection(server.target);
-  redis.on('error', () => {});
-  await waitForRedis(redis, { warn: () => {} });
+  connected = await connectTestRedis();
+  redis = connected.redis;
 });
 afterAll(async () => {
   await Promise.all(queues.map((queue) => queue.close()));
-  redis?.disconnect();
-  await server?.stop();
+  await connected?.stop();
 });
 
 async function gateway() {

@@ -1,3 +1,4 @@
+export { type ConnectedRedis, connectTestRedis } from './connect-test-redis';
 export { deliveryRate, perSecond } from './delivery-rate';
 export { dropSyns, type SynDrop, synDropUnavailable } from './drop-syns';
 export { countStatuses, finalStatuses, isFinal } from './final-statuses';

@@ -1,35 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DeadLetters } from '@sms/dead-letters';
-import {
-  createDeadLetterQueue,
-  createProducerConnection,
-  createSmsQueue,
-  type DeadLetterEntry,
-  waitForRedis,
-} from '@sms/queue';
+import { createDeadLetterQueue, createSmsQueue, type DeadLetterEntry } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import { seedDeadLetter, startRedis, type TestRedis } from '@sms/testing';
+import { type ConnectedRedis, connectTestRedis, seedDeadLetter } from '@sms/testing';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Redis from 'ioredis';
 import pino from 'pino';
 import { createDeadLetterRouter } from '../src/dead-letter-routes';
 import { sendError } from '../src/send-error';
 
-let server: TestRedis;
+let connected: ConnectedRedis;
 let redis: Redis;
 const stops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  server = await startRedis();
-  redis = createProducerConnection(server.target);
-  redis.on('error', () => {});
-  await waitForRedis(redis, { warn: () => {} });
+  connected = await connectTestRedis();
+  redis = connected.redis;
 });
 afterAll(async () => {
   for (const stop of stops) await stop();
-  redis?.disconnect();
-  await server?.stop();
+  await connected?.stop();
 });
 
 /**

@@ -2,33 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { redisKeyPrefix } from '@sms/config';
 import {
   createDeadLetterQueue,
-  createProducerConnection,
   createSmsQueue,
   type DeadLetterEntry,
   type RedisConnection,
-  waitForRedis,
 } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
-import { freePort, seedDeadLetter, startRedis, type TestRedis } from '@sms/testing';
+import { type ConnectedRedis, connectTestRedis, freePort, seedDeadLetter } from '@sms/testing';
 import { runPnpmSms, runSms, stdoutJson } from './run-sms';
 
 // `sms dlq ... --direct` as an operator runs it when the API is down: straight on a real Redis,
 // named by the gateway's variables or --redis-url, never by default. Each test has its own key
 // prefix, so that it sees only its own dead letters.
-let server: TestRedis;
+let connected: ConnectedRedis;
 let redis: RedisConnection;
 const queues: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
-  server = await startRedis();
-  redis = createProducerConnection(server.target);
-  redis.on('error', () => {});
-  await waitForRedis(redis, { warn: () => {} });
+  connected = await connectTestRedis();
+  redis = connected.redis;
 });
 afterAll(async () => {
   await Promise.all(queues.map((queue) => queue.close()));
-  redis?.disconnect();
-  await server?.stop();
+  await connected?.stop();
 });
 
 function gateway() {
@@ -37,7 +32,7 @@ function gateway() {
   const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
   const smsQueue = createSmsQueue({ connection: redis, prefix });
   queues.push(deadLetterQueue, smsQueue);
-  const env = { REDIS_URL: server.url, QUEUE_PREFIX: queuePrefix, SEND_ATTEMPTS: '6' };
+  const env = { REDIS_URL: connected.server.url, QUEUE_PREFIX: queuePrefix, SEND_ATTEMPTS: '6' };
 
   const dlq = (args: readonly string[], more: Record<string, string> = {}) =>
     runSms(['dlq', ...args, '--direct'], { env: { ...env, ...more } });
@@ -132,7 +127,7 @@ it('takes the Redis from --redis-url in place of the variables', async () => {
   const { putAside, queuePrefix } = gateway();
   const id = await putAside();
   const unreachable = `redis://127.0.0.1:${await freePort()}`;
-  const run = await runSms(['dlq', 'show', id, '--direct', '--redis-url', server.url], {
+  const run = await runSms(['dlq', 'show', id, '--direct', '--redis-url', connected.server.url], {
     env: { REDIS_URL: unreachable, REDIS_CLUSTER_NODES: '127.0.0.1:1', QUEUE_PREFIX: queuePrefix },
   });
   expect(run.code).toBe(0);
