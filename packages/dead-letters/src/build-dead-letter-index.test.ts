@@ -1,61 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createDeadLetterQueue,
-  createSmsQueue,
-  DEAD_LETTER_INDEX_VERSION,
-  type DeadLetterEntry,
-  type DeadLetterQueue,
-  type SmsQueue,
-} from '@sms/queue';
-import { StatusStore } from '@sms/status-store';
+import { DEAD_LETTER_INDEX_VERSION, type DeadLetterEntry } from '@sms/queue';
 import { type ConnectedRedis, connectTestRedis, mapConcurrently } from '@sms/testing';
 import type Redis from 'ioredis';
+import { openDeadLetters, sampleEntry } from '../test/open-dead-letters';
 import { DeadLetterIndex } from './dead-letter-index';
-import { DeadLetters } from './dead-letters';
 import { ReplayJournal } from './replay-journal';
 
 // Dead letters written before the index existed: jobs added as `deadLetter` used to add them,
 // with no index member. The first reader builds the index from the queue and the replay journal.
 let connected: ConnectedRedis;
 let redis: Redis;
-const queues: Array<DeadLetterQueue | SmsQueue> = [];
+const closers: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   connected = await connectTestRedis();
   redis = connected.redis;
 });
 afterAll(async () => {
-  await Promise.all(queues.map((queue) => queue.close()));
+  await Promise.all(closers.map((close) => close()));
   await connected?.stop();
 });
 
-function entry(deadLetteredAt: number, reason: DeadLetterEntry['reason'] = 'rejected'): DeadLetterEntry {
-  return {
-    to: '573001234567',
-    text: 'hello',
-    client: 'billing',
-    acceptedAt: 1,
-    reason,
-    code: 4031,
-    message: 'Not routable',
-    attempts: 1,
-    deadLetteredAt,
-  };
-}
-
 async function legacyGateway() {
-  const prefix = `dlb-${randomUUID().slice(0, 8)}`;
-  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
-  const smsQueue = createSmsQueue({ connection: redis, prefix });
-  queues.push(deadLetterQueue, smsQueue);
-  const deadLetters = new DeadLetters({
-    deadLetterQueue,
-    smsQueue,
-    statusStore: new StatusStore(redis, { prefix }),
-    redis,
-    prefix,
-    sendAttempts: 3,
+  const { prefix, deadLetterQueue, deadLetters, close } = openDeadLetters(redis, {
+    prefix: `dlb-${randomUUID().slice(0, 8)}`,
   });
+  closers.push(close);
   const index = new DeadLetterIndex(deadLetterQueue, redis, prefix);
   /** What the gateway wrote before the index: the job alone. */
   const putAsideUnindexed = async (id: string, value: DeadLetterEntry) => {
@@ -67,10 +37,13 @@ async function legacyGateway() {
 it('builds the index once from entries written before it, then lists them as before', async () => {
   const { prefix, deadLetterQueue, deadLetters, index, putAsideUnindexed } = await legacyGateway();
   for (let i = 0; i < 250; i++) {
-    await putAsideUnindexed(`old-${i}`, entry(1_000 + i, i % 2 === 0 ? 'rejected' : 'expired'));
+    await putAsideUnindexed(`old-${i}`, sampleEntry(1_000 + i, i % 2 === 0 ? 'rejected' : 'expired'));
   }
-  await putAsideUnindexed('corrupt', { ...entry(5_000), reason: 'misplaced' } as unknown as DeadLetterEntry);
-  await new ReplayJournal(redis, prefix).save('interrupted', entry(900, 'retries_exhausted'));
+  await putAsideUnindexed('corrupt', {
+    ...sampleEntry(5_000),
+    reason: 'misplaced',
+  } as unknown as DeadLetterEntry);
+  await new ReplayJournal(redis, prefix).save('interrupted', sampleEntry(900, 'retries_exhausted'));
   expect(await redis.exists(index.keys.version)).toBe(0);
 
   const first = await deadLetters.list({ limit: 3 });
@@ -83,7 +56,7 @@ it('builds the index once from entries written before it, then lists them as bef
   expect(oldest.items).toEqual([expect.objectContaining({ id: 'interrupted', replayInterrupted: true })]);
 
   // Built once: an entry added without its index member afterwards stays out of the listing...
-  await putAsideUnindexed('late', entry(9_000));
+  await putAsideUnindexed('late', sampleEntry(9_000));
   expect(await deadLetters.count()).toBe(251);
   // ...until an operator deletes the version marker, and the next reader builds it again.
   await redis.del(index.keys.version);
@@ -95,7 +68,7 @@ it('builds the index once from entries written before it, then lists them as bef
 it('misses no entry when entries are removed while the index is built', async () => {
   const { deadLetterQueue, index, putAsideUnindexed } = await legacyGateway();
   const ids = Array.from({ length: 600 }, (_, i) => `e-${i}`);
-  for (const [i, id] of ids.entries()) await putAsideUnindexed(id, entry(10_000 + i));
+  for (const [i, id] of ids.entries()) await putAsideUnindexed(id, sampleEntry(10_000 + i));
 
   // Deletes of the oldest entries, which the walk (from the oldest) has passed or is passing.
   const removed = ids.slice(0, 200);

@@ -9,6 +9,7 @@ import {
 import { StatusStore } from '@sms/status-store';
 import { type ConnectedRedis, connectTestRedis } from '@sms/testing';
 import type Redis from 'ioredis';
+import { sampleEntry } from '../test/open-dead-letters';
 import { compareNewestFirst, encodeCursor } from './dead-letter-cursor';
 import { DeadLetterIndex } from './dead-letter-index';
 import { DeadLetters } from './dead-letters';
@@ -26,25 +27,12 @@ afterAll(async () => {
   await connected?.stop();
 });
 
-function entry(deadLetteredAt: number, reason: DeadLetterEntry['reason'] = 'rejected'): DeadLetterEntry {
-  return {
-    to: '573001234567',
-    text: 'hello',
-    client: 'billing',
-    acceptedAt: 1,
-    reason,
-    message: 'Not routable',
-    attempts: 1,
-    deadLetteredAt,
-  };
-}
-
 /** An index over a queue of its own, holding the entries given as [id, time, reason?]. */
 async function indexOf(rows: ReadonlyArray<readonly [string, number, DeadLetterEntry['reason']?]>) {
   const prefix = `dli-${randomUUID().slice(0, 8)}`;
   const queue = createDeadLetterQueue({ connection: redis, prefix });
   queues.push(queue);
-  for (const [id, at, reason] of rows) await deadLetter(queue, id, entry(at, reason));
+  for (const [id, at, reason] of rows) await deadLetter(queue, id, sampleEntry(at, reason));
   const index = new DeadLetterIndex(queue, redis, prefix);
   await index.ensureBuilt();
   const ids = async (...args: Parameters<DeadLetterIndex['page']>) =>
@@ -184,7 +172,7 @@ it('counts a member left without its entry among the replays not found, and forg
 describe('deadLetter', () => {
   it('keeps the first entry of an id, in the index as in the queue', async () => {
     const { index, queue } = await indexOf([['once', 1_000, 'expired']]);
-    await deadLetter(queue, 'once', entry(2_000, 'rejected'));
+    await deadLetter(queue, 'once', sampleEntry(2_000, 'rejected'));
     expect((await queue.getJob('once'))?.data.deadLetteredAt).toBe(1_000);
     expect(await redis.zscore(index.keys.all, 'once')).toBe('1000');
     expect(await index.count({ reason: 'expired' })).toBe(1);
@@ -195,7 +183,7 @@ describe('deadLetter', () => {
   it('moves an id whose earlier write never added its job to its new reason', async () => {
     const { index, queue } = await indexOf([['again', 1_000, 'expired']]);
     await redis.del(queue.toKey('again'));
-    await deadLetter(queue, 'again', entry(2_000, 'retries_exhausted'));
+    await deadLetter(queue, 'again', sampleEntry(2_000, 'retries_exhausted'));
     expect(await index.count({ reason: 'expired' })).toBe(0);
     expect(await index.count({ reason: 'retries_exhausted' })).toBe(1);
     expect(await redis.zscore(index.keys.all, 'again')).toBe('2000');

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createDeadLetterQueue,
   createProducerConnection,
-  createSmsQueue,
   type DeadLetterEntry,
   type DeadLetterQueue,
   deadLetter,
-  type SmsQueue,
   waitForRedis,
 } from '@sms/queue';
-import { StatusStore } from '@sms/status-store';
 import { startRedis, type TestRedis } from '@sms/testing';
 import type Redis from 'ioredis';
-import { DeadLetters } from './dead-letters';
+import { openDeadLetters } from '../test/open-dead-letters';
+import type { DeadLetters } from './dead-letters';
 import { ReplayJournal } from './replay-journal';
 
 // Every test gets its own key prefix, so that listings see only that test's entries.
@@ -20,13 +17,13 @@ const NOW = Date.UTC(2024, 4, 1, 12);
 const MINUTE = 60_000;
 let server: TestRedis;
 const connections: Redis[] = [];
-const queues: Array<DeadLetterQueue | SmsQueue> = [];
+const closers: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   server = await startRedis();
 });
 afterAll(async () => {
-  await Promise.all(queues.map((queue) => queue.close()));
+  await Promise.all(closers.map((close) => close()));
   for (const connection of connections) connection.disconnect();
   await server?.stop();
 });
@@ -41,19 +38,12 @@ async function connect(): Promise<Redis> {
 
 async function gateway(prefix = `dl-${randomUUID().slice(0, 8)}`) {
   const redis = await connect();
-  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
-  const smsQueue = createSmsQueue({ connection: redis, prefix });
-  queues.push(deadLetterQueue, smsQueue);
-  const statusStore = new StatusStore(redis, { prefix });
-  const deadLetters = new DeadLetters({
-    deadLetterQueue,
-    smsQueue,
-    statusStore,
-    redis,
+  const { deadLetterQueue, smsQueue, statusStore, deadLetters, close } = openDeadLetters(redis, {
     prefix,
     sendAttempts: 5,
     now: () => NOW,
   });
+  closers.push(close);
   const journal = new ReplayJournal(redis, prefix);
 
   /**

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createDeadLetterQueue, createSmsQueue, type DeadLetterQueue, type SmsQueue } from '@sms/queue';
-import { StatusStore } from '@sms/status-store';
 import { type ConnectedRedis, connectTestRedis, seedDeadLetter } from '@sms/testing';
 import type Redis from 'ioredis';
+import { openDeadLetters } from '../test/open-dead-letters';
 import { DeadLetterIndex } from './dead-letter-index';
-import { DeadLetters } from './dead-letters';
 import { MessageLock } from './message-lock';
 import { operatorKeys } from './operator-keys';
 import { ReplayJournal } from './replay-journal';
@@ -15,31 +13,22 @@ const NOW = Date.UTC(2024, 4, 1, 12);
 const RETENTION_SECONDS = 30 * 86_400;
 let connected: ConnectedRedis;
 let redis: Redis;
-const queues: Array<DeadLetterQueue | SmsQueue> = [];
+const closers: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   connected = await connectTestRedis();
   redis = connected.redis;
 });
 afterAll(async () => {
-  await Promise.all(queues.map((queue) => queue.close()));
+  await Promise.all(closers.map((close) => close()));
   await connected?.stop();
 });
 
 async function gateway() {
-  const prefix = `dls-${randomUUID().slice(0, 8)}`;
-  const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
-  const smsQueue = createSmsQueue({ connection: redis, prefix });
-  queues.push(deadLetterQueue, smsQueue);
-  const statusStore = new StatusStore(redis, { prefix });
-  const deadLetters = new DeadLetters({
-    deadLetterQueue,
-    smsQueue,
-    statusStore,
-    redis,
-    prefix,
-    sendAttempts: 3,
+  const { prefix, deadLetterQueue, statusStore, deadLetters, close } = openDeadLetters(redis, {
+    prefix: `dls-${randomUUID().slice(0, 8)}`,
   });
+  closers.push(close);
   const putAside = (daysAgo: number) =>
     seedDeadLetter({ deadLetterQueue, statusStore }, { deadLetteredAt: NOW - daysAgo * DAY });
   const sweep = (retentionSeconds = RETENTION_SECONDS, batch?: number) =>
