@@ -11,6 +11,7 @@ import {
   startWorkerProcess,
   Teardown,
   uniqueTexts,
+  waitFor,
 } from '@sms/testing';
 
 // The whole path on a Redis Cluster: the API and two workers as processes with
@@ -83,15 +84,21 @@ it('delivers each message once or dead-letters it, and reports every one final',
     unexpected: [],
   });
 
-  const listed = await fetch(`${api.adminUrl}/v1/admin/dead-letters?limit=100`, {
-    headers: { authorization: `Bearer ${ADMIN_KEY}` },
-  });
-  const page = (await listed.json()) as { total: number; items: Array<{ id: string; reason: string }> };
-  expect(listed.status).toBe(200);
+  // A dead letter is written just after its final status: wait for all six to be listed.
   const deadIds = new Set(ids.filter((_, i) => refused.has(texts[i]!)));
-  expect(page.items.filter((item) => deadIds.has(item.id)).map((item) => item.reason)).toEqual(
-    Array(6).fill('rejected'),
+  const listedReasons = await waitFor(
+    async () => {
+      const listed = await fetch(`${api.adminUrl}/v1/admin/dead-letters?limit=100`, {
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      });
+      expect(listed.status).toBe(200);
+      const page = (await listed.json()) as { items: Array<{ id: string; reason: string }> };
+      const reasons = page.items.filter((item) => deadIds.has(item.id)).map((item) => item.reason);
+      return reasons.length === deadIds.size && reasons;
+    },
+    { timeoutMs: 10_000, description: 'the six dead letters listed' },
   );
+  expect(listedReasons).toEqual(Array(6).fill('rejected'));
 });
 
 // postAll posts to one number; here the number depends on the text.
