@@ -3,7 +3,9 @@ export { type IndexedMessage, ReferenceIndex, type ReferenceIndexOptions } from 
 export {
   type AttemptRecord,
   type Cancellation,
+  HISTORY_FIELD,
   type JobLock,
+  parseHistory,
   type StatusClaim,
   type StatusRecord,
   StatusStore,
