@@ -6,10 +6,15 @@ import type { DeadLetterIndex } from './dead-letter-index';
 import type { replayedSchema } from './dead-letter-views';
 import type { ReplayJournal } from './replay-journal';
 
+/** The reads of a message's status and history, from Redis and, when there is one, the archive. */
+export type StatusReads = Pick<StatusStore, 'read' | 'attempts'>;
+
 export interface ReplaySteps {
   readonly deadLetterQueue: DeadLetterQueue;
   readonly smsQueue: SmsQueue;
+  /** Writes the replayed message's status; `statusLookup` reads it. */
   readonly statusStore: StatusStore;
+  readonly statusLookup: Pick<StatusReads, 'read'>;
   readonly journal: ReplayJournal;
   readonly index: Pick<DeadLetterIndex, 'forget'>;
   readonly sendAttempts: number;
@@ -84,7 +89,7 @@ export async function replayMessage(
 
   const now = steps.now();
   const data = jobData(entry, now, options.validFor);
-  const record = await steps.statusStore.read(id);
+  const record = await steps.statusLookup.read(id);
   const attempts = record?.attempts ?? entry.attempts;
   await steps.statusStore.write(
     id,
@@ -108,7 +113,7 @@ export async function replayMessage(
 // status before BullMQ removes it, so it cannot slip through both.
 async function awaitsJob(steps: ReplaySteps, id: string): Promise<boolean> {
   if (await steps.smsQueue.getJob(id)) return false;
-  const record = await steps.statusStore.read(id);
+  const record = await steps.statusLookup.read(id);
   return record === undefined || AWAITING_JOB.has(record.status);
 }
 

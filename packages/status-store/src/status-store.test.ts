@@ -256,6 +256,11 @@ describe('ReferenceIndex', () => {
     await references.add('shop', 'ref', 'y', { acceptedAt: 5 });
     expect(await references.ids('billing', 'ref')).toEqual(['d', 'c', 'b']);
     expect(await references.ids('billing', 'nothing')).toEqual([]);
+    expect(await references.accepted('billing', 'ref')).toEqual([
+      { id: 'd', acceptedAt: 4 },
+      { id: 'c', acceptedAt: 3 },
+      { id: 'b', acceptedAt: 2 },
+    ]);
   });
 
   it('keeps a reference for the retention after its longest-lived message expires, never less', async () => {
