@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { ArchiveReader, ArchiveWriter, createArchivePool } from '@sms/archive';
+import {
+  type ConnectedRedis,
+  connectTestRedis,
+  seedDeadLetter,
+  startPostgres,
+  type TestPostgres,
+} from '@sms/testing';
+import type { Pool } from 'pg';
+import pino from 'pino';
+import { type CheckedAnswer, OpenApiChecker } from './check-against-openapi';
+import { ADMIN_KEY, type RunningApi, startApi } from './start-api';
+
+// Past its hot window a final record lives in PostgreSQL only. Fault: Redis lets the record go
+// (its keys deleted, as their expiry would) after the archiver wrote it to PostgreSQL, and then
+// PostgreSQL stops. Invariant: every read answers exactly what it answered while Redis had the
+// record; with PostgreSQL down, a message Redis lacks is 503 (5031), never a 404, while one
+// Redis has is still answered; without DATABASE_URL nothing goes to PostgreSQL.
+
+let redis: ConnectedRedis;
+let postgres: TestPostgres;
+let pool: Pool;
+let api: RunningApi;
+let redisOnly: RunningApi;
+
+beforeAll(async () => {
+  [redis, postgres] = await Promise.all([connectTestRedis(), startPostgres()]);
+  pool = createArchivePool(postgres.url, { connectTimeoutMs: 500 });
+  api = await startApi(redis.server.url, {}, undefined, {
+    archive: new ArchiveReader(pool),
+    deadLetterRoutes: true,
+    logger: pino({ level: 'error' }),
+  });
+  redisOnly = await startApi(redis.server.url, {}, api.prefix, { deadLetterRoutes: true });
+});
+
+afterAll(async () => {
+  await Promise.all([api?.stop(), redisOnly?.stop()]);
+  await pool?.end();
+  await Promise.all([redis?.stop(), postgres?.stop()]);
+});
+
+/** A message that reached `accepted` as the worker records it, with a reference. */
+async function deliveredMessage(reference: string): Promise<string> {
+  const id = randomUUID();
+  const createdAt = Date.now() - 60_000;
+  await api.statusStore.write(
+    id,
+    { status: 'sending', attempts: 1, client: 'billing', to: '57300****567', createdAt, reference },
+    { attempt: 1, code: 5030, outcome: 'retry', message: 'Temporal failure', at: createdAt + 1_000 },
+  );
+  await api.statusStore.write(
+    id,
+    {
+      status: 'accepted',
+      attempts: 2,
+      lastCode: 2020,
+      lastMessage: 'Accepted for delivery',
+      encoding: 'GSM-7',
+      segments: 1,
+    },
+    { attempt: 2, code: 2020, outcome: 'success', message: 'Accepted for delivery', at: createdAt + 5_000 },
+  );
+  await api.referenceIndex.add('billing', reference, id, { acceptedAt: createdAt });
+  return id;
+}
+
+/** Archives the message as the archiver does, then lets Redis forget it as the hot window's end does. */
+async function archiveAndExpire(id: string, reference?: string): Promise<void> {
+  const record = await api.statusStore.read(id);
+  if (!record) throw new Error(`no record of ${id}`);
+  await new ArchiveWriter(pool).write([{ ...record, history: await api.statusStore.attempts(id) }]);
+  const redisKeys = [api.statusStore.key(id), `${api.prefix}:attempts:${id}`];
+  const removed = await redis.redis.del(...redisKeys);
+  expect(removed).toBe(2);
+  if (reference) await redis.redis.zrem(api.referenceIndex.key('billing', reference), id);
+}
+
+async function json(res: Response): Promise<{ status: number; body: unknown }> {
+  return { status: res.status, body: await res.json() };
+}
+
+const admin = (target: RunningApi, path: string) =>
+  fetch(target.adminUrl + path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+
+it('answers a message and its reference from PostgreSQL exactly as from Redis, once Redis lets it go', async () => {
+  const reference = `order-${randomUUID().slice(0, 8)}`;
+  const archived = await deliveredMessage(reference);
+  const hot = await deliveredMessage(reference);
+  const before = {
+    archived: await json(await api.get(`/v1/sms/${archived}`)),
+    hot: await json(await api.get(`/v1/sms/${hot}`)),
+    reference: await json(await api.get(`/v1/sms?reference=${reference}`)),
+  };
+  expect(before.archived.status).toBe(200);
+  expect((before.reference.body as { messages: unknown[] }).messages).toHaveLength(2);
+
+  await archiveAndExpire(archived, reference);
+
+  expect(await json(await api.get(`/v1/sms/${archived}`))).toEqual(before.archived);
+  expect(await json(await api.get(`/v1/sms/${hot}`))).toEqual(before.hot);
+  expect(await json(await api.get(`/v1/sms?reference=${reference}`))).toEqual(before.reference);
+  // Another client's message stays unknown, in the archive as in Redis.
+  expect((await api.get(`/v1/sms/${archived}`, 'other-key-0123456789abcdef')).status).toBe(404);
+});
+
+it('shows a dead letter whose record only PostgreSQL still has, status and history as before', async () => {
+  const id = await seedDeadLetter({ deadLetterQueue: api.deadLetterQueue, statusStore: api.statusStore });
+  const before = await json(await admin(api, `/v1/admin/dead-letters/${id}`));
+  expect(before.body).toMatchObject({ status: { status: 'dead_lettered' }, history: [{ attempt: 1 }] });
+
+  await archiveAndExpire(id);
+
+  expect(await json(await admin(api, `/v1/admin/dead-letters/${id}`))).toEqual(before);
+});
+
+describe('while PostgreSQL is down', () => {
+  let archived: string;
+  let hot: string;
+  let reference: string;
+  let stopped = false;
+
+  beforeAll(async () => {
+    reference = `order-${randomUUID().slice(0, 8)}`;
+    archived = await deliveredMessage(reference);
+    hot = await deliveredMessage(`${reference}-hot`);
+    await archiveAndExpire(archived, reference);
+    await postgres.stopServer();
+    stopped = true;
+  });
+
+  afterAll(async () => {
+    if (stopped) await postgres.startServer();
+  });
+
+  it('answers 503 (5031) with Retry-After for a message Redis no longer has, as the document says', async () => {
+    const document = await (await api.get('/openapi.json')).json();
+    const checker = new OpenApiChecker(document);
+    const answers: CheckedAnswer[] = [];
+    for (const path of [`/v1/sms/${archived}`, `/v1/sms?reference=${reference}`]) {
+      const res = await api.get(path);
+      expect(res.headers.get('retry-after')).toBe('5');
+      answers.push(await checker.check('GET', path, res));
+    }
+    expect(answers.map(({ status, code }) => [status, code])).toEqual([
+      [503, 5031],
+      [503, 5031],
+    ]);
+  });
+
+  it('still answers a message Redis has', async () => {
+    const res = await api.get(`/v1/sms/${hot}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: hot, status: 'accepted' });
+  });
+
+  it('answers a missing message 404 without DATABASE_URL, never asking PostgreSQL', async () => {
+    const res = await redisOnly.get(`/v1/sms/${archived}`);
+    expect(await json(res)).toMatchObject({ status: 404, body: { code: 4041 } });
+    // Without an archive no route is documented with 5031.
+    const document = await (await redisOnly.get('/openapi.json')).json();
+    const codes = new OpenApiChecker(document).operations.flatMap(
+      ({ operation }) => operation['x-error-codes'] as number[],
+    );
+    expect(codes).toContain(5030);
+    expect(codes).not.toContain(5031);
+  });
+});
