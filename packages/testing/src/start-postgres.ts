@@ -3,6 +3,7 @@ import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { migrateDatabase } from '@sms/archive';
 import { freePort } from './free-port';
 import { postgresBinDir } from './postgres-binaries';
 
@@ -10,7 +11,10 @@ const run = promisify(execFile);
 
 /** A private PostgreSQL for a test file (`startPostgres`). */
 export interface TestPostgres {
-  /** `postgresql://postgres@127.0.0.1:<port>/postgres`, trusted, no password. */
+  /**
+   * `postgresql://postgres@127.0.0.1:<port>/postgres`, trusted, no password; its schema migrated
+   * (`migrateDatabase`) unless started with `migrate: false`.
+   */
   readonly url: string;
   readonly port: number;
   /**
@@ -25,12 +29,14 @@ export interface TestPostgres {
 }
 
 export interface StartPostgresOptions {
+  /** Run the archive's migrations before resolving. @defaultValue true */
+  readonly migrate?: boolean;
   /** More `postgresql.conf` settings, e.g. `{ shared_buffers: '256MB' }` for a benchmark. */
   readonly settings?: Readonly<Record<string, string>>;
 }
 
 /**
- * Starts a PostgreSQL cluster of its own: `initdb` into a new temporary folder, listening on a
+ * Starts a PostgreSQL cluster of its own, with the archive's schema: `initdb` into a new temporary folder, listening on a
  * free port of 127.0.0.1 and on a socket inside that folder, without fsync (a test's data need
  * not survive a power cut). Run as the `postgres` user when this process is root, as initdb
  * refuses root. Throws `PostgresMissingError` when PostgreSQL is not installed.
@@ -41,6 +47,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const data = join(dir, 'data');
   const log = join(dir, 'postgres.log');
   const port = await freePort();
+  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const pg = (program: string, args: readonly string[]) => runAsOwner(join(bin, program), args, dir);
   let running = false;
 
@@ -84,13 +91,15 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     );
     await pgCtl(['start']);
     running = true;
+    if (options.migrate ?? true) await migrateDatabase(url);
   } catch (error) {
+    if (running) await pgCtl(['stop', '-m', 'immediate']).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url,
     port,
     stopServer: async () => {
       await pgCtl(['stop', '-m', 'fast']);
