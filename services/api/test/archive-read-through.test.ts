@@ -7,7 +7,6 @@ import {
   startPostgres,
   type TestPostgres,
 } from '@sms/testing';
-import type { Pool } from 'pg';
 import pino from 'pino';
 import { type CheckedAnswer, OpenApiChecker } from './check-against-openapi';
 import { ADMIN_KEY, type RunningApi, startApi } from './start-api';
@@ -20,7 +19,7 @@ import { ADMIN_KEY, type RunningApi, startApi } from './start-api';
 
 let redis: ConnectedRedis;
 let postgres: TestPostgres;
-let pool: Pool;
+let pool: ReturnType<typeof createArchivePool>;
 let api: RunningApi;
 let redisOnly: RunningApi;
 
@@ -81,6 +80,11 @@ async function json(res: Response): Promise<{ status: number; body: unknown }> {
   return { status: res.status, body: await res.json() };
 }
 
+type OpenApiDocument = ConstructorParameters<typeof OpenApiChecker>[0];
+
+const documentOf = async (target: RunningApi) =>
+  (await (await target.get('/openapi.json')).json()) as OpenApiDocument;
+
 const admin = (target: RunningApi, path: string) =>
   fetch(target.adminUrl + path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
 
@@ -135,8 +139,7 @@ describe('while PostgreSQL is down', () => {
   });
 
   it('answers 503 (5031) with Retry-After for a message Redis no longer has, as the document says', async () => {
-    const document = await (await api.get('/openapi.json')).json();
-    const checker = new OpenApiChecker(document);
+    const checker = new OpenApiChecker(await documentOf(api));
     const answers: CheckedAnswer[] = [];
     for (const path of [`/v1/sms/${archived}`, `/v1/sms?reference=${reference}`]) {
       const res = await api.get(path);
@@ -159,8 +162,7 @@ describe('while PostgreSQL is down', () => {
     const res = await redisOnly.get(`/v1/sms/${archived}`);
     expect(await json(res)).toMatchObject({ status: 404, body: { code: 4041 } });
     // Without an archive no route is documented with 5031.
-    const document = await (await redisOnly.get('/openapi.json')).json();
-    const codes = new OpenApiChecker(document).operations.flatMap(
+    const codes = new OpenApiChecker(await documentOf(redisOnly)).operations.flatMap(
       ({ operation }) => operation['x-error-codes'] as number[],
     );
     expect(codes).toContain(5030);
