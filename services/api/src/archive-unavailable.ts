@@ -1,5 +1,4 @@
-import { RETRY_AFTER_SECONDS } from './accept-message';
-import { ApiError } from './api-error';
+import { ApiError, RETRY_AFTER_SECONDS } from './api-error';
 
 /**
  * 5031: Redis no longer holds the message and PostgreSQL, which archives it, could not be asked.

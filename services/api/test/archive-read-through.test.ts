@@ -119,10 +119,30 @@ it('shows a dead letter whose record only PostgreSQL still has, status and histo
   expect(await json(await admin(api, `/v1/admin/dead-letters/${id}`))).toEqual(before);
 });
 
+it('answers a repeated request with the archived message, never sending it again', async () => {
+  const key = randomUUID();
+  const send = () => api.post('/v1/sms', { to: '573001234567', text: 'once' }, { 'idempotency-key': key });
+  const first = (await (await send()).json()) as { id: string };
+  // The worker's part: the message delivered, its job gone, its record final.
+  await api.queue.remove(first.id);
+  await api.statusStore.write(
+    first.id,
+    { status: 'accepted', attempts: 1, client: 'billing', to: '57300****567', createdAt: Date.now() },
+    { attempt: 1, code: 2020, outcome: 'success', message: 'Accepted for delivery', at: Date.now() },
+  );
+  await archiveAndExpire(first.id);
+
+  const repeat = await send();
+  expect(repeat.headers.get('idempotency-replayed')).toBe('true');
+  expect(await repeat.json()).toMatchObject({ id: first.id });
+  expect(await api.queue.getJob(first.id)).toBeUndefined();
+});
+
 describe('while PostgreSQL is down', () => {
   let archived: string;
   let hot: string;
   let reference: string;
+  const repeated = { key: randomUUID(), body: { to: '573001234567', text: 'repeated' } };
   let stopped = false;
 
   beforeAll(async () => {
@@ -130,6 +150,9 @@ describe('while PostgreSQL is down', () => {
     archived = await deliveredMessage(reference);
     hot = await deliveredMessage(`${reference}-hot`);
     await archiveAndExpire(archived, reference);
+    // A message whose job is gone and whose record Redis does not have: its repeat must ask the archive.
+    const first = await api.post('/v1/sms', repeated.body, { 'idempotency-key': repeated.key });
+    await api.queue.remove(((await first.json()) as { id: string }).id);
     await postgres.stopServer();
     stopped = true;
   });
@@ -138,7 +161,7 @@ describe('while PostgreSQL is down', () => {
     if (stopped) await postgres.startServer();
   });
 
-  it('answers 503 (5031) with Retry-After for a message Redis no longer has, as the document says', async () => {
+  it('answers 503 (5031) with Retry-After for a message Redis no longer has, a repeat included, as the document says', async () => {
     const checker = new OpenApiChecker(await documentOf(api));
     const answers: CheckedAnswer[] = [];
     for (const path of [`/v1/sms/${archived}`, `/v1/sms?reference=${reference}`]) {
@@ -146,7 +169,10 @@ describe('while PostgreSQL is down', () => {
       expect(res.headers.get('retry-after')).toBe('5');
       answers.push(await checker.check('GET', path, res));
     }
+    const repeat = await api.post('/v1/sms', repeated.body, { 'idempotency-key': repeated.key });
+    answers.push(await checker.check('POST', '/v1/sms', repeat));
     expect(answers.map(({ status, code }) => [status, code])).toEqual([
+      [503, 5031],
       [503, 5031],
       [503, 5031],
     ]);

@@ -41,10 +41,13 @@ export const ROUTE_ERROR_CODES = {
 export type GatewayOperation = keyof typeof ROUTE_ERROR_CODES;
 
 /**
- * The routes that read a message Redis may have let go, which with DATABASE_URL answer 5031 when
- * the archive cannot be asked; without it they never do, and the document leaves 5031 out.
+ * The routes that read a message Redis may have let go (the send routes: a repeated
+ * Idempotency-Key's), which with DATABASE_URL answer 5031 when the archive cannot be asked;
+ * without it they never do, and the document leaves 5031 out.
  */
 export const ARCHIVE_READING_OPERATIONS: ReadonlySet<GatewayOperation> = new Set([
+  'sendSms',
+  'sendBatch',
   'getMessage',
   'findByReference',
   'cancelMessage',
