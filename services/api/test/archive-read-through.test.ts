@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ArchiveReader, ArchiveWriter, createArchivePool } from '@sms/archive';
+import { ArchiveReader, createArchivePool } from '@sms/archive';
 import {
+  archivePastHotWindow,
   type ConnectedRedis,
   connectTestRedis,
   seedDeadLetter,
@@ -67,12 +68,7 @@ async function deliveredMessage(reference: string): Promise<string> {
 
 /** Archives the message as the archiver does, then lets Redis forget it as the hot window's end does. */
 async function archiveAndExpire(id: string, reference?: string): Promise<void> {
-  const record = await api.statusStore.read(id);
-  if (!record) throw new Error(`no record of ${id}`);
-  await new ArchiveWriter(pool).write([{ ...record, history: await api.statusStore.attempts(id) }]);
-  const redisKeys = [api.statusStore.key(id), `${api.prefix}:attempts:${id}`];
-  const removed = await redis.redis.del(...redisKeys);
-  expect(removed).toBe(2);
+  await archivePastHotWindow({ ...api, redis: redis.redis, pool }, id);
   if (reference) await redis.redis.zrem(api.referenceIndex.key('billing', reference), id);
 }
 

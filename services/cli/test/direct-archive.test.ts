@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ArchiveWriter, createArchivePool } from '@sms/archive';
+import { createArchivePool } from '@sms/archive';
 import { redisKeyPrefix } from '@sms/config';
 import { createDeadLetterQueue, createSmsQueue } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import {
+  archivePastHotWindow,
   type ConnectedRedis,
   connectTestRedis,
   seedDeadLetter,
@@ -44,10 +45,7 @@ async function archivedDeadLetter() {
     runSms(['dlq', 'show', id, '--direct', '--json', ...more], { env: { ...env, ...moreEnv } });
 
   const before = await show();
-  const record = await statusStore.read(id);
-  if (!record) throw new Error(`no record of ${id}`);
-  await new ArchiveWriter(pool).write([{ ...record, history: await statusStore.attempts(id) }]);
-  expect(await redis.del(statusStore.key(id), `${prefix}:attempts:${id}`)).toBe(2);
+  await archivePastHotWindow({ redis, prefix, statusStore, pool }, id);
   return { id, before, show };
 }
 
