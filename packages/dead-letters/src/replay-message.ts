@@ -14,7 +14,7 @@ export interface ReplaySteps {
   readonly smsQueue: SmsQueue;
   /** Writes the replayed message's status; `statusLookup` reads it. */
   readonly statusStore: StatusStore;
-  readonly statusLookup: Pick<StatusReads, 'read'>;
+  readonly statusLookup: StatusReads;
   readonly journal: ReplayJournal;
   readonly index: Pick<DeadLetterIndex, 'forget'>;
   readonly sendAttempts: number;
@@ -89,7 +89,7 @@ export async function replayMessage(
 
   const now = steps.now();
   const data = jobData(entry, now, options.validFor);
-  const record = await steps.statusLookup.read(id);
+  const record = await readRestoringHistory(steps, id);
   const attempts = record?.attempts ?? entry.attempts;
   await steps.statusStore.write(
     id,
@@ -107,6 +107,17 @@ export async function replayMessage(
     id,
     ...(data.expiresAt !== undefined && { expiresAt: new Date(data.expiresAt).toISOString() }),
   };
+}
+
+// A message replayed past its hot window has its record and history in the archive only: the
+// history goes back to Redis first, so that the replay's attempt adds to it, and the views (and
+// the archive, when the message is final again) keep every attempt.
+async function readRestoringHistory(steps: ReplaySteps, id: string) {
+  const inRedis = await steps.statusStore.read(id);
+  if (inRedis) return inRedis;
+  const archived = await steps.statusLookup.read(id);
+  if (archived) await steps.statusStore.restoreAttempts(id, await steps.statusLookup.attempts(id));
+  return archived;
 }
 
 // Job first, status second: a job that finishes between the two reads has written its final

@@ -115,6 +115,23 @@ it('shows a dead letter whose record only PostgreSQL still has, status and histo
   expect(await json(await admin(api, `/v1/admin/dead-letters/${id}`))).toEqual(before);
 });
 
+it('replays a dead letter past its hot window with its whole history, as one still in Redis', async () => {
+  const id = await seedDeadLetter({ deadLetterQueue: api.deadLetterQueue, statusStore: api.statusStore });
+  const history = await api.statusStore.attempts(id);
+  await archiveAndExpire(id);
+
+  const replay = await fetch(`${api.adminUrl}/v1/admin/dead-letters/${id}/replay`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+  });
+  expect(replay.status).toBe(200);
+  expect(await api.statusStore.read(id)).toMatchObject({ status: 'queued', attempts: 1 });
+  expect(await api.statusStore.attempts(id)).toEqual([
+    ...history,
+    expect.objectContaining({ attempt: 1, outcome: 'replayed' }),
+  ]);
+});
+
 it('answers a repeated request with the archived message, never sending it again', async () => {
   const key = randomUUID();
   const send = () => api.post('/v1/sms', { to: '573001234567', text: 'once' }, { 'idempotency-key': key });
