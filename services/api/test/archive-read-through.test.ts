@@ -10,7 +10,7 @@ import {
 } from '@sms/testing';
 import pino from 'pino';
 import { type CheckedAnswer, OpenApiChecker } from './check-against-openapi';
-import { ADMIN_KEY, type RunningApi, startApi } from './start-api';
+import { ADMIN_KEY, type RunningApi, startApi, TEST_KEY } from './start-api';
 
 // Past its hot window a final record lives in PostgreSQL only. Fault: Redis lets the record go
 // (its keys deleted, as their expiry would) after the archiver wrote it to PostgreSQL, and then
@@ -81,18 +81,29 @@ type OpenApiDocument = ConstructorParameters<typeof OpenApiChecker>[0];
 const documentOf = async (target: RunningApi) =>
   (await (await target.get('/openapi.json')).json()) as OpenApiDocument;
 
+const headers = { authorization: `Bearer ${TEST_KEY}` };
+
 const admin = (target: RunningApi, path: string) =>
   fetch(target.adminUrl + path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
 
-it('answers a message and its reference from PostgreSQL exactly as from Redis, once Redis lets it go', async () => {
+it('answers a message, its reference and its cancel from PostgreSQL exactly as from Redis, once Redis lets it go', async () => {
   const reference = `order-${randomUUID().slice(0, 8)}`;
   const archived = await deliveredMessage(reference);
   const hot = await deliveredMessage(reference);
+  const cancel = async (id: string) => {
+    const { status, body } = await json(
+      await fetch(`${api.url}/v1/sms/${id}`, { method: 'DELETE', headers }),
+    );
+    // The request id differs from call to call; the rest of the refusal must not.
+    return { status, body: { ...(body as object), requestId: undefined } };
+  };
   const before = {
     archived: await json(await api.get(`/v1/sms/${archived}`)),
     hot: await json(await api.get(`/v1/sms/${hot}`)),
     reference: await json(await api.get(`/v1/sms?reference=${reference}`)),
+    cancel: await cancel(archived),
   };
+  expect(before.cancel).toMatchObject({ status: 409, body: { code: 4092 } });
   expect(before.archived.status).toBe(200);
   expect((before.reference.body as { messages: unknown[] }).messages).toHaveLength(2);
 
@@ -101,6 +112,7 @@ it('answers a message and its reference from PostgreSQL exactly as from Redis, o
   expect(await json(await api.get(`/v1/sms/${archived}`))).toEqual(before.archived);
   expect(await json(await api.get(`/v1/sms/${hot}`))).toEqual(before.hot);
   expect(await json(await api.get(`/v1/sms?reference=${reference}`))).toEqual(before.reference);
+  expect(await cancel(archived)).toEqual(before.cancel);
   // Another client's message stays unknown, in the archive as in Redis.
   expect((await api.get(`/v1/sms/${archived}`, 'other-key-0123456789abcdef')).status).toBe(404);
 });
