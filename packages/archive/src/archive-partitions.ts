@@ -7,9 +7,10 @@ const PREFIX = 'sms_messages_';
 // Taken while creating partitions, so that two archivers that both find one missing do not both
 // create it (the second would fail on the name). Any fixed number that nothing else uses.
 const PARTITION_LOCK = 7_346_120_515;
-// A DROP waits for every reader of the table and holds up those that come after it: better to
-// give up and try again at the next upkeep than to stall the lookups.
-const DROP_LOCK_TIMEOUT = '5s';
+// Creating or dropping a partition locks the whole table: it waits for every reader, and holds up
+// those that come after it. Better to fail (the write is retried, the upkeep runs again) than to
+// stall the look-ups behind a long one.
+const LOCK_TIMEOUT = '5s';
 
 /** The start of the UTC day that `ms` falls in, in milliseconds. */
 export function utcDay(ms: number): number {
@@ -34,6 +35,7 @@ function partitionDay(name: string): number | undefined {
 export async function createPartitions(client: PoolClient, times: readonly number[]): Promise<string[]> {
   const names = [...new Set(times.map(partitionName))];
   if ((await missing(client, names)).length === 0) return [];
+  await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
   const created = await missing(client, names);
   for (const name of created) {
@@ -80,7 +82,7 @@ export function dropPartitionsBefore(pool: Pool, cutoff: number): Promise<string
       });
     for (const name of expired) {
       await inTransaction(pool, async (client) => {
-        await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
+        await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
         await client.query(`DROP TABLE ${name}`);
       });
     }

@@ -73,6 +73,18 @@ export function messageFromRow(row: MessageRow): ArchivedMessage {
     ...(row.send_at !== null && { sendAt: row.send_at.getTime() }),
     ...(row.encoding !== null && { encoding: row.encoding as SmsEncoding }),
     ...(row.segments !== null && { segments: row.segments }),
-    history: row.history,
+    history: row.history.map(attemptInOrder),
+  };
+}
+
+// jsonb keeps an object's keys in an order of its own (shortest first): put them back in the
+// order the gateway writes them, so that a history shown as JSON reads the same as from Redis.
+function attemptInOrder(entry: AttemptRecord): AttemptRecord {
+  return {
+    attempt: entry.attempt,
+    ...(entry.code !== undefined && { code: entry.code }),
+    outcome: entry.outcome,
+    message: entry.message,
+    at: entry.at,
   };
 }

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { runner } from 'node-pg-migrate';
 import { unlessUnavailable } from './archive-unavailable-error';
 
 /** The migration files, beside `src/` and `dist/` alike. */
@@ -22,6 +21,9 @@ export interface MigrateOptions {
  */
 export async function migrateDatabase(databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
   const log = options.log ?? (() => {});
+  // Loaded here, not at the top: the services that only read and write the archive need none of
+  // the migration tooling (node-pg-migrate, its file globbing and TypeScript loader).
+  const { runner } = await import('node-pg-migrate');
   const ran = await unlessUnavailable(() =>
     runner({
       databaseUrl,
