@@ -1,5 +1,6 @@
 import type { AttemptRecord, ReferenceIndex, StatusRecord, StatusStore } from '@sms/status-store';
 import type { ArchiveReader } from './archive-reader';
+import { ArchiveUnavailableError } from './archive-unavailable-error';
 import type { ArchivedMessage } from './archived-message';
 
 export interface StatusLookupDeps {
@@ -7,6 +8,12 @@ export interface StatusLookupDeps {
   readonly referenceIndex: Pick<ReferenceIndex, 'ids' | 'accepted'>;
   /** The archive (with DATABASE_URL); without it every read is Redis alone, as it always was. */
   readonly archive?: Pick<ArchiveReader, 'read' | 'byReference'>;
+  /**
+   * The longest a read waits for the archive, in ms, before rejecting with
+   * `ArchiveUnavailableError`: a PostgreSQL that stopped answering must fail a request before its
+   * own deadline does. @defaultValue none: the pool's own timeouts
+   */
+  readonly archiveTimeoutMs?: number;
 }
 
 /** A message a reference names: its record when Redis or the archive has one. */
@@ -34,7 +41,7 @@ export class StatusLookup {
   async read(id: string): Promise<StatusRecord | undefined> {
     const record = await this.deps.statusStore.read(id);
     if (record || !this.deps.archive) return record;
-    const archived = await this.deps.archive.read(id);
+    const archived = await this.fromArchive((archive) => archive.read(id));
     return archived && withoutHistory(archived);
   }
 
@@ -46,7 +53,7 @@ export class StatusLookup {
       this.deps.statusStore.read(id),
     ]);
     if (record) return attempts;
-    const archived = await this.deps.archive.read(id);
+    const archived = await this.fromArchive((archive) => archive.read(id));
     return archived ? [...archived.history] : attempts;
   }
 
@@ -63,7 +70,7 @@ export class StatusLookup {
     }
     const [indexed, archived] = await Promise.all([
       referenceIndex.accepted(client, reference),
-      archive.byReference(client, reference, limit),
+      this.fromArchive((reader) => reader.byReference(client, reference, limit)),
     ]);
     const found = new Map<string, ReferencedMessage & { readonly acceptedAt: number }>();
     await Promise.all(
@@ -85,6 +92,23 @@ export class StatusLookup {
       .sort((a, b) => b.acceptedAt - a.acceptedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(0, limit)
       .map(({ id, record }) => (record ? { id, record } : { id }));
+  }
+
+  private fromArchive<T>(
+    read: (archive: NonNullable<StatusLookupDeps['archive']>) => Promise<T>,
+  ): Promise<T> {
+    const { archive, archiveTimeoutMs } = this.deps;
+    if (!archive) throw new Error('StatusLookup: no archive to read');
+    const work = read(archive);
+    if (archiveTimeoutMs === undefined) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ArchiveUnavailableError(new Error(`no answer within ${archiveTimeoutMs} ms`))),
+        archiveTimeoutMs,
+      );
+    });
+    return Promise.race([work, late]).finally(() => clearTimeout(timer));
   }
 }
 

@@ -68,8 +68,9 @@ async function main(): Promise<void> {
   const retentionSeconds = config.STATUS_RETENTION_SECONDS;
   const statusStore = new StatusStore(redis, { prefix, retentionSeconds });
   const referenceIndex = new ReferenceIndex(redis, { prefix, retentionSeconds });
-  // With DATABASE_URL, a final record Redis has let go is read from PostgreSQL. Its waits are
-  // bounded by a request's: a PostgreSQL that is down answers 5031, never a hung request.
+  // With DATABASE_URL, a final record Redis has let go is read from PostgreSQL. Its waits end
+  // before the request's (ENQUEUE_TIMEOUT_MS): a PostgreSQL that is down or stuck answers 5031,
+  // never a hung request nor a 5030 that blames Redis.
   const archivePool =
     config.DATABASE_URL === undefined
       ? undefined
@@ -80,7 +81,10 @@ async function main(): Promise<void> {
   const statusLookup = new StatusLookup({
     statusStore,
     referenceIndex,
-    ...(archivePool && { archive: new ArchiveReader(archivePool) }),
+    ...(archivePool && {
+      archive: new ArchiveReader(archivePool),
+      archiveTimeoutMs: Math.round((config.ENQUEUE_TIMEOUT_MS * 2) / 3),
+    }),
   });
   const idempotencyStore = new IdempotencyStore(redis, {
     prefix,

@@ -144,6 +144,23 @@ it('replays a dead letter past its hot window with its whole history, as one sti
   ]);
 });
 
+it('answers 5031 within the request time while PostgreSQL stops answering, and the message once it answers again', async () => {
+  const id = await deliveredMessage(`order-${randomUUID().slice(0, 8)}`);
+  const before = await json(await api.get(`/v1/sms/${id}`));
+  await archiveAndExpire(id);
+  postgres.freeze();
+  try {
+    const started = performance.now();
+    const res = await api.get(`/v1/sms/${id}`);
+    expect(await json(res)).toMatchObject({ status: 503, body: { code: 5031 } });
+    // Within the request's 1 s for Redis, which would have answered 5030.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  } finally {
+    postgres.thaw();
+  }
+  expect(await json(await api.get(`/v1/sms/${id}`))).toEqual(before);
+});
+
 it('answers a repeated request with the archived message, never sending it again', async () => {
   const key = randomUUID();
   const send = () => api.post('/v1/sms', { to: '573001234567', text: 'once' }, { 'idempotency-key': key });

@@ -93,7 +93,11 @@ export async function startApi(
   const statusLookup = new StatusLookup({
     statusStore,
     referenceIndex,
-    ...(options.archive && { archive: options.archive }),
+    // As main.ts does: the archive's wait ends before the request's.
+    ...(options.archive && {
+      archive: options.archive,
+      archiveTimeoutMs: Math.round(((overrides.redisTimeoutMs ?? 1_000) * 2) / 3),
+    }),
   });
   const idempotencyStore = new IdempotencyStore(redis, {
     prefix,
