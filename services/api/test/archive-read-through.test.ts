@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ArchiveReader, createArchivePool } from '@sms/archive';
+import { redisKeyPrefix } from '@sms/config';
+import { StatusStore } from '@sms/status-store';
 import {
   archivePastHotWindow,
   type ConnectedRedis,
   connectTestRedis,
   seedDeadLetter,
+  startApiProcess,
   startPostgres,
   type TestPostgres,
 } from '@sms/testing';
@@ -178,6 +181,45 @@ it('answers a repeated request with the archived message, never sending it again
   expect(repeat.headers.get('idempotency-replayed')).toBe('true');
   expect(await repeat.json()).toMatchObject({ id: first.id });
   expect(await api.queue.getJob(first.id)).toBeUndefined();
+});
+
+it('main.ts reads through with DATABASE_URL and stays ready while PostgreSQL is down', async () => {
+  const queuePrefix = `p${randomUUID().slice(0, 8)}`;
+  const prefix = redisKeyPrefix(queuePrefix);
+  const statusStore = new StatusStore(redis.redis, { prefix });
+  const service = await startApiProcess({
+    redisUrl: redis.server.url,
+    prefix: queuePrefix,
+    env: { DATABASE_URL: postgres.url },
+  });
+  try {
+    const id = randomUUID();
+    await statusStore.write(
+      id,
+      { status: 'accepted', attempts: 1, client: 'faults', to: '57300****567', createdAt: Date.now() },
+      { attempt: 1, code: 2020, outcome: 'success', message: 'Accepted for delivery', at: Date.now() },
+    );
+    const before = await json(await service.get(`/v1/sms/${id}`));
+    expect(before.status).toBe(200);
+    await archivePastHotWindow({ redis: redis.redis, prefix, statusStore, pool }, id);
+    expect(await json(await service.get(`/v1/sms/${id}`))).toEqual(before);
+
+    await postgres.stopServer();
+    try {
+      expect(await json(await service.get(`/v1/sms/${id}`))).toMatchObject({
+        status: 503,
+        body: { code: 5031 },
+      });
+      expect(await json(await fetch(`${service.url}/readyz`))).toEqual({
+        status: 200,
+        body: { status: 'ready', redis: 'ok' },
+      });
+    } finally {
+      await postgres.startServer();
+    }
+  } finally {
+    await service.stop();
+  }
 });
 
 describe('while PostgreSQL is down', () => {
