@@ -5,3 +5,4 @@ export { ArchiveWriter } from './archive-writer';
 export type { ArchivedMessage } from './archived-message';
 export { type ArchivePoolOptions, createArchivePool } from './create-archive-pool';
 export { MIGRATIONS_DIR, type MigrateOptions, migrateDatabase } from './migrate-database';
+export { type ReferencedMessage, StatusLookup, type StatusLookupDeps } from './status-lookup';

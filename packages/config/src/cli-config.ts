@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { databaseUrl } from './database-url';
 import { envInt } from './env-types';
 import { type RedisTarget, redisTargetOf } from './redis-target';
 import { redisTopologyProblems } from './redis-topology-problems';
@@ -16,6 +17,9 @@ export const cliConfigSchema = z
       'One Redis server (or a proxy or managed endpoint that follows the primary), as redis://[user:password@]host:port[/db], or rediss:// for TLS; --redis-url takes its place. No default: --direct needs it, REDIS_SENTINELS or REDIS_CLUSTER_NODES.',
     ),
     QUEUE_PREFIX: sharedConfigShape.QUEUE_PREFIX,
+    DATABASE_URL: databaseUrl().describe(
+      "The gateway's status archive (PostgreSQL), as postgres://[user:password@]host:port/database, where --direct reads a dead letter's status and history once Redis has let them go; --database-url takes its place. Default none: Redis alone. Secret: use DATABASE_URL_FILE.",
+    ),
     SEND_ATTEMPTS: envInt(1, 100)
       .default(8)
       .describe(

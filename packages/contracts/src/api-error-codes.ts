@@ -37,6 +37,7 @@ export const API_ERROR_CODES = {
   4131: { httpStatus: 413, text: 'Too many messages in one batch' },
   4290: { httpStatus: 429, text: 'Too many requests per second' },
   4291: { httpStatus: 429, text: 'Daily message quota used up' },
+  5031: { httpStatus: 503, text: 'Status archive unavailable, try again later' },
 } as const satisfies Record<number, { httpStatus: number; text: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

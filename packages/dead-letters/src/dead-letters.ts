@@ -19,12 +19,18 @@ import {
 import { MessageLock } from './message-lock';
 import { operatorKeys } from './operator-keys';
 import { ReplayJournal } from './replay-journal';
-import { type ReplayOptions, type ReplayResult, replayMessage } from './replay-message';
+import { type ReplayOptions, type ReplayResult, replayMessage, type StatusReads } from './replay-message';
 
 export interface DeadLettersDeps {
   readonly deadLetterQueue: DeadLetterQueue;
   readonly smsQueue: SmsQueue;
+  /** Where a replay writes the message's status. */
   readonly statusStore: StatusStore;
+  /**
+   * Where the status and the attempts are read: `statusStore`, or a lookup that goes on to the
+   * archive once Redis has let a record go (`StatusLookup` of `@sms/archive`). @defaultValue statusStore
+   */
+  readonly statusLookup?: StatusReads;
   /** Connection for the locks, the replay journal and the dead-letter index. */
   readonly redis: RedisConnection;
   /** Key prefix shared with the queues: `redisKeyPrefix(QUEUE_PREFIX)` (`@sms/config`). */
@@ -55,8 +61,10 @@ export class DeadLetters {
   private readonly index: DeadLetterIndex;
   private readonly lock: MessageLock;
   private readonly now: () => number;
+  private readonly statusLookup: StatusReads;
 
   constructor(private readonly deps: DeadLettersDeps) {
+    this.statusLookup = deps.statusLookup ?? deps.statusStore;
     this.journal = new ReplayJournal(deps.redis, deps.prefix);
     this.index = new DeadLetterIndex(deps.deadLetterQueue, deps.redis, deps.prefix);
     this.lock = new MessageLock(deps.redis, operatorKeys(deps.prefix).lockPrefix);
@@ -88,8 +96,8 @@ export class DeadLetters {
     const found = await this.entry(id);
     if (!found) return undefined;
     const [attempts, record] = await Promise.all([
-      this.deps.statusStore.attempts(id),
-      this.deps.statusStore.read(id),
+      this.statusLookup.attempts(id),
+      this.statusLookup.read(id),
     ]);
     return toDetails(id, found.entry, found.interrupted, attempts, record);
   }
@@ -101,7 +109,13 @@ export class DeadLetters {
    */
   async replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
     checkValidFor(options.validFor);
-    const steps = { ...this.deps, journal: this.journal, index: this.index, now: this.now };
+    const steps = {
+      ...this.deps,
+      statusLookup: this.statusLookup,
+      journal: this.journal,
+      index: this.index,
+      now: this.now,
+    };
     const result = await this.lock.run(id, () => replayMessage(steps, id, options));
     return result.locked ? result.value : { outcome: 'not_found', id };
   }

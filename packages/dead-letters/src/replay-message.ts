@@ -6,10 +6,15 @@ import type { DeadLetterIndex } from './dead-letter-index';
 import type { replayedSchema } from './dead-letter-views';
 import type { ReplayJournal } from './replay-journal';
 
+/** The reads of a message's status and history, from Redis and, when there is one, the archive. */
+export type StatusReads = Pick<StatusStore, 'read' | 'attempts'>;
+
 export interface ReplaySteps {
   readonly deadLetterQueue: DeadLetterQueue;
   readonly smsQueue: SmsQueue;
+  /** Writes the replayed message's status; `statusLookup` reads it. */
   readonly statusStore: StatusStore;
+  readonly statusLookup: StatusReads;
   readonly journal: ReplayJournal;
   readonly index: Pick<DeadLetterIndex, 'forget'>;
   readonly sendAttempts: number;
@@ -84,7 +89,7 @@ export async function replayMessage(
 
   const now = steps.now();
   const data = jobData(entry, now, options.validFor);
-  const record = await steps.statusStore.read(id);
+  const record = await readRestoringHistory(steps, id);
   const attempts = record?.attempts ?? entry.attempts;
   await steps.statusStore.write(
     id,
@@ -104,11 +109,22 @@ export async function replayMessage(
   };
 }
 
+// A message replayed past its hot window has its record and history in the archive only: the
+// history goes back to Redis first, so that the replay's attempt adds to it, and the views (and
+// the archive, when the message is final again) keep every attempt.
+async function readRestoringHistory(steps: ReplaySteps, id: string) {
+  const inRedis = await steps.statusStore.read(id);
+  if (inRedis) return inRedis;
+  const archived = await steps.statusLookup.read(id);
+  if (archived) await steps.statusStore.restoreAttempts(id, await steps.statusLookup.attempts(id));
+  return archived;
+}
+
 // Job first, status second: a job that finishes between the two reads has written its final
 // status before BullMQ removes it, so it cannot slip through both.
 async function awaitsJob(steps: ReplaySteps, id: string): Promise<boolean> {
   if (await steps.smsQueue.getJob(id)) return false;
-  const record = await steps.statusStore.read(id);
+  const record = await steps.statusLookup.read(id);
   return record === undefined || AWAITING_JOB.has(record.status);
 }
 

@@ -46,7 +46,8 @@ return 1
  */
 export class ReferenceIndex {
   private readonly now: () => number;
-  private readonly keep: number;
+  /** Messages remembered per client and reference (`maxPerReference`). */
+  readonly keep: number;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -71,5 +72,14 @@ export class ReferenceIndex {
   /** Ids of the client's messages with this reference, the most recently accepted first. */
   async ids(client: string, reference: string): Promise<string[]> {
     return this.redis.zrevrange(this.key(client, reference), 0, -1);
+  }
+
+  /** `ids` with the time each message was accepted, in ms since the epoch. */
+  async accepted(client: string, reference: string): Promise<{ id: string; acceptedAt: number }[]> {
+    const flat = await this.redis.zrevrange(this.key(client, reference), 0, -1, 'WITHSCORES');
+    const entries: { id: string; acceptedAt: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      entries.push({ id: flat[i]!, acceptedAt: Number(flat[i + 1]) });
+    return entries;
   }
 }

@@ -145,6 +145,23 @@ describe('StatusStore.write', () => {
     },
   );
 
+  it('puts back a history Redis let go, and never over one it has', async () => {
+    const statuses = new StatusStore(connection, { prefix: prefix() });
+    const history = [
+      { attempt: 1, code: 5030, outcome: 'retry', message: 'Temporal failure', at: 1 },
+      { attempt: 2, code: 4031, outcome: 'rejected', message: 'Not routable', at: 2 },
+    ];
+    expect(await statuses.restoreAttempts('gone', history)).toBe(2);
+    expect(await statuses.attempts('gone')).toEqual(history);
+    expect(await connection.ttl(`${statuses.key('gone').replace(':status:', ':attempts:')}`)).toBeGreaterThan(
+      0,
+    );
+
+    expect(await statuses.restoreAttempts('gone', [history[0]!])).toBe(0);
+    expect(await statuses.restoreAttempts('none', [])).toBe(0);
+    expect(await statuses.attempts('gone')).toEqual(history);
+  });
+
   it('takes a message out of a final state only when asked to reopen it (a replay)', async () => {
     const statuses = new StatusStore(connection, { prefix: prefix() });
     await statuses.write('m', { status: 'dead_lettered', attempts: 1, ...identity });
@@ -273,6 +290,11 @@ describe('ReferenceIndex', () => {
     await references.add('shop', 'ref', 'y', { acceptedAt: 5 });
     expect(await references.ids('billing', 'ref')).toEqual(['d', 'c', 'b']);
     expect(await references.ids('billing', 'nothing')).toEqual([]);
+    expect(await references.accepted('billing', 'ref')).toEqual([
+      { id: 'd', acceptedAt: 4 },
+      { id: 'c', acceptedAt: 3 },
+      { id: 'b', acceptedAt: 2 },
+    ]);
   });
 
   it('keeps a reference for the retention after its longest-lived message expires, never less', async () => {

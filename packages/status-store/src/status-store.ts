@@ -382,6 +382,20 @@ export class StatusStore {
   }
 
   /**
+   * Puts back a message's history that Redis let go (the archive kept it), so that writes after
+   * it, a replay's, add to it instead of starting it anew. Writes nothing when Redis has a
+   * history of the message already. Resolves with the number of attempts put back.
+   */
+  async restoreAttempts(id: string, attempts: readonly AttemptRecord[]): Promise<number> {
+    if (attempts.length === 0) return 0;
+    return RESTORE_ATTEMPTS.run(
+      this.redis,
+      [this.attemptsKey(id)],
+      [this.retentionSeconds, ...attempts.map((attempt) => JSON.stringify(attempt))],
+    );
+  }
+
+  /**
    * The record, or undefined when there is none (or it has no `client`). Rejects with
    * `CorruptRecordError` when its `status`, `priority` or `encoding` is none the gateway writes:
    * the message's state is then unknown, and guessing one could send it again or hide it.
@@ -422,3 +436,20 @@ export class StatusStore {
     return status !== null && isFinalStatus(checkedField(key, 'status', status, isMessageStatus));
   }
 }
+
+// KEYS: attempt history. ARGV: retention s, the attempts as JSON, oldest first. One script, so
+// that two replays at once (or a worker's write) never interleave with the restored list.
+const RESTORE_ATTEMPTS = new RedisScript<
+  [attempts: string],
+  [retentionSeconds: number, ...attempts: string[]],
+  number
+>({
+  name: 'smsRestoreAttempts',
+  isReply: (raw): raw is number => typeof raw === 'number',
+  lua: `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return #ARGV - 1
+`,
+});

@@ -1,3 +1,4 @@
+export { type ArchiveTarget, archivePastHotWindow } from './archive-past-hot-window';
 export { type ConnectedRedis, connectTestRedis } from './connect-test-redis';
 export { deliveryRate, perSecond } from './delivery-rate';
 export { dropSyns, type SynDrop, synDropUnavailable } from './drop-syns';

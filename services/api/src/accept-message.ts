@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ArchiveUnavailableError, type StatusLookup } from '@sms/archive';
 import { maskNumber, type SmsJobData, type SmsRequest, smsSegmentsOf } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import {
@@ -8,9 +9,9 @@ import {
   type ReplicaAcknowledgement,
   type SmsQueue,
 } from '@sms/queue';
-import type { StatusStore } from '@sms/status-store';
 import type { Logger } from 'pino';
-import { ApiError } from './api-error';
+import { ApiError, RETRY_AFTER_SECONDS } from './api-error';
+import { archiveUnavailable } from './archive-unavailable';
 import { createEnqueueAccepted } from './enqueue-accepted';
 import { createEnqueueInTime } from './enqueue-in-time';
 import { acceptOnce, type IdempotencyStore, requestHash } from './idempotency';
@@ -28,7 +29,8 @@ export interface AcceptDeps extends AcceptanceRecordDeps {
   readonly config: AcceptSettings;
   readonly metrics: Pick<ApiMetrics, 'accepted' | 'lateEnqueues'>;
   readonly queue: SmsQueue;
-  readonly statusStore: Pick<StatusStore, 'read'>;
+  /** Whether a repeated request's message exists: Redis, then the archive. */
+  readonly statusLookup: Pick<StatusLookup, 'read'>;
   readonly idempotencyStore: IdempotencyStore;
   /** With REDIS_WAIT_REPLICAS: the queue on a connection of its own, and the WAIT around adds. */
   readonly replication?: { readonly queue: SmsQueue; readonly acknowledgement: ReplicaAcknowledgement };
@@ -50,9 +52,6 @@ export interface Acceptance {
   /** The job as this request made it (a repeat's is the same but for its times). */
   readonly data: SmsJobData;
 }
-
-/** Seconds a caller should wait after a 503 before trying again. */
-export const RETRY_AFTER_SECONDS = 5;
 
 export const redisUnavailable = () =>
   new ApiError(5030, 'the message store is unavailable', undefined, RETRY_AFTER_SECONDS);
@@ -106,6 +105,8 @@ export function enqueueFailure(
   requestId: string,
 ): ApiError {
   if (error instanceof ApiError) return error;
+  // A repeated request could not learn whether its message exists: nothing was stored.
+  if (error instanceof ArchiveUnavailableError) return archiveUnavailable();
   if (error instanceof NotReplicatedError) {
     logger.warn({ err: error, requestId }, 'message not confirmed by Redis replicas');
     return notReplicated(error);

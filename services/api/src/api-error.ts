@@ -1,5 +1,8 @@
 import { API_ERROR_CODES, type ApiErrorCode } from '@sms/contracts';
 
+/** Seconds a caller should wait after a 503 before trying again. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** An error the caller is meant to read: a stable code, its HTTP status and a clear message. */
 export class ApiError extends Error {
   readonly httpStatus: number;

@@ -25,7 +25,7 @@ export async function cancelMessage(
   const job = await sources.queue.getJob(id);
   if (!job) {
     // Without its job a message has ended, or a replay of it is about to add the job again.
-    const record = await sources.statusStore.read(id);
+    const record = await sources.statusLookup.read(id);
     if (record?.client !== client) throw unknownMessage(id);
     if (isFinalStatus(record.status)) throw tooLate(id, record.status);
     throw new ApiError(4090, `message ${id} is being put back on the queue; try again shortly`);

@@ -1,3 +1,4 @@
+import { ArchiveUnavailableError, type StatusLookup } from '@sms/archive';
 import type { StatusEvents } from '@sms/callbacks';
 import { type CallbackOrigin, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
@@ -63,6 +64,8 @@ export interface AppDeps {
   readonly idempotencyStore: IdempotencyStore;
   /** Messages by their client's `reference`, for `GET /v1/sms?reference=`. */
   readonly referenceIndex: ReferenceIndex;
+  /** Status reads: Redis, then the archive (with DATABASE_URL) once Redis has let a record go. */
+  readonly statusLookup: StatusLookup;
   /** The clients' quotas (CLIENT_QUOTAS), checked on every route that takes messages. */
   readonly quotas?: ClientQuotas;
   /**
@@ -207,6 +210,7 @@ export function createApp(deps: AppDeps): ApiApps {
     const view = await inTime(findMessage(deps, id, (res.locals as Locals).client)).catch(
       (error: unknown) => {
         if (error instanceof ApiError) throw error;
+        if (error instanceof ArchiveUnavailableError) throw error;
         logger.error({ err: error }, 'status read failed');
         throw redisUnavailable();
       },
@@ -248,6 +252,7 @@ export function createApp(deps: AppDeps): ApiApps {
     ...config,
     adminRoutes: deps.adminRouter !== undefined,
     queueUi: deps.queueUi !== undefined && config.adminApiKeys.size > 0,
+    archive: deps.statusLookup.readsArchive,
   });
   // Express answers OPTIONS by itself (200, the path's methods as text/plain) in a router with
   // a route on that path: the docs, admin and queue UI routers. The API serves no browser from

@@ -1,10 +1,10 @@
 import { type MessageStatusView, SMS_REQUEST_FIELDS } from '@sms/contracts';
 import type { ReferenceIndex } from '@sms/status-store';
 import { ApiError } from './api-error';
-import { findMessage, type MessageSources } from './find-message';
+import { findUnrecorded, type MessageSources, ownView } from './find-message';
 
 export interface ReferenceSources extends MessageSources {
-  readonly referenceIndex: Pick<ReferenceIndex, 'ids'>;
+  readonly referenceIndex: Pick<ReferenceIndex, 'keep'>;
 }
 
 const referenceRule = SMS_REQUEST_FIELDS.reference;
@@ -34,7 +34,7 @@ export function referenceOf(query: Readonly<Record<string, unknown>>): string {
 
 /**
  * Every message of `client` with this reference that still has a status, the most recently
- * accepted first (at most the index's `maxPerReference`). References need not be unique, so
+ * accepted first (at most the index's `maxPerReference`), from Redis and the archive. References need not be unique, so
  * this is a list, empty when none is known.
  */
 export async function findByReference(
@@ -42,7 +42,12 @@ export async function findByReference(
   client: string,
   reference: string,
 ): Promise<MessageStatusView[]> {
-  const ids = await sources.referenceIndex.ids(client, reference);
-  const views = await Promise.all(ids.map((id) => findMessage(sources, id, client)));
+  const found = await sources.statusLookup.byReference(client, reference, sources.referenceIndex.keep);
+  const views = await Promise.all(
+    found.map(({ id, record }) =>
+      // The archive was asked for the whole reference already: a late read is Redis' alone.
+      record ? ownView(record, client) : findUnrecorded(sources, id, client, sources.statusStore),
+    ),
+  );
   return views.filter((view) => view !== undefined);
 }

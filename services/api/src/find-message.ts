@@ -1,3 +1,4 @@
+import type { StatusLookup } from '@sms/archive';
 import type { MessageStatusView } from '@sms/contracts';
 import type { SmsQueue } from '@sms/queue';
 import { recordIdentity, type StatusRecord, type StatusStore } from '@sms/status-store';
@@ -5,6 +6,8 @@ import { optionsView } from './message-views';
 
 export interface MessageSources {
   readonly statusStore: StatusStore;
+  /** Redis, then the archive (with DATABASE_URL) for a message past its hot window. */
+  readonly statusLookup: Pick<StatusLookup, 'read' | 'byReference'>;
   readonly queue: SmsQueue;
 }
 
@@ -12,6 +15,8 @@ export interface MessageSources {
  * A message's status as its client may see it. The worker writes a status record from the
  * first attempt on; before that, the job itself in the queue proves the message is `queued`,
  * or `scheduled` while its `sendAt` is ahead. A message of another client is reported as absent.
+ * The archive is asked last, and only for a message Redis knows nothing of: it holds final
+ * messages only, whose jobs are gone.
  */
 export async function findMessage(
   sources: MessageSources,
@@ -20,8 +25,21 @@ export async function findMessage(
   now = Date.now(),
 ): Promise<MessageStatusView | undefined> {
   const record = await sources.statusStore.read(id);
-  if (record) return record.client === client ? toView(record) : undefined;
+  if (record) return ownView(record, client);
+  return findUnrecorded(sources, id, client, sources.statusLookup, now);
+}
 
+/**
+ * `findMessage` of a message whose Redis record was not there a moment ago: its job, else the
+ * record `late` reads (written meanwhile, or archived).
+ */
+export async function findUnrecorded(
+  sources: Pick<MessageSources, 'queue'>,
+  id: string,
+  client: string,
+  late: Pick<StatusStore, 'read'>,
+  now = Date.now(),
+): Promise<MessageStatusView | undefined> {
   const job = await sources.queue.getJob(id);
   if (job?.data.client === client) {
     const scheduled = job.data.sendAt !== undefined && job.data.sendAt > now;
@@ -34,8 +52,13 @@ export async function findMessage(
     });
   }
   // The job may have finished between the two reads; by then its record exists.
-  const late = await sources.statusStore.read(id);
-  return late?.client === client ? toView(late) : undefined;
+  const record = await late.read(id);
+  return record && ownView(record, client);
+}
+
+/** The record's view, when it is `client`'s message. */
+export function ownView(record: StatusRecord, client: string): MessageStatusView | undefined {
+  return record.client === client ? toView(record) : undefined;
 }
 
 function toView(record: StatusRecord): MessageStatusView {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { StatusLookup } from '@sms/archive';
 import type { SmsRequest } from '@sms/contracts';
-import type { StatusStore } from '@sms/status-store';
 import { ApiError } from './api-error';
 import type { IdempotencyClaim, IdempotencyStore } from './idempotency-store';
 
@@ -40,7 +40,11 @@ export { type IdempotencyClaim, IdempotencyStore, type IdempotencyStoreOptions }
 
 export interface AcceptOnceDeps {
   readonly idempotencyStore: IdempotencyStore;
-  readonly statusStore: Pick<StatusStore, 'read'>;
+  /**
+   * Whether the claimed message exists: Redis, then the archive, which alone holds a message
+   * finished before the hot window (STATUS_HOT_SECONDS, shorter than the key's memory).
+   */
+  readonly statusLookup: Pick<StatusLookup, 'read'>;
 }
 
 export interface IdempotentRequest {
@@ -53,7 +57,8 @@ export interface IdempotentRequest {
  * Accepts a message at most once per client and Idempotency-Key, and resolves only once Redis
  * holds it. The first request claims the key for a new id, then enqueues. A repeat of the same
  * request answers with the claimed id, after making sure the message exists:
- * - with a status record, a worker has taken the message: it exists, and is not added again;
+ * - with a status record (in Redis, or in the archive once Redis has let it go), a worker has
+ *   taken the message: it exists, and is not added again;
  * - otherwise the job is added under the claimed id. BullMQ ignores the add while a job with
  *   that id exists, so racing repeats make one job, and each answers only after the job is in
  *   Redis. A first request whose enqueue failed (its caller got a 503, not the id) is
@@ -78,7 +83,7 @@ export async function acceptOnce(
   }
   if (earlier.requestHash !== request.requestHash) throw idempotencyConflict();
   // A batch's id has no status record of its own: its `enqueue` checks each of its messages.
-  if ((await deps.statusStore.read(earlier.id)) === undefined) await enqueue(earlier.id, true);
+  if ((await deps.statusLookup.read(earlier.id)) === undefined) await enqueue(earlier.id, true);
   return { id: earlier.id, replayed: true };
 }
 

@@ -1,3 +1,4 @@
+import { ArchiveReader, createArchivePool, StatusLookup } from '@sms/archive';
 import { CallbackOutbox, createCallbackQueue, createStatusCallbacks } from '@sms/callbacks';
 import {
   apiConfigSchema,
@@ -67,6 +68,24 @@ async function main(): Promise<void> {
   const retentionSeconds = config.STATUS_RETENTION_SECONDS;
   const statusStore = new StatusStore(redis, { prefix, retentionSeconds });
   const referenceIndex = new ReferenceIndex(redis, { prefix, retentionSeconds });
+  // With DATABASE_URL, a final record Redis has let go is read from PostgreSQL. Its waits end
+  // before the request's (ENQUEUE_TIMEOUT_MS): a PostgreSQL that is down or stuck answers 5031,
+  // never a hung request nor a 5030 that blames Redis.
+  const archivePool =
+    config.DATABASE_URL === undefined
+      ? undefined
+      : createArchivePool(config.DATABASE_URL, {
+          statementTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+          connectTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+        });
+  const statusLookup = new StatusLookup({
+    statusStore,
+    referenceIndex,
+    ...(archivePool && {
+      archive: new ArchiveReader(archivePool),
+      archiveTimeoutMs: Math.round((config.ENQUEUE_TIMEOUT_MS * 2) / 3),
+    }),
+  });
   const idempotencyStore = new IdempotencyStore(redis, {
     prefix,
     ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
@@ -97,6 +116,7 @@ async function main(): Promise<void> {
     deadLetterQueue,
     smsQueue: queue,
     statusStore,
+    statusLookup,
     redis,
     prefix,
     sendAttempts: config.SEND_ATTEMPTS,
@@ -128,6 +148,7 @@ async function main(): Promise<void> {
     statusStore,
     idempotencyStore,
     referenceIndex,
+    statusLookup,
     quotas,
     redis,
     writeProbeKey: writeProbeKey(prefix, 'api'),
@@ -195,6 +216,7 @@ async function main(): Promise<void> {
     ]).catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
     await replication?.connection.quit().catch(() => replication.connection.disconnect());
+    await archivePool?.end().catch(() => {});
     logger.info('stopped');
     process.exit(0);
   };

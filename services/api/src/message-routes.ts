@@ -1,3 +1,4 @@
+import { ArchiveUnavailableError } from '@sms/archive';
 import type { StatusEvents } from '@sms/callbacks';
 import type { ReferenceLookup } from '@sms/contracts';
 import { withTimeout } from '@sms/queue';
@@ -24,12 +25,13 @@ export interface MessageRoutes {
 
 /**
  * The handlers of `GET /v1/sms?reference=` and `DELETE /v1/sms/:id`, behind the client's key
- * (`res.locals.client`). Redis failures and timeouts become 503 (5030).
+ * (`res.locals.client`). Redis failures and timeouts become 503 (5030); an archive that cannot
+ * be asked, 503 (5031, in `sendError`).
  */
 export function createMessageRoutes(deps: MessageRouteDeps): MessageRoutes {
   const inRedis = <T>(what: string, work: Promise<T>) =>
     withTimeout(work, deps.config.redisTimeoutMs, redisUnavailable).catch((error: unknown) => {
-      if (error instanceof ApiError) throw error;
+      if (error instanceof ApiError || error instanceof ArchiveUnavailableError) throw error;
       deps.logger.error({ err: error }, `${what} failed`);
       throw redisUnavailable();
     });

@@ -1,6 +1,8 @@
+import { ArchiveUnavailableError } from '@sms/archive';
 import type { ErrorBody } from '@sms/contracts';
 import type { Response } from 'express';
 import { ApiError } from './api-error';
+import { archiveUnavailable } from './archive-unavailable';
 
 /**
  * The one place that writes error bodies. Body-parser's own errors are translated into the
@@ -25,9 +27,13 @@ export function sendError(
   return apiError.code === 5000 ? { code: 5000, unexpected: error } : { code: apiError.code };
 }
 
-/** The `ApiError` an error stands for: itself, body-parser's faults in the gateway's codes, or 5000. */
+/**
+ * The `ApiError` an error stands for: itself, the archive's outage (5031), body-parser's faults in
+ * the gateway's codes, or 5000.
+ */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof ArchiveUnavailableError) return archiveUnavailable();
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.too.large') return new ApiError(4130);
   if (type === 'entity.parse.failed') return new ApiError(4007, 'the body is not valid JSON');

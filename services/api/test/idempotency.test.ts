@@ -217,7 +217,7 @@ describe('acceptOnce', () => {
 
   function sources() {
     const idempotencyStore = new IdempotencyStore(connection, { prefix: api.prefix, ttlSeconds: 60 });
-    return { idempotencyStore, statusStore: api.statusStore };
+    return { idempotencyStore, statusLookup: api.statusStore };
   }
 
   function request() {

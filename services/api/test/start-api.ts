@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { type ArchiveReader, StatusLookup } from '@sms/archive';
 import { createCallbackQueue } from '@sms/callbacks';
 import { DeadLetters } from '@sms/dead-letters';
 import { createApiMetrics } from '@sms/metrics';
@@ -41,6 +42,8 @@ export interface StartApiOptions {
   readonly waitReplicas?: number;
   /** The clients' quotas, counted under the app's prefix. @defaultValue none */
   readonly quotas?: Omit<ClientQuotasOptions, 'prefix'>;
+  /** Where status reads go once Redis has no record (DATABASE_URL). @defaultValue none: Redis alone */
+  readonly archive?: ArchiveReader;
 }
 
 export interface RunningApi {
@@ -87,6 +90,15 @@ export async function startApi(
   callbackQueue.on('error', () => {});
   const statusStore = new StatusStore(redis, { prefix });
   const referenceIndex = new ReferenceIndex(redis, { prefix, retentionSeconds: 3_600 });
+  const statusLookup = new StatusLookup({
+    statusStore,
+    referenceIndex,
+    // As main.ts does: the archive's wait ends before the request's.
+    ...(options.archive && {
+      archive: options.archive,
+      archiveTimeoutMs: Math.round(((overrides.redisTimeoutMs ?? 1_000) * 2) / 3),
+    }),
+  });
   const idempotencyStore = new IdempotencyStore(redis, {
     prefix,
     ttlSeconds: options.idempotencyTtlSeconds ?? 86_400,
@@ -108,7 +120,15 @@ export async function startApi(
   };
   const logger = options.logger ?? pino({ level: 'silent' });
   const deadLetters = options.deadLetterRoutes
-    ? new DeadLetters({ deadLetterQueue, smsQueue: queue, statusStore, redis, prefix, sendAttempts: 3 })
+    ? new DeadLetters({
+        deadLetterQueue,
+        smsQueue: queue,
+        statusStore,
+        statusLookup,
+        redis,
+        prefix,
+        sendAttempts: 3,
+      })
     : undefined;
   const adminRouter = options.adminRouter ?? (deadLetters && createDeadLetterRouter({ deadLetters, logger }));
   const build = () =>
@@ -135,6 +155,7 @@ export async function startApi(
       statusStore,
       idempotencyStore,
       referenceIndex,
+      statusLookup,
       ...(options.quotas && { quotas: new ClientQuotas(redis, { prefix, ...options.quotas }) }),
       redis,
       writeProbeKey: writeProbeKey(prefix, 'api'),

@@ -70,6 +70,11 @@ export const DLQ_OPTIONS = {
     value: 'URL',
     description: 'the Redis of --direct, in place of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES',
   },
+  'database-url': {
+    type: 'string',
+    value: 'URL',
+    description: 'the status archive (PostgreSQL) of --direct, in place of DATABASE_URL',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** Where the global options come from when not given on the command line. */

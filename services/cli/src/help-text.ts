@@ -12,7 +12,7 @@ export function programHelpEnd(): string {
     '',
     `Environment: ${Object.keys(ENVIRONMENT).join(', ')}; options win.`,
     `With --direct: ${Object.keys(cliConfigSchema.shape).join(', ')}`,
-    '(each also as NAME_FILE); --redis-url wins. --direct never falls back to a default Redis.',
+    '(each also as NAME_FILE); --redis-url and --database-url win. --direct never falls back to a default Redis.',
     '',
     'Exit codes:',
     indent(formatColumns(Object.values(EXIT_CODES).map(({ code, meaning }) => [String(code), meaning]))),

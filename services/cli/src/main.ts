@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { ArchiveReader, createArchivePool, StatusLookup } from '@sms/archive';
 import { DeadLetters } from '@sms/dead-letters';
 import { createDeadLetterQueue, createProducerConnection, createSmsQueue } from '@sms/queue';
-import { StatusStore } from '@sms/status-store';
+import { ReferenceIndex, StatusStore } from '@sms/status-store';
 import { type CommandOutput, failureOutput } from './command-output';
 import { COMMANDS } from './command-table';
 import { exitCodeOf } from './exit-codes';
@@ -31,7 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** `sms dlq ... --direct`: the command on the gateway's Redis, named by --redis-url or REDIS_*. */
 async function runDirect(command: DeadLetterCommand, globals: GlobalValues): Promise<number> {
-  const direct = resolveDirect(globals.redisUrl, process.env);
+  const direct = resolveDirect(globals.redisUrl, process.env, globals.databaseUrl);
   if (!direct.ok) {
     process.stderr.write(`sms ${command.name}: ${direct.message}\n`);
     return exitCodeOf('usage');
@@ -75,12 +76,22 @@ async function onRedis(
   const { prefix } = settings;
   const deadLetterQueue = createDeadLetterQueue({ connection: redis, prefix });
   const smsQueue = createSmsQueue({ connection: redis, prefix });
+  const statusStore = new StatusStore(redis, { prefix });
+  // Only its reads of one record and its history are used: the index's retention is never applied.
+  const referenceIndex = new ReferenceIndex(redis, { prefix, retentionSeconds: 0 });
+  const pool = settings.databaseUrl === undefined ? undefined : createArchivePool(settings.databaseUrl);
+  const statusLookup = new StatusLookup({
+    statusStore,
+    referenceIndex,
+    ...(pool && { archive: new ArchiveReader(pool) }),
+  });
   try {
     return await work(
       new DeadLetters({
         deadLetterQueue,
         smsQueue,
-        statusStore: new StatusStore(redis, { prefix }),
+        statusStore,
+        statusLookup,
         redis,
         prefix,
         sendAttempts: settings.sendAttempts,
@@ -89,6 +100,7 @@ async function onRedis(
   } finally {
     await Promise.all([deadLetterQueue.close(), smsQueue.close()]).catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
+    await pool?.end().catch(() => {});
   }
 }
 

@@ -55,6 +55,8 @@ export interface GlobalValues {
   /** `dlq ... --direct`: straight to Redis. */
   readonly direct: boolean;
   readonly redisUrl?: string;
+  /** `dlq ... --direct`: the archive a record Redis let go is read from. */
+  readonly databaseUrl?: string;
 }
 
 export type ParsedArgs =
@@ -108,8 +110,11 @@ function misuseOf(name: CommandName, args: readonly string[], values: OptionValu
     ([option, { required }]) => required && values[camelCase(option)] === undefined,
   );
   if (missing !== undefined) return `sms ${name} needs --${missing[0]}`;
-  if (values.redisUrl !== undefined && values.direct !== true) {
-    return `sms ${name}: --redis-url is for --direct only`;
+  for (const [option, value] of [
+    ['--redis-url', values.redisUrl],
+    ['--database-url', values.databaseUrl],
+  ] as const) {
+    if (value !== undefined && values.direct !== true) return `sms ${name}: ${option} is for --direct only`;
   }
   return undefined;
 }
@@ -178,6 +183,7 @@ function globalsOf(values: OptionValues): GlobalValues {
     json: values.json === true,
     direct: values.direct === true,
     ...stringOption(values, 'redisUrl'),
+    ...stringOption(values, 'databaseUrl'),
   };
 }
 

@@ -1,3 +1,4 @@
+import { ArchiveUnavailableError } from '@sms/archive';
 import {
   type DeadLetterDetails,
   type DeadLetterPage,
@@ -14,17 +15,20 @@ import { type DeadLetterRoute, notInQueue, type RouteResult } from './dead-lette
 /**
  * The dead letters straight on Redis (`--direct`), through `DeadLetters` as the API uses it.
  * What the API would refuse is refused here with the API's code, field and message; a Redis
- * error is a failure worth retrying, as no answer from the API is. `where` names the Redis.
+ * error (or the archive's, PostgreSQL out of reach) is a failure worth retrying, as no answer
+ * from the API is. `where` names the Redis.
  */
 export function redisDeadLetterRoute(deadLetters: DeadLetters, where: string): DeadLetterRoute {
   const attempt = async <T>(work: () => Promise<RouteResult<T>>): Promise<RouteResult<T>> => {
     try {
       return await work();
     } catch (error) {
-      return {
-        ok: false,
-        failure: { outcome: 'retry', message: `Redis at ${where}: ${(error as Error).message}` },
-      };
+      // The archive's error names PostgreSQL itself.
+      const message =
+        error instanceof ArchiveUnavailableError
+          ? error.message
+          : `Redis at ${where}: ${(error as Error).message}`;
+      return { ok: false, failure: { outcome: 'retry', message } };
     }
   };
   return {

@@ -16,6 +16,8 @@ export interface DirectSettings {
   readonly sendAttempts: number;
   /** The target for messages, without a password. */
   readonly where: string;
+  /** The status archive (PostgreSQL), read once Redis has let a record go; none without it. */
+  readonly databaseUrl?: string;
 }
 
 export type DirectResult =
@@ -32,19 +34,29 @@ export const NO_REDIS_NAMED =
 /**
  * The Redis of `--direct` from `--redis-url`, else from the gateway's own variables, read with
  * `cliConfigSchema`. Without either it refuses: a default such as 127.0.0.1:6379 would be
- * somebody else's Redis on a shared host.
+ * somebody else's Redis on a shared host. The archive likewise: `--database-url`, else
+ * DATABASE_URL, else none.
  */
 export function resolveDirect(
   redisUrl: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
+  databaseUrl?: string,
 ): DirectResult {
-  const source = redisUrl === undefined ? env : { ...withoutTopology(env), REDIS_URL: redisUrl };
+  const redisSource =
+    redisUrl === undefined ? env : { ...without(env, TOPOLOGY_VARIABLES), REDIS_URL: redisUrl };
+  const source =
+    databaseUrl === undefined
+      ? redisSource
+      : { ...without(redisSource, ['DATABASE_URL']), DATABASE_URL: databaseUrl };
   let config: ReturnType<typeof loadConfig<typeof cliConfigSchema>>;
   try {
     config = loadConfig(cliConfigSchema, source);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const named = redisUrl === undefined ? '' : ' (REDIS_URL is --redis-url here)';
+    const named = [
+      ...(redisUrl === undefined ? [] : [' (REDIS_URL is --redis-url here)']),
+      ...(databaseUrl === undefined ? [] : [' (DATABASE_URL is --database-url here)']),
+    ].join('');
     return { ok: false, message: `${error.message}${named}` };
   }
   const target = namedRedisTarget(config);
@@ -56,15 +68,18 @@ export function resolveDirect(
       prefix: redisKeyPrefix(config.QUEUE_PREFIX),
       sendAttempts: config.SEND_ATTEMPTS,
       where: describeRedisTarget(target),
+      ...(config.DATABASE_URL !== undefined && { databaseUrl: config.DATABASE_URL }),
     },
   };
 }
 
-function withoutTopology(
+// The variables and their _FILE forms, which an option takes the place of.
+function without(
   env: Readonly<Record<string, string | undefined>>,
+  names: readonly string[],
 ): Record<string, string | undefined> {
   const rest = { ...env };
-  for (const name of TOPOLOGY_VARIABLES) {
+  for (const name of names) {
     delete rest[name];
     delete rest[`${name}_FILE`];
   }

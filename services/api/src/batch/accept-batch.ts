@@ -43,12 +43,12 @@ interface ValidMessage {
  * or refused, and none already taken by a worker. Failures are `ApiError`s, 5030.
  */
 export function createAcceptBatch(deps: AcceptDeps) {
-  const { config, logger, statusStore } = deps;
+  const { config, logger, statusLookup } = deps;
   const inTime = enqueueInTimeOf(deps);
   const records = recordAcceptance(deps);
   const enqueueAccepted = createEnqueueAccepted({ ...deps, records });
   const notYetTaken = async (jobs: readonly SmsJobToAdd[]) => {
-    const statuses = await Promise.all(jobs.map((job) => statusStore.read(job.id)));
+    const statuses = await Promise.all(jobs.map((job) => statusLookup.read(job.id)));
     return jobs.filter((_, i) => statuses[i] === undefined);
   };
 

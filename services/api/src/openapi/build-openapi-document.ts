@@ -9,12 +9,7 @@ import {
   kaaraiAnswerWith,
   type RequestLimits,
 } from './openapi-schemas';
-import {
-  type GatewayOperation,
-  KAARAI_ENTRY_ERROR_CODES,
-  ROUTE_ERROR_CODES,
-  UNEXPECTED_ERROR_CODE,
-} from './route-error-codes';
+import { documentedErrorCodes, type GatewayOperation, KAARAI_ENTRY_ERROR_CODES } from './route-error-codes';
 
 /** What the document says of the running configuration. */
 export interface ApiDocumentSettings extends RequestLimits {
@@ -24,6 +19,8 @@ export interface ApiDocumentSettings extends RequestLimits {
   readonly adminRoutes: boolean;
   /** Whether the queue UI is mounted at `/admin/queues`. */
   readonly queueUi: boolean;
+  /** Whether status reads fall back to the PostgreSQL archive (DATABASE_URL): they may answer 5031. */
+  readonly archive?: boolean;
 }
 
 export type OpenApiDocument = Record<string, unknown> & { readonly paths: Record<string, PathItem> };
@@ -50,9 +47,9 @@ const QUOTA_HEADERS: readonly HeaderName[] = ['RateLimit', 'RateLimit-Policy'];
  * The refusals of a gateway route, one response per HTTP status, each with the codes the route
  * answers with that status. Every such answer carries X-Request-Id; 429 and 503 say when to retry.
  */
-function errorResponses(operation: GatewayOperation): Record<string, Response> {
+function errorResponses(codesOfRoute: readonly ApiErrorCode[]): Record<string, Response> {
   const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of [...ROUTE_ERROR_CODES[operation], UNEXPECTED_ERROR_CODE] as ApiErrorCode[]) {
+  for (const code of codesOfRoute) {
     const status = httpStatusOf(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -100,7 +97,9 @@ function gatewayOperation(
     requestBody?: unknown;
     success: Record<string, Response>;
   },
+  archive = false,
 ): Operation {
+  const codes = documentedErrorCodes(operationId, archive);
   return {
     operationId,
     summary: spec.summary,
@@ -109,9 +108,14 @@ function gatewayOperation(
     security: spec.security.map((scheme) => ({ [scheme]: [] })),
     parameters: [param('RequestId'), ...(spec.parameters ?? [])],
     ...(spec.requestBody !== undefined && { requestBody: spec.requestBody }),
-    'x-error-codes': [...ROUTE_ERROR_CODES[operationId], UNEXPECTED_ERROR_CODE],
-    responses: { ...spec.success, ...errorResponses(operationId) },
+    'x-error-codes': codes,
+    responses: { ...spec.success, ...errorResponses(codes) },
   };
+}
+
+/** `gatewayOperation` as the running configuration answers it. */
+function operationsOf(settings: ApiDocumentSettings): typeof gatewayOperation {
+  return (operationId, spec) => gatewayOperation(operationId, spec, settings.archive === true);
 }
 
 function plainOperation(
@@ -123,6 +127,7 @@ function plainOperation(
 }
 
 function messagePaths(settings: ApiDocumentSettings): Record<string, PathItem> {
+  const operation = operationsOf(settings);
   const client = ['clientKey'];
   const sendHeaders = (required: HeaderName[]) =>
     headers(required, ['Idempotency-Replayed', ...QUOTA_HEADERS]);
@@ -131,7 +136,7 @@ function messagePaths(settings: ApiDocumentSettings): Record<string, PathItem> {
   });
   return {
     '/v1/sms': {
-      post: gatewayOperation('sendSms', {
+      post: operation('sendSms', {
         summary: 'Send an SMS',
         description: `Answers 202 once Redis holds the message. Bodies up to ${settings.maxBodyBytes} bytes. Rules JSON Schema cannot state (a blank text, the SMS parts, sendAt in the future) are in the field descriptions; each field lists its codes in x-error-codes.`,
         tags: ['messages'],
@@ -146,7 +151,7 @@ function messagePaths(settings: ApiDocumentSettings): Record<string, PathItem> {
           },
         },
       }),
-      get: gatewayOperation('findByReference', {
+      get: operation('findByReference', {
         summary: "Find the client's messages by their reference",
         tags: ['messages'],
         security: client,
@@ -161,7 +166,7 @@ function messagePaths(settings: ApiDocumentSettings): Record<string, PathItem> {
       }),
     },
     '/v1/sms/batch': {
-      post: gatewayOperation('sendBatch', {
+      post: operation('sendBatch', {
         summary: 'Send many SMS in one request',
         description: `Up to ${settings.maxBatchMessages} messages and ${settings.maxBatchBodyBytes} bytes. Each message is judged as POST /v1/sms judges it; 202 when at least one is accepted, 400 (4012) when none is.`,
         tags: ['messages'],
@@ -178,14 +183,14 @@ function messagePaths(settings: ApiDocumentSettings): Record<string, PathItem> {
       }),
     },
     '/v1/sms/{id}': {
-      get: gatewayOperation('getMessage', {
+      get: operation('getMessage', {
         summary: "A message's status",
         tags: ['messages'],
         security: client,
         parameters: [param('MessageId')],
         success: statusAnswer('The status of the message.'),
       }),
-      delete: gatewayOperation('cancelMessage', {
+      delete: operation('cancelMessage', {
         summary: 'Cancel a message no attempt was made for yet',
         tags: ['messages'],
         security: client,
@@ -217,7 +222,8 @@ function messagePaths(settings: ApiDocumentSettings): Record<string, PathItem> {
   };
 }
 
-function adminPaths(): Record<string, PathItem> {
+function adminPaths(settings: ApiDocumentSettings): Record<string, PathItem> {
+  const operation = operationsOf(settings);
   const admin = ['adminKey'];
   const tags = ['dead letters'];
   const ok = (description: string, schema: string) => ({
@@ -241,7 +247,7 @@ function adminPaths(): Record<string, PathItem> {
   ];
   return {
     '/v1/admin/dead-letters': {
-      get: gatewayOperation('listDeadLetters', {
+      get: operation('listDeadLetters', {
         summary: 'List dead letters, newest first',
         tags,
         security: admin,
@@ -250,7 +256,7 @@ function adminPaths(): Record<string, PathItem> {
       }),
     },
     '/v1/admin/dead-letters/replay': {
-      post: gatewayOperation('replayDeadLetters', {
+      post: operation('replayDeadLetters', {
         summary: 'Replay every dead letter a filter selects ({} replays all)',
         tags,
         security: admin,
@@ -259,14 +265,14 @@ function adminPaths(): Record<string, PathItem> {
       }),
     },
     '/v1/admin/dead-letters/{id}': {
-      get: gatewayOperation('showDeadLetter', {
+      get: operation('showDeadLetter', {
         summary: 'A dead letter in full: payload, attempts, status',
         tags,
         security: admin,
         parameters: [param('MessageId')],
         success: ok('The dead letter.', 'DeadLetterDetails'),
       }),
-      delete: gatewayOperation('deleteDeadLetter', {
+      delete: operation('deleteDeadLetter', {
         summary: 'Drop a dead letter (its status record stays)',
         tags,
         security: admin,
@@ -275,7 +281,7 @@ function adminPaths(): Record<string, PathItem> {
       }),
     },
     '/v1/admin/dead-letters/{id}/replay': {
-      post: gatewayOperation('replayDeadLetter', {
+      post: operation('replayDeadLetter', {
         summary: 'Send a dead letter again, at most once however often it is replayed',
         tags,
         security: admin,
@@ -385,7 +391,7 @@ export function buildOpenApiDocument(settings: ApiDocumentSettings): OpenApiDocu
     ],
     paths: {
       ...messagePaths(settings),
-      ...(settings.adminRoutes ? adminPaths() : {}),
+      ...(settings.adminRoutes ? adminPaths(settings) : {}),
       ...(settings.queueUi ? queueUiPath() : {}),
       ...operationPaths(),
     },

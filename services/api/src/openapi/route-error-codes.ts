@@ -41,6 +41,27 @@ export const ROUTE_ERROR_CODES = {
 export type GatewayOperation = keyof typeof ROUTE_ERROR_CODES;
 
 /**
+ * The routes that read a message Redis may have let go (the send routes: a repeated
+ * Idempotency-Key's), which with DATABASE_URL answer 5031 when the archive cannot be asked;
+ * without it they never do, and the document leaves 5031 out.
+ */
+export const ARCHIVE_READING_OPERATIONS: ReadonlySet<GatewayOperation> = new Set([
+  'sendSms',
+  'sendBatch',
+  'getMessage',
+  'findByReference',
+  'cancelMessage',
+  'showDeadLetter',
+  'replayDeadLetter',
+]);
+
+/** A route's codes in the document: `ROUTE_ERROR_CODES`, 5031 with an archive, and 5000. */
+export function documentedErrorCodes(operation: GatewayOperation, archive: boolean): ApiErrorCode[] {
+  const archived = archive && ARCHIVE_READING_OPERATIONS.has(operation) ? [5031 as const] : [];
+  return [...ROUTE_ERROR_CODES[operation], ...archived, UNEXPECTED_ERROR_CODE];
+}
+
+/**
  * Kaarai's codes the Kaarai entry refuses with (kaarai-answer.ts): its own 4001-4003, the fields'
  * 4003 and 4002, 4000 for any other 400 or 413, 4030 for a key, 5030 for the rest (a quota too).
  */
