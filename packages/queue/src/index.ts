@@ -1,3 +1,9 @@
+export {
+  ARCHIVE_GROUP,
+  ARCHIVE_ID_FIELD,
+  type ArchiveStreamKeys,
+  archiveStreamKeys,
+} from './archive-stream-keys';
 export { checkEvictionPolicy, type EvictionLogger } from './check-eviction-policy';
 export {
   checkJobEncoding,
