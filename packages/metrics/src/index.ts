@@ -9,8 +9,10 @@ export {
 export { metricsHandler } from './metrics-handler';
 export {
   createQueueStateMetrics,
+  type ObservedArchiveBacklog,
   type ObservedQueueState,
   type QueueStateMetrics,
+  recordArchiveBacklog,
   recordQueueState,
 } from './queue-state-metrics';
 export {

@@ -48,6 +48,7 @@ export {
   SEND_JOB,
   SMS_QUEUE,
 } from './queue-names';
+export { type ArchiveBacklog, readArchiveBacklog } from './read-archive-backlog';
 export {
   DUE_WITHIN_MS,
   QUEUE_STATES,

@@ -214,6 +214,7 @@ async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promis
       observed,
       worker,
       concurrency: config.WORKER_CONCURRENCY,
+      prefix,
     }),
   });
 
