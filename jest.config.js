@@ -1,5 +1,5 @@
 // Tests run TypeScript through SWC: ts-jest does not support TypeScript 7.
-// p-retry and its dependency ship only ESM, so SWC compiles them to CommonJS too.
+// p-retry and its dependency, and node-pg-migrate, ship only ESM, so SWC compiles them to CommonJS too.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -7,7 +7,7 @@ module.exports = {
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(p-retry|is-network-error)[@/])'],
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(p-retry|is-network-error|node-pg-migrate)[@/])'],
   testTimeout: 60_000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],

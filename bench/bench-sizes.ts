@@ -64,6 +64,15 @@ export interface BenchSizes {
     /** Timed reads of each kind of page; the median is reported. */
     readonly repeats: number;
   };
+  readonly archiveLookups: {
+    /** Rows of the smaller archive: the baseline a look-up in the larger one is compared with. */
+    readonly small: number;
+    readonly large: number;
+    /** Day partitions the rows are spread over, as a week of retention keeps them. */
+    readonly days: number;
+    /** Timed look-ups of each kind, at random rows; p50 and p99 are reported. */
+    readonly lookups: number;
+  };
   readonly capacity: {
     readonly connections: number;
     readonly warmupSeconds: number;
@@ -83,6 +92,7 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     peer: { connections: 32, warmupSeconds: 3, seconds: 8, rounds: 2, messages: 50_000, inFlight: 32 },
     priority: { bulk: 100_000, rateLimitPerSecond: 500, highPerSecond: 20, seconds: 20 },
     deadLetterPages: { small: 10_000, large: 100_000, repeats: 7 },
+    archiveLookups: { small: 100_000, large: 10_000_000, days: 8, lookups: 2_000 },
     capacity: { connections: 32, warmupSeconds: 2, seconds: 10, workerMessages: 10_000 },
   },
   smoke: {
@@ -94,6 +104,7 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     peer: { connections: 8, warmupSeconds: 0, seconds: 1, rounds: 1, messages: 300, inFlight: 32 },
     priority: { bulk: 2_000, rateLimitPerSecond: 200, highPerSecond: 20, seconds: 2 },
     deadLetterPages: { small: 200, large: 2_000, repeats: 3 },
+    archiveLookups: { small: 2_000, large: 20_000, days: 8, lookups: 200 },
     capacity: { connections: 8, warmupSeconds: 0, seconds: 1, workerMessages: 300 },
   },
 };

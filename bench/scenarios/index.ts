@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import { acceptThroughput } from './accept-throughput';
+import { archiveLookups } from './archive-lookups';
 import { deadLetterPages } from './dead-letter-pages';
 import { deliveryThroughput } from './delivery-throughput';
 import { endToEndLatency } from './end-to-end-latency';
@@ -20,4 +21,5 @@ export const SCENARIOS: readonly Scenario[] = [
   kannelPeer,
   priorityUnderBacklog,
   deadLetterPages,
+  archiveLookups,
 ];

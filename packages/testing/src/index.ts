@@ -6,6 +6,7 @@ export { freePort } from './free-port';
 export { mapConcurrently } from './map-concurrently';
 export { metricValue } from './metric-value';
 export { type PostAnswer, type PostLoad, postAll, postAtRate, postContinuously } from './post-messages';
+export { PostgresMissingError, postgresBinDir } from './postgres-binaries';
 export { queueDrained } from './queue-drained';
 export { type QueueJobCounts, queueJobCounts } from './queue-job-counts';
 export { readQueueJob, type StoredJob } from './read-queue-job';
@@ -30,6 +31,7 @@ export {
   type StartApiProcessOptions,
   startApiProcess,
 } from './start-api-process';
+export { type StartPostgresOptions, startPostgres, type TestPostgres } from './start-postgres';
 export {
   type RedisServer,
   type RedisServerOptions,
