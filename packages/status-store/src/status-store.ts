@@ -4,24 +4,14 @@ import {
   isFinalStatus,
   isMessageStatus,
   isOneOf,
-  isSmsEncoding,
-  isSmsPriority,
   type MessageStatus,
 } from '@sms/contracts';
 import { checkedField, RedisScript } from '@sms/queue';
 import type { Cluster, Redis } from 'ioredis';
 import { archiveHandOffKeys, archiveHandOffLua } from './archive-hand-off';
+import { parseStatusRecord } from './parse-status-record';
 import type { RecordIdentity } from './record-identity';
-
-/** One message's recorded state, as stored. Times are milliseconds since the epoch. */
-export interface StatusRecord extends RecordIdentity {
-  readonly id: string;
-  readonly status: MessageStatus;
-  readonly attempts: number;
-  readonly lastCode?: number;
-  readonly lastMessage?: string;
-  readonly updatedAt: number;
-}
+import type { AttemptRecord, RecordWithHistory, StatusRecord } from './status-record';
 
 /**
  * A change of state. The identity (`client`, `to`, `createdAt` at least) is needed on the first
@@ -38,18 +28,6 @@ export interface StatusUpdate extends Partial<RecordIdentity> {
 export type Cancellation =
   | { readonly canceled: true }
   | { readonly canceled: false; readonly status: MessageStatus };
-
-/** One call to Kaarai, kept in the message's history (for the dead-letter tools). */
-export interface AttemptRecord {
-  readonly attempt: number;
-  /** Kaarai's code; absent when no answer arrived. */
-  readonly code?: number;
-  /** What the gateway made of it: success, retry, dead_letter, hold, expired... */
-  readonly outcome: string;
-  readonly message: string;
-  /** Milliseconds since the epoch. */
-  readonly at: number;
-}
 
 /**
  * The BullMQ lock of the job a worker writes for. A worker whose lock lapsed and was taken by
@@ -267,7 +245,8 @@ export class StatusStore {
     return `${this.options.prefix}:status:${id}`;
   }
 
-  private attemptsKey(id: string): string {
+  /** The key of a message's attempt history (a list of JSON `AttemptRecord`s). */
+  attemptsKey(id: string): string {
     return `${this.options.prefix}:attempts:${id}`;
   }
 
@@ -395,28 +374,34 @@ export class StatusStore {
    */
   async read(id: string): Promise<StatusRecord | undefined> {
     const key = this.key(id);
-    const raw = await this.redis.hgetall(key);
-    if (raw.status === undefined || raw.client === undefined) return undefined;
-    return {
-      id,
-      status: checkedField(key, 'status', raw.status, isMessageStatus),
-      client: raw.client,
-      to: raw.to ?? '',
-      attempts: Number(raw.attempts ?? 0),
-      ...(raw.lastCode !== undefined && { lastCode: Number(raw.lastCode) }),
-      ...(raw.lastMessage !== undefined && { lastMessage: raw.lastMessage }),
-      createdAt: Number(raw.createdAt ?? raw.updatedAt),
-      updatedAt: Number(raw.updatedAt),
-      ...(raw.priority !== undefined && {
-        priority: checkedField(key, 'priority', raw.priority, isSmsPriority),
-      }),
-      ...(raw.reference !== undefined && { reference: raw.reference }),
-      ...(raw.sendAt !== undefined && { sendAt: Number(raw.sendAt) }),
-      ...(raw.encoding !== undefined && {
-        encoding: checkedField(key, 'encoding', raw.encoding, isSmsEncoding),
-      }),
-      ...(raw.segments !== undefined && { segments: Number(raw.segments) }),
-    };
+    return parseStatusRecord(key, id, await this.redis.hgetall(key));
+  }
+
+  /**
+   * The records and histories of many messages, in one round trip (a pipeline: every key is in
+   * the prefix's slot), for the archiver. A record that is absent, or that `read` would refuse
+   * as corrupt, is `undefined` (with the error, for the caller to report).
+   */
+  async readWithHistory(ids: readonly string[]): Promise<Map<string, RecordWithHistory>> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.key(id)).lrange(this.attemptsKey(id), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    const result = new Map<string, RecordWithHistory>();
+    ids.forEach((id, i) => {
+      const [[hashError, hash], [listError, list]] = [replies[2 * i]!, replies[2 * i + 1]!];
+      if (hashError) throw hashError;
+      if (listError) throw listError;
+      const history = (list as string[]).map((entry) => JSON.parse(entry) as AttemptRecord);
+      try {
+        result.set(id, {
+          record: parseStatusRecord(this.key(id), id, hash as Record<string, string>),
+          history,
+        });
+      } catch (error) {
+        result.set(id, { record: undefined, history, error });
+      }
+    });
+    return result;
   }
 
   /**
