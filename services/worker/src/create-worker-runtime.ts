@@ -1,11 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createCallbackQueue } from '@sms/callbacks';
 import { redisKeyPrefix, redisTargetOf, type WorkerConfig } from '@sms/config';
 import type { SmsJobData } from '@sms/contracts';
 import { KaaraiClient } from '@sms/kaarai-client';
 import { rateLimitedLog } from '@sms/logging';
-import { createWorkerMetrics, type WorkerMetrics } from '@sms/metrics';
+import { createStatusServer, createWorkerMetrics, listenOn, type WorkerMetrics } from '@sms/metrics';
 import {
   checkEvictionPolicy,
   checkJobEncoding,
@@ -21,7 +19,6 @@ import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createCallbackDelivery } from './callbacks/create-callback-delivery';
 import { createSmsWorker } from './create-sms-worker';
-import { createStatusServer } from './create-status-server';
 import { startPeriodicSweeps } from './periodic-sweeps';
 import { RedisWriteHealth } from './redis-write-health';
 import { type GateSettings, SendingGate } from './sending-gate';
@@ -237,7 +234,7 @@ async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promis
   };
 
   try {
-    const port = await listen(server, config.WORKER_HTTP_PORT, config.WORKER_HTTP_HOST);
+    const port = await listenOn(server, config.WORKER_HTTP_PORT, config.WORKER_HTTP_HOST);
     return {
       running: { port, keyPrefix: prefix, worker, statusStore, deadLetterQueue, gate, metrics, writeHealth },
       stop,
@@ -272,15 +269,4 @@ function gateSettingsOf(config: WorkerConfig, prefix: string): GateSettings {
     // A probe holds its lease for as long as its call to Kaarai may take, and a second more.
     probeLeaseMs: config.KAARAI_TIMEOUT_MS + 1_000,
   };
-}
-
-/** Resolves with the port once `server` listens; rejects when it cannot (the port is taken). */
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

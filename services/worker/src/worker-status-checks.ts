@@ -1,5 +1,11 @@
 import type { CallbackQueue } from '@sms/callbacks';
-import { measureRedis, recordArchiveBacklog, recordQueueState, type WorkerMetrics } from '@sms/metrics';
+import {
+  measureRedis,
+  recordArchiveBacklog,
+  recordQueueState,
+  type StatusServerDeps,
+  type WorkerMetrics,
+} from '@sms/metrics';
 import {
   CALLBACK_QUEUE,
   DEAD_LETTER_QUEUE,
@@ -12,7 +18,6 @@ import {
   type SmsQueue,
   withTimeout,
 } from '@sms/queue';
-import type { StatusServerDeps } from './create-status-server';
 import type { SendingGate } from './sending-gate';
 
 export interface WorkerStatusDeps {
