@@ -8,7 +8,9 @@ export {
 export type { AttemptRecord, RecordWithHistory, StatusRecord } from './status-record';
 export {
   type Cancellation,
+  HISTORY_FIELD,
   type JobLock,
+  parseHistory,
   type StatusClaim,
   StatusStore,
   type StatusStoreOptions,

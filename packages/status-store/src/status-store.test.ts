@@ -231,6 +231,23 @@ describe('StatusStore.writeCounted', () => {
     expect(await connection.hget(`${p}:count`, 'ok')).toBe('3');
     expect(await connection.pttl(`${p}:count`)).toBeGreaterThan(50_000);
   });
+
+  it('keeps the attempts in the record, oldest first, after those of a record written as a list before', async () => {
+    const p = `h${randomUUID().slice(0, 8)}`;
+    const statuses = new StatusStore(connection, { prefix: p, retentionSeconds: 600 });
+    const attempt = (n: number) => ({ attempt: n, code: 5030, outcome: 'retry', message: `try ${n}`, at: n });
+    await connection.rpush(`${p}:attempts:m`, JSON.stringify(attempt(1)));
+    await statuses.write('m', { status: 'retrying', attempts: 2, ...identity }, attempt(2));
+    await statuses.write('m', { status: 'retrying', attempts: 3 }, attempt(3));
+
+    expect(await statuses.attempts('m')).toEqual([attempt(1), attempt(2), attempt(3)]);
+    expect(await connection.ttl(`${p}:attempts:m`)).toBeGreaterThan(590);
+    expect(await statuses.read('m')).not.toHaveProperty('history');
+    // A record written now has no list key at all.
+    await statuses.write('n', { status: 'retrying', attempts: 1, ...identity }, attempt(1));
+    expect(await connection.exists(`${p}:attempts:n`)).toBe(0);
+    expect(await statuses.attempts('n')).toEqual([attempt(1)]);
+  });
 });
 
 describe('ReferenceIndex', () => {
