@@ -4,9 +4,6 @@ import { inTransaction } from './in-transaction';
 
 const DAY_MS = 86_400_000;
 const PREFIX = 'sms_messages_';
-// Taken while creating partitions, so that two archivers that both find one missing do not both
-// create it (the second would fail on the name). Any fixed number that nothing else uses.
-const PARTITION_LOCK = 7_346_120_515;
 // Creating or dropping a partition locks the whole table: it waits for every reader, and holds up
 // those that come after it. Better to fail (the write is retried, the upkeep runs again) than to
 // stall the look-ups behind a long one.
@@ -36,7 +33,11 @@ export async function createPartitions(client: PoolClient, times: readonly numbe
   const names = [...new Set(times.map(partitionName))];
   if ((await missing(client, names)).length === 0) return [];
   await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-  await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
+  // One creator at a time, so that two archivers that both find a day missing do not both create
+  // it. A lock on the table, not an advisory lock: taking it makes this session read the catalog
+  // afresh, so the second creator sees the partition the first one committed (after an advisory
+  // lock it still found none, and failed on the name). Reads and writes go on meanwhile.
+  await client.query('LOCK TABLE sms_messages IN SHARE UPDATE EXCLUSIVE MODE');
   const created = await missing(client, names);
   for (const name of created) {
     const from = partitionDay(name)!;

@@ -1,8 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
+import { isUnavailable } from './archive-unavailable-error';
 
 /**
  * Runs `work` on one connection between BEGIN and COMMIT; on an error, rolls back and rejects
- * with it. A connection whose rollback failed too is closed instead of going back to the pool.
+ * with it. A connection that failed (or whose rollback did) is closed instead of going back to
+ * the pool: the server rolls back what it closes, and a ROLLBACK sent to a server that stopped
+ * answering would only wait out another timeout.
  */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -13,10 +16,12 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     client.release();
     return result;
   } catch (error) {
-    const rolledBack = await client.query('ROLLBACK').then(
-      () => true,
-      () => false,
-    );
+    const rolledBack =
+      !isUnavailable(error) &&
+      (await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
     client.release(!rolledBack);
     throw error;
   }

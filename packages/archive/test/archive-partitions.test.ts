@@ -76,6 +76,23 @@ describe('day partitions', () => {
     expect(Number(rows[0]!.deleted)).toBe(0);
   });
 
+  it('lets two archivers that both find a day missing create it once, and both write', async () => {
+    const day = Date.UTC(2026, 5, 1, 9);
+    const pools = [pool, createArchivePool(postgres.url)];
+    try {
+      const batches = pools.map(() => [
+        sampleMessage({ createdAt: day }),
+        sampleMessage({ createdAt: day + 1 }),
+      ]);
+      const written = await Promise.all(pools.map((each, i) => new ArchiveWriter(each).write(batches[i]!)));
+      expect(written).toStrictEqual([2, 2]);
+      await expect(ensurePartitions(pool, day, 1)).resolves.toStrictEqual([]);
+      expect(await partitions()).toContain('sms_messages_20260601');
+    } finally {
+      await pools[1]!.end();
+    }
+  });
+
   it('drops nothing when no day is wholly before the cutoff', async () => {
     await expect(dropPartitionsBefore(pool, Date.UTC(2000, 0, 1))).resolves.toStrictEqual([]);
   });

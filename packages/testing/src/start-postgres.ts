@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,13 @@ export interface TestPostgres {
   stopServer(): Promise<void>;
   /** Starts the server again on the same port and data, after `stopServer()`. */
   startServer(): Promise<void>;
+  /**
+   * Stops the server and every backend with SIGSTOP until `thaw()`: connections stay open and
+   * new ones are accepted by the kernel, but nothing is answered, as from a stuck host.
+   */
+  freeze(): void;
+  /** SIGCONT: the server answers again, everything that waited included. */
+  thaw(): void;
   /** Stops the server at once and removes its folder. */
   stop(): Promise<void>;
 }
@@ -109,12 +116,27 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await pgCtl(['start']);
       running = true;
     },
+    freeze: () => signalAll(data, 'SIGSTOP'),
+    thaw: () => signalAll(data, 'SIGCONT'),
     stop: async () => {
+      if (running) signalAll(data, 'SIGCONT');
       if (running) await pgCtl(['stop', '-m', 'immediate']);
       running = false;
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sends `signal` to the server of `data` (its postmaster.pid) and to each of its processes. */
+function signalAll(data: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line !== '')
+    .map(Number);
+  // The postmaster first when stopping, so that it starts no backend meanwhile; last when going on.
+  const order = signal === 'SIGSTOP' ? [postmaster, ...children] : [...children, postmaster];
+  for (const pid of order) process.kill(pid, signal);
 }
 
 function isRoot(): boolean {
