@@ -9,6 +9,8 @@ export interface StatusServerDeps {
   readonly beforeScrape?: () => Promise<void>;
   /** Resolves with details when the process can do its work; rejects with the reason otherwise. */
   readonly checkReady: () => Promise<Record<string, unknown>>;
+  /** The paths of the liveness and readiness probes. @defaultValue `/healthz` and `/readyz` */
+  readonly probePaths?: { readonly health: string; readonly ready: string };
 }
 
 /**
@@ -18,6 +20,7 @@ export interface StatusServerDeps {
  */
 export function createStatusServer(deps: StatusServerDeps): Server {
   const metrics = metricsHandler(deps.registry, deps.beforeScrape);
+  const probes = deps.probePaths ?? { health: '/healthz', ready: '/readyz' };
   const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -26,8 +29,8 @@ export function createStatusServer(deps: StatusServerDeps): Server {
     const path = req.url?.split('?')[0];
     if (req.method !== 'GET') return json(res, 404, { code: 4040, message: 'Unknown request' });
     if (path === '/metrics') return void metrics(req, res);
-    if (path === '/healthz') return json(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
+    if (path === probes.health) return json(res, 200, { status: 'ok' });
+    if (path === probes.ready) {
       return void deps.checkReady().then(
         (detail) => json(res, 200, { status: 'ready', ...detail }),
         (error: Error) => json(res, 503, { status: 'unavailable', reason: error.message }),

@@ -14,6 +14,7 @@ import {
   waitForRedis,
   writeProbeKey,
 } from '@sms/queue';
+import { type ServiceRuntime, type StartedService, serviceRuntime } from '@sms/service-lifecycle';
 import { StatusStore } from '@sms/status-store';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -51,7 +52,7 @@ export interface RunningWorker {
   readonly writeHealth: RedisWriteHealth;
 }
 
-export interface WorkerRuntime {
+export interface WorkerRuntime extends ServiceRuntime<RunningWorker> {
   /**
    * Waits for Redis, starts the send and callback workers, the sweeps and the status server;
    * resolves once the server listens. Rejects (having closed what it opened) when Redis does not
@@ -67,30 +68,13 @@ export interface WorkerRuntime {
 
 /** The worker process, built from its configuration: what `main.ts` starts, and tests too. */
 export function createWorkerRuntime(config: WorkerConfig, deps: WorkerRuntimeDeps): WorkerRuntime {
-  let started: Promise<Started> | undefined;
-  let stopped: Promise<void> | undefined;
-  return {
-    start: async () => {
-      if (stopped) throw new Error('the worker was stopped');
-      started ??= startParts(config, deps);
-      return (await started).running;
-    },
-    stop: () => {
-      stopped ??= (async () => {
-        const running = await started?.catch(() => undefined);
-        await running?.stop();
-      })();
-      return stopped;
-    },
-  };
+  return serviceRuntime('worker', () => startParts(config, deps));
 }
 
-interface Started {
-  readonly running: RunningWorker;
-  stop(): Promise<void>;
-}
-
-async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promise<Started> {
+async function startParts(
+  config: WorkerConfig,
+  deps: WorkerRuntimeDeps,
+): Promise<StartedService<RunningWorker>> {
   const { logger } = deps;
   const prefix = deps.keyPrefix ?? redisKeyPrefix(config.QUEUE_PREFIX);
   const connections = openWorkerConnections(redisTargetOf(config), logger);
