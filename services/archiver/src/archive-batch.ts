@@ -83,6 +83,7 @@ function releaseKeys(deps: ArchiveBatchDeps, message: ArchivedMessage): Archived
     record: deps.statusStore.key(message.id),
     attempts: deps.statusStore.attemptsKey(message.id),
     updatedAt: message.updatedAt,
+    status: message.status,
     ...(message.reference !== undefined && {
       referenceIndex: referenceIndexKey(deps.prefix, message.client, message.reference),
     }),

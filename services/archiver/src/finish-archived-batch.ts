@@ -7,8 +7,12 @@ export interface ArchivedRecordKeys {
   /** Its status hash and its list of attempts (of records written before they moved into the hash). */
   readonly record: string;
   readonly attempts: string;
-  /** Its `updatedAt` as archived: a record changed since (a replay) is not touched. */
+  /**
+   * Its `updatedAt` and status as archived: a record changed since (a replay) is not touched.
+   * Both, as a replay can come within the same millisecond.
+   */
   readonly updatedAt: number;
+  readonly status: string;
   /** The key of its reference's index (`referenceIndexKey`), when it has a reference. */
   readonly referenceIndex?: string;
 }
@@ -18,8 +22,8 @@ export interface ArchivedRecordKeys {
 // than it would have; it leaves its reference's index, which PostgreSQL answers for now. Then
 // every entry of the batch is acknowledged and deleted, so the stream holds only the backlog.
 // KEYS: stream, then each record's hash and attempts list, then reference indexes.
-// ARGV: group, now ms, hot ms, m records, then per record: updatedAt, index of its reference
-// index in KEYS (0: none), id; then the batch's entry ids.
+// ARGV: group, now ms, hot ms, m records, then per record: updatedAt, status, index of its
+// reference index in KEYS (0: none), id; then the batch's entry ids.
 const FINISH = new RedisScript<string[], (string | number)[], number>({
   name: 'smsFinishArchived',
   isReply: isIntegerReply,
@@ -29,20 +33,21 @@ local hot = tonumber(ARGV[3])
 local m = tonumber(ARGV[4])
 local released = 0
 for i = 1, m do
-  local at = 2 + 3 * i
+  local at = 1 + 4 * i
   local record = KEYS[2 * i]
-  if redis.call('HGET', record, 'updatedAt') == ARGV[at] then
+  local current = redis.call('HMGET', record, 'updatedAt', 'status')
+  if current[1] == ARGV[at] and current[2] == ARGV[at + 1] then
     local expireAt = math.max(tonumber(ARGV[at]) + hot, now + 1000)
     for _, key in ipairs({record, KEYS[2 * i + 1]}) do
       local ttl = redis.call('PTTL', key)
       if ttl == -1 or (ttl >= 0 and now + ttl > expireAt) then redis.call('PEXPIREAT', key, expireAt) end
     end
-    local index = tonumber(ARGV[at + 1])
-    if index > 0 then redis.call('ZREM', KEYS[index], ARGV[at + 2]) end
+    local index = tonumber(ARGV[at + 2])
+    if index > 0 then redis.call('ZREM', KEYS[index], ARGV[at + 3]) end
     released = released + 1
   end
 end
-local first = 5 + 3 * m
+local first = 5 + 4 * m
 if #ARGV >= first then
   redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, first))
   redis.call('XDEL', KEYS[1], unpack(ARGV, first))
@@ -65,9 +70,9 @@ export function finishArchivedBatch(
   const keys = [archiveStreamKeys(settings.prefix).stream];
   for (const each of archived) keys.push(each.record, each.attempts);
   const perRecord = archived.flatMap((each) => {
-    if (each.referenceIndex === undefined) return [each.updatedAt, 0, each.id];
+    if (each.referenceIndex === undefined) return [each.updatedAt, each.status, 0, each.id];
     keys.push(each.referenceIndex);
-    return [each.updatedAt, keys.length, each.id];
+    return [each.updatedAt, each.status, keys.length, each.id];
   });
   return FINISH.run(redis, keys, [
     ARCHIVE_GROUP,

@@ -37,7 +37,7 @@ beforeAll(async () => {
   prefix = redisKeyPrefix(stack.prefix);
   redis = stack.onStop(new Redis(stack.redis.url), (it) => it.disconnect());
   archiver = await startArchiver({
-    redisUrl: stack.redis.url,
+    redisEnv: { REDIS_URL: stack.redis.url },
     queuePrefix: stack.prefix,
     databaseUrl: postgres.url,
     hotSeconds: HOT_SECONDS,

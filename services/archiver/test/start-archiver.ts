@@ -14,14 +14,15 @@ export interface ArchiverUnderTest extends RunningArchiver {
  * on a free port of 127.0.0.1; reads wait 200 ms, and a failure is tried again 100 ms to 1 s later.
  */
 export async function startArchiver(options: {
-  readonly redisUrl: string;
+  /** `REDIS_URL`, or the variables of another topology (`startRedisCluster()`'s `env`). */
+  readonly redisEnv: Readonly<Record<string, string>>;
   readonly queuePrefix: string;
   readonly databaseUrl: string;
   readonly hotSeconds?: number;
   readonly env?: Readonly<Record<string, string>>;
 }): Promise<ArchiverUnderTest> {
   const config: ArchiverConfig = loadConfig(archiverConfigSchema, {
-    REDIS_URL: options.redisUrl,
+    ...options.redisEnv,
     QUEUE_PREFIX: options.queuePrefix,
     DATABASE_URL: options.databaseUrl,
     STATUS_HOT_SECONDS: String(options.hotSeconds ?? 60),
