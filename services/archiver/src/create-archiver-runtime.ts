@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { archiveBatch } from './archive-batch';
 import { ArchiveConsumer } from './archive-consumer';
 import { ArchiveLoop } from './archive-loop';
+import { forgetIdleConsumers } from './forget-idle-consumers';
 import { startPartitionUpkeep } from './partition-upkeep';
 
 export interface ArchiverRuntimeDeps {
@@ -121,6 +122,14 @@ async function startParts(
     ...(deps.backoff && { backoff: deps.backoff }),
   });
   loop.start();
+  // A live archiver reads every few seconds: a day idle is a process long gone.
+  const forgetting = setInterval(() => {
+    forgetIdleConsumers(probe, prefix, 86_400_000).then(
+      (forgotten) =>
+        forgotten.length > 0 && logger.info({ forgotten }, 'consumers of gone archivers removed'),
+      (err: unknown) => logError({ err }, 'could not remove the consumers of gone archivers'),
+    );
+  }, 3_600_000);
   const upkeep = startPartitionUpkeep({
     pool,
     retentionSeconds: config.STATUS_RETENTION_SECONDS,
@@ -144,6 +153,7 @@ async function startParts(
   });
 
   const stop = async () => {
+    clearInterval(forgetting);
     await Promise.all([upkeep.stop(), loop.stop()]);
     server.close();
     await pool.end().catch(() => {});

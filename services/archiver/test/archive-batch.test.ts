@@ -1,6 +1,6 @@
 import { ArchiveReader, ArchiveWriter, createArchivePool } from '@sms/archive';
 import { redisKeyPrefix } from '@sms/config';
-import { archiveStreamKeys } from '@sms/queue';
+import { ARCHIVE_GROUP, archiveStreamKeys } from '@sms/queue';
 import { recordIdentity, referenceIndexKey, StatusStore } from '@sms/status-store';
 import {
   type ConnectedRedis,
@@ -8,9 +8,11 @@ import {
   newPrefix,
   startPostgres,
   type TestPostgres,
+  waitFor,
 } from '@sms/testing';
 import { archiveBatch } from '../src/archive-batch';
 import { ArchiveConsumer } from '../src/archive-consumer';
+import { forgetIdleConsumers } from '../src/forget-idle-consumers';
 
 // One archiving step on a real Redis and a real PostgreSQL: what it writes, what it releases in
 // Redis, and what it leaves alone.
@@ -127,4 +129,18 @@ it('leaves the batch pending when PostgreSQL refuses it, and finishes it on the 
   }
   expect(await step()).toEqual({ written: 1, notFinal: 0, missing: 0 });
   expect(await streamLength()).toBe(0);
+});
+
+it('forgets the consumers of archivers long gone, never one with entries pending', async () => {
+  const { prefix, statusStore } = await archiving();
+  const { stream } = archiveStreamKeys(prefix);
+  await statusStore.write(newId(), { status: 'accepted', attempts: 1, ...identity('f') }, attempt);
+  await connected.redis.xreadgroup('GROUP', ARCHIVE_GROUP, 'holding', 'COUNT', 1, 'STREAMS', stream, '>');
+  await connected.redis.xgroup('CREATECONSUMER', stream, ARCHIVE_GROUP, 'gone');
+  await waitFor(async () => (await forgetIdleConsumers(connected.redis, prefix, 50)).includes('gone'), {
+    timeoutMs: 5_000,
+    description: 'the idle consumer without entries forgotten',
+  });
+  const left = (await connected.redis.xinfo('CONSUMERS', stream, ARCHIVE_GROUP)) as string[][];
+  expect(left.map((fields) => fields[1]).sort()).toEqual(['holding']);
 });
