@@ -397,8 +397,8 @@ export class StatusStore {
 
   /**
    * The records and histories of many messages, in one round trip (a pipeline: every key is in
-   * the prefix's slot), for the archiver. A record that is absent, or that `read` would refuse
-   * as corrupt, is `undefined` (with the error, for the caller to report).
+   * the prefix's slot), for the archiver. A record that is absent is `undefined`; so is one that
+   * `read` would refuse as corrupt, or whose history is not JSON, with the error to report.
    */
   async readWithHistory(ids: readonly string[]): Promise<Map<string, RecordWithHistory>> {
     const pipeline = this.redis.pipeline();
@@ -409,14 +409,12 @@ export class StatusStore {
       const [[hashError, hash], [listError, list]] = [replies[2 * i]!, replies[2 * i + 1]!];
       if (hashError) throw hashError;
       if (listError) throw listError;
-      const history = parseHistory(list as string[], (hash as Record<string, string>)[HISTORY_FIELD]);
+      const raw = hash as Record<string, string>;
       try {
-        result.set(id, {
-          record: parseStatusRecord(this.key(id), id, hash as Record<string, string>),
-          history,
-        });
+        const history = parseHistory(list as string[], raw[HISTORY_FIELD]);
+        result.set(id, { record: parseStatusRecord(this.key(id), id, raw), history });
       } catch (error) {
-        result.set(id, { record: undefined, history, error });
+        result.set(id, { record: undefined, history: [], error });
       }
     });
     return result;

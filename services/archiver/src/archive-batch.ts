@@ -1,6 +1,6 @@
 import type { ArchivedMessage } from '@sms/archive';
 import { isFinalStatus } from '@sms/contracts';
-import { referenceIndexKey, type StatusStore } from '@sms/status-store';
+import { referenceIndexKey, type StatusRecord, type StatusStore } from '@sms/status-store';
 import type { Cluster, Redis } from 'ioredis';
 import type { ArchiveEntry } from './archive-consumer';
 import { type ArchivedRecordKeys, finishArchivedBatch } from './finish-archived-batch';
@@ -60,8 +60,10 @@ export async function archiveBatch(
   let missing = 0;
   for (const id of ids) {
     const { record, history, error } = loaded.get(id) ?? { record: undefined, history: [] };
-    if (error !== undefined) deps.onCorrupt?.(id, error);
-    if (record === undefined) missing += 1;
+    const problem =
+      error ?? (record && !hasValidTimes(record) ? new Error('no valid createdAt or updatedAt') : undefined);
+    if (problem !== undefined) deps.onCorrupt?.(id, problem);
+    if (record === undefined || problem !== undefined) missing += 1;
     else if (!isFinalStatus(record.status)) notFinal += 1;
     else messages.push({ ...record, history });
   }
@@ -75,6 +77,11 @@ export async function archiveBatch(
     ),
   );
   return { written: messages.length, notFinal, missing };
+}
+
+// A time PostgreSQL cannot take would fail the batch on every try, and hold up every batch after it.
+function hasValidTimes(record: StatusRecord): boolean {
+  return Number.isFinite(record.createdAt) && Number.isFinite(record.updatedAt);
 }
 
 function releaseKeys(deps: ArchiveBatchDeps, message: ArchivedMessage): ArchivedRecordKeys {

@@ -49,9 +49,18 @@ async function archiving(writer: { write: ArchiveWriter['write'] } = new Archive
     blockMs: 10,
   });
   await consumer.prepare(1_000);
-  const deps = { redis, statusStore, writer, prefix, hotMs: HOT_MS };
+  const corrupt: string[] = [];
+  const deps = {
+    redis,
+    statusStore,
+    writer,
+    prefix,
+    hotMs: HOT_MS,
+    onCorrupt: (id: string) => corrupt.push(id),
+  };
   return {
     prefix,
+    corrupt,
     statusStore,
     step: async () => archiveBatch(deps, await consumer.next()),
     streamLength: () => redis.xlen(archiveStreamKeys(prefix).stream),
@@ -143,4 +152,22 @@ it('forgets the consumers of archivers long gone, never one with entries pending
   });
   const left = (await connected.redis.xinfo('CONSUMERS', stream, ARCHIVE_GROUP)) as string[][];
   expect(left.map((fields) => fields[1]).sort()).toEqual(['holding']);
+});
+
+it('acknowledges a record it cannot archive as missing, and reports it, rather than retry it for ever', async () => {
+  const { prefix, statusStore, step, streamLength, corrupt } = await archiving();
+  const [unknownStatus, badHistory] = [newId(), newId()];
+  const { stream } = archiveStreamKeys(prefix);
+  await connected.redis.hset(statusStore.key(unknownStatus), {
+    status: 'lost-in-space',
+    client: 'c',
+    updatedAt: 1,
+  });
+  await statusStore.write(badHistory, { status: 'accepted', attempts: 1, ...identity('b') }, attempt);
+  await connected.redis.hset(statusStore.key(badHistory), 'history', 'not json');
+  await connected.redis.xadd(stream, '*', 'i', unknownStatus);
+
+  expect(await step()).toEqual({ written: 0, notFinal: 0, missing: 2 });
+  expect(corrupt.sort()).toEqual([unknownStatus, badHistory].sort());
+  expect(await streamLength()).toBe(0);
 });
