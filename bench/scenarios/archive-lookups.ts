@@ -17,10 +17,10 @@ const START = Date.UTC(2026, 2, 1);
 const CLIENTS = 50;
 // A server sized as a small archive would be, and a load that need not survive a crash.
 const SETTINGS = {
-  shared_buffers: "'512MB'",
-  maintenance_work_mem: "'256MB'",
-  max_wal_size: "'8GB'",
-  checkpoint_timeout: "'30min'",
+  shared_buffers: '512MB',
+  maintenance_work_mem: '256MB',
+  max_wal_size: '8GB',
+  checkpoint_timeout: '30min',
   autovacuum: 'off',
 };
 

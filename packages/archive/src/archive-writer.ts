@@ -25,7 +25,8 @@ export class ArchiveWriter {
    * already there is replaced only by a later `updatedAt`, so writing the same batch twice (a
    * batch retried after its acknowledgement was lost) changes nothing. Resolves with the number
    * of rows inserted or replaced; rejects with `ArchiveUnavailableError` when PostgreSQL is out
-   * of reach, having written nothing.
+   * of reach. The batch is then written wholly or not at all (not knowing which when the answer
+   * to COMMIT was lost): writing it again settles it.
    */
   async write(messages: readonly ArchivedMessage[]): Promise<number> {
     const latest = latestOfEach(messages);

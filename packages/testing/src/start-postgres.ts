@@ -38,15 +38,16 @@ export interface TestPostgres {
 export interface StartPostgresOptions {
   /** Run the archive's migrations before resolving. @defaultValue true */
   readonly migrate?: boolean;
-  /** More `postgresql.conf` settings, e.g. `{ shared_buffers: '256MB' }` for a benchmark. */
+  /** More `postgresql.conf` settings, e.g. `{ shared_buffers: '256MB' }` for a benchmark (quoted here). */
   readonly settings?: Readonly<Record<string, string>>;
 }
 
 /**
- * Starts a PostgreSQL cluster of its own, with the archive's schema: `initdb` into a new temporary folder, listening on a
- * free port of 127.0.0.1 and on a socket inside that folder, without fsync (a test's data need
- * not survive a power cut). Run as the `postgres` user when this process is root, as initdb
- * refuses root. Throws `PostgresMissingError` when PostgreSQL is not installed.
+ * Starts a PostgreSQL cluster of its own, with the archive's schema: `initdb` into a new
+ * temporary folder, listening on a free port of 127.0.0.1 and on a socket inside that folder,
+ * without fsync (a test's data need not survive a power cut). Run as the `postgres` user when
+ * this process is root, as initdb refuses root. Throws `PostgresMissingError` when PostgreSQL is
+ * not installed.
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const bin = postgresBinDir();
@@ -82,9 +83,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       '--locale=C',
     ]);
     const settings: Record<string, string> = {
-      listen_addresses: "'127.0.0.1'",
+      listen_addresses: '127.0.0.1',
       port: String(port),
-      unix_socket_directories: `'${dir}'`,
+      unix_socket_directories: dir,
       fsync: 'off',
       synchronous_commit: 'off',
       full_page_writes: 'off',
@@ -93,7 +94,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     appendFileSync(
       join(data, 'postgresql.conf'),
       Object.entries(settings)
-        .map(([name, value]) => `${name} = ${value}\n`)
+        .map(([name, value]) => `${name} = '${value.replaceAll("'", "''")}'\n`)
         .join(''),
     );
     await pgCtl(['start']);
@@ -119,8 +120,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     freeze: () => signalAll(data, 'SIGSTOP'),
     thaw: () => signalAll(data, 'SIGCONT'),
     stop: async () => {
-      if (running) signalAll(data, 'SIGCONT');
-      if (running) await pgCtl(['stop', '-m', 'immediate']);
+      if (running) {
+        // A frozen server would not hear pg_ctl.
+        signalAll(data, 'SIGCONT');
+        await pgCtl(['stop', '-m', 'immediate']);
+      }
       running = false;
       rmSync(dir, { recursive: true, force: true });
     },
