@@ -11,6 +11,11 @@ export interface StartArchiverProcessOptions {
   readonly prefix: string;
   /** `DATABASE_URL`, e.g. `startPostgres()`'s `url`. */
   readonly databaseUrl: string;
+  /**
+   * The entry point: `services/archiver/src/main.ts` (through tsx) unless a compiled `main.js`
+   * is given (run with plain `node`), relative to the repository root or absolute.
+   */
+  readonly main?: string;
   /** More variables, or overrides of the defaults (`ARCHIVE_BATCH_SIZE`, `LOG_LEVEL`...). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -29,7 +34,7 @@ export async function startArchiverProcess(options: StartArchiverProcessOptions)
   const httpUrl = `http://127.0.0.1:${port}`;
   const service = spawnService({
     name: 'archiver',
-    main: 'services/archiver/src/main.ts',
+    main: options.main ?? 'services/archiver/src/main.ts',
     env: {
       ...redisVariables(options),
       QUEUE_PREFIX: options.prefix,
