@@ -4,7 +4,12 @@
 //   npx tsx scripts/env-table.ts --write    replace them in docs/configuration.md, between the markers
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiConfigSchema, simulatorConfigSchema, workerConfigSchema } from '../packages/config/src/index';
+import {
+  apiConfigSchema,
+  archiverConfigSchema,
+  simulatorConfigSchema,
+  workerConfigSchema,
+} from '../packages/config/src/index';
 
 export const START_MARKER = '<!-- env-table:start -->';
 export const END_MARKER = '<!-- env-table:end -->';
@@ -25,6 +30,7 @@ interface EnvSchema {
 export const SERVICES: ReadonlyArray<readonly [title: string, schema: EnvSchema]> = [
   ['API (`services/api`)', apiConfigSchema],
   ['Worker (`services/worker`)', workerConfigSchema],
+  ['Archiver (`services/archiver`)', archiverConfigSchema],
   ['Kaarai simulator (`services/kaarai-simulator`)', simulatorConfigSchema],
 ];
 

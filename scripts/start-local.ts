@@ -3,7 +3,9 @@
  * REDIS_CLUSTER_NODES names one, which the services then use), the Kaarai
  * simulator over HTTPS with a certificate made here, the API and one worker, with readable logs.
  * The API's clients are the local client and its callback receiver, unless API_KEYS names
- * clients of the developer's own (see clientSettings).
+ * clients of the developer's own (see clientSettings). With DATABASE_URL (or DATABASE_URL_FILE)
+ * set, the archiver too, which moves final records to that PostgreSQL (migrated first with
+ * `pnpm db:migrate`); without it, nothing needs PostgreSQL.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -170,8 +172,17 @@ async function main(): Promise<void> {
     KAARAI_PASSWORD: 'local-kaarai-password',
     ...clients.worker,
   });
+  const archiving = isGiven('DATABASE_URL');
+  if (archiving) {
+    service('archiver', 'services/archiver/src/main.ts', {
+      ...shared,
+      ARCHIVER_HTTP_PORT: String(stack.archiverHttpPort),
+      ARCHIVER_HTTP_HOST: '127.0.0.1',
+    });
+  }
   await waitUntilUp('api', `http://127.0.0.1:${stack.apiPort}/readyz`);
   await waitUntilUp('worker', `http://127.0.0.1:${stack.workerHttpPort}/readyz`);
+  if (archiving) await waitUntilUp('archiver', `http://127.0.0.1:${stack.archiverHttpPort}/ready`);
   if (stopping) return;
 
   // With keys of the developer's own, the examples name none of them: the banner shows no secret.
@@ -186,7 +197,7 @@ async function main(): Promise<void> {
 The gateway is running (Ctrl-C stops it).
   API          http://localhost:${stack.apiPort}   (${keys}), /metrics on http://localhost:${stack.adminPort}/metrics
   worker       http://localhost:${stack.workerHttpPort}/metrics
-  Kaarai sim   https://localhost:${stack.simulatorHttpsPort}${simulatorPath}, admin http://localhost:${stack.simulatorAdminPort}
+${archiving ? `  archiver     http://localhost:${stack.archiverHttpPort}/metrics (archiving to DATABASE_URL)\n` : ''}  Kaarai sim   https://localhost:${stack.simulatorHttpsPort}${simulatorPath}, admin http://localhost:${stack.simulatorAdminPort}
   Redis        ${redis.shown}
 
 Send a test SMS:

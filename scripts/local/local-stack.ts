@@ -8,6 +8,8 @@ export interface LocalStack {
   /** The API's internal server: /metrics, /v1/admin, /admin/queues. */
   readonly adminPort: number;
   readonly workerHttpPort: number;
+  /** The archiver's /metrics, /health, /ready: only with DATABASE_URL. */
+  readonly archiverHttpPort: number;
   readonly simulatorPort: number;
   readonly simulatorHttpsPort: number;
   readonly simulatorAdminPort: number;
@@ -28,6 +30,7 @@ export function localStack(env: NodeJS.ProcessEnv, root: string): LocalStack {
     apiPort: port('API_PORT', 8080),
     adminPort: port('ADMIN_PORT', 9101),
     workerHttpPort: port('WORKER_HTTP_PORT', 9100),
+    archiverHttpPort: port('ARCHIVER_HTTP_PORT', 9300),
     simulatorPort: port('KAARAI_SIM_PORT', 8090),
     simulatorHttpsPort: port('KAARAI_SIM_HTTPS_PORT', 8443),
     simulatorAdminPort: port('KAARAI_SIM_ADMIN_PORT', 8091),

@@ -3,13 +3,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createArchivePool } from '@sms/archive';
 import {
   type ApiProcess,
+  type ArchiverProcess,
   type RunningSimulator,
   startApiProcess,
+  startArchiverProcess,
+  startPostgres,
   startRedis,
   startSimulator,
   startWorkerProcess,
+  type TestPostgres,
   type TestRedis,
   type WorkerProcess,
   waitFor,
@@ -20,7 +25,9 @@ import {
 // worker and the command line with their production dependencies into a folder outside the
 // repository, where nothing of the workspace can be reached. The API and the worker then start
 // with plain `node` and the image's NODE_OPTIONS, against a real redis-server and the simulator,
-// and deliver a message; the command line lists dead letters straight on that Redis.
+// and deliver a message; the command line lists dead letters straight on that Redis; the
+// archiver's migration creates the archive's schema in a real PostgreSQL, and the archiver
+// moves the delivered message there.
 
 const run = promisify(execFile);
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -33,6 +40,8 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 let api: ApiProcess;
 let worker: WorkerProcess;
+let postgres: TestPostgres;
+let archiver: ArchiverProcess;
 let prefix: string;
 
 beforeAll(async () => {
@@ -45,11 +54,26 @@ beforeAll(async () => {
     startSimulator({ https: true }).then((testSimulator) => {
       simulator = testSimulator;
     }),
+    startPostgres({ migrate: false }).then((testPostgres) => {
+      postgres = testPostgres;
+    }),
     buildAndDeploy(out),
   ]);
   for (const result of started) if (result.status === 'rejected') throw result.reason;
   prefix = `compiled-${Date.now()}`;
   const env = { NODE_OPTIONS: IMAGE_NODE_OPTIONS };
+  await run(process.execPath, [join(out, 'archiver', 'dist', 'migrate-main.js')], {
+    cwd: out,
+    env: { PATH: process.env.PATH ?? '', ...env, DATABASE_URL: postgres.url },
+  });
+  archiver = await startArchiverProcess({
+    redisUrl: redis.url,
+    prefix,
+    databaseUrl: postgres.url,
+    main: join(out, 'archiver', 'dist', 'main.js'),
+    env,
+  });
+  await archiver.ready();
   [api, worker] = await Promise.all([
     startApiProcess({ redisUrl: redis.url, prefix, main: join(out, 'api', 'dist', 'main.js'), env }),
     startWorkerProcess({
@@ -65,8 +89,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.allSettled([api?.stop(), worker?.stop()]);
-  await Promise.allSettled([simulator?.stop(), redis?.stop()]);
+  await Promise.allSettled([api?.stop(), worker?.stop(), archiver?.stop()]);
+  await Promise.allSettled([simulator?.stop(), redis?.stop(), postgres?.stop()]);
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
@@ -79,7 +103,7 @@ async function buildAndDeploy(dir: string): Promise<void> {
     },
   );
   // One after the other: two deploys at once contend for the same store and lockfile.
-  for (const service of ['api', 'worker', 'cli']) {
+  for (const service of ['api', 'worker', 'archiver', 'cli']) {
     await run('pnpm', ['--filter', `@sms/${service}`, 'deploy', '--prod', '--offline', join(dir, service)], {
       cwd: REPO_ROOT,
       maxBuffer: 16 * 1024 * 1024,
@@ -132,6 +156,18 @@ it('delivers a message posted to the compiled API through the compiled worker', 
   );
   expect(view).toMatchObject({ id, status: 'accepted' });
   expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [], lost: [] });
+
+  // The compiled archiver, on the schema its compiled migration made, archives it.
+  const pool = createArchivePool(postgres.url);
+  try {
+    const archived = await waitFor(
+      async () => (await pool.query('SELECT status FROM sms_messages WHERE id = $1', [id])).rows[0],
+      { timeoutMs: 30_000, intervalMs: 100, description: 'the message archived' },
+    );
+    expect(archived).toEqual({ status: 'accepted' });
+  } finally {
+    await pool.end();
+  }
 });
 
 it('runs the compiled command line as the image does: dlq list --direct with the REDIS_* variables', async () => {

@@ -1,4 +1,5 @@
 export { type ApiConfig, apiConfigSchema } from './api-config';
+export { type ArchiverConfig, archiveMigrationConfigSchema, archiverConfigSchema } from './archiver-config';
 export {
   callbackAllowedHosts,
   callbackConfigShape,

@@ -1,5 +1,11 @@
 export { type ApiMetrics, createApiMetrics } from './api-metrics';
 export {
+  ARCHIVE_FAILURE_STAGES,
+  ARCHIVE_OUTCOMES,
+  type ArchiverMetrics,
+  createArchiverMetrics,
+} from './archiver-metrics';
+export {
   API_REQUEST_BUCKETS,
   DELIVERY_ATTEMPT_BUCKETS,
   DELIVERY_LATENCY_BUCKETS,
@@ -9,8 +15,10 @@ export {
 export { metricsHandler } from './metrics-handler';
 export {
   createQueueStateMetrics,
+  type ObservedArchiveBacklog,
   type ObservedQueueState,
   type QueueStateMetrics,
+  recordArchiveBacklog,
   recordQueueState,
 } from './queue-state-metrics';
 export {
@@ -20,4 +28,5 @@ export {
   type PingableRedis,
   type RedisHealthMetrics,
 } from './redis-health-metrics';
+export { createStatusServer, listenOn, type StatusServerDeps } from './status-server';
 export { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';

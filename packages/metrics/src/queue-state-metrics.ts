@@ -25,6 +25,21 @@ export function createQueueStateMetrics(registry: Registry) {
       help: 'Age of the oldest dead letter, from when it was dead-lettered (0 when there is none); same on every replica.',
       registers: [registry],
     }),
+    archiveBacklog: new Gauge({
+      name: 'sms_archive_backlog_messages',
+      help: 'Final messages waiting to be archived to PostgreSQL (0 without an archiver); same on every replica.',
+      registers: [registry],
+    }),
+    archiveBacklogOldestAge: new Gauge({
+      name: 'sms_archive_backlog_oldest_age_seconds',
+      help: 'Age of the oldest final message waiting to be archived (0 when none waits); same on every replica.',
+      registers: [registry],
+    }),
+    archiveOverflowed: new Gauge({
+      name: 'sms_archive_overflowed_total',
+      help: 'Final messages never archived because the archive backlog was at ARCHIVE_BACKLOG_LIMIT (they keep their full Redis retention); a count that only grows, read from Redis; same on every replica.',
+      registers: [registry],
+    }),
   };
 }
 
@@ -43,4 +58,18 @@ export function recordQueueState(metrics: QueueStateMetrics, queue: string, stat
   if (state.oldestDeadLetterAgeSeconds !== undefined) {
     metrics.oldestDeadLetterAge.set(state.oldestDeadLetterAgeSeconds);
   }
+}
+
+/** What `readArchiveBacklog` from @sms/queue returns. */
+export interface ObservedArchiveBacklog {
+  readonly messages: number;
+  readonly oldestAgeSeconds: number;
+  readonly overflowed: number;
+}
+
+/** Sets the archive backlog's gauges from a fresh reading. */
+export function recordArchiveBacklog(metrics: QueueStateMetrics, backlog: ObservedArchiveBacklog): void {
+  metrics.archiveBacklog.set(backlog.messages);
+  metrics.archiveBacklogOldestAge.set(backlog.oldestAgeSeconds);
+  metrics.archiveOverflowed.set(backlog.overflowed);
 }

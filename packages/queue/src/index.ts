@@ -1,3 +1,9 @@
+export {
+  ARCHIVE_GROUP,
+  ARCHIVE_ID_FIELD,
+  type ArchiveStreamKeys,
+  archiveStreamKeys,
+} from './archive-stream-keys';
 export { checkEvictionPolicy, type EvictionLogger } from './check-eviction-policy';
 export {
   checkJobEncoding,
@@ -42,6 +48,7 @@ export {
   SEND_JOB,
   SMS_QUEUE,
 } from './queue-names';
+export { type ArchiveBacklog, readArchiveBacklog } from './read-archive-backlog';
 export {
   DUE_WITHIN_MS,
   QUEUE_STATES,

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { startRedis, type TestRedis } from '@sms/testing';
+import { archiveStreamKeys } from './archive-stream-keys';
 import { createDeadLetterQueue, deadLetter } from './dead-letter-queue';
+import { readArchiveBacklog } from './read-archive-backlog';
 import { DUE_WITHIN_MS, readQueueState } from './read-queue-state';
 import { createProducerConnection } from './redis-connections';
 import { createSmsQueue, enqueueSms } from './sms-queue';
+import { waitForRedis } from './wait-for-redis';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -99,4 +102,29 @@ it('ages the oldest dead letter from when it was dead-lettered, whatever the ord
   expect(state.oldestDeadLetterAgeSeconds).toBe(3_600);
   await queue.close();
   connection.disconnect();
+});
+
+it('reads the archive backlog: nothing without a stream, then its length, oldest age and overflow', async () => {
+  const connection = createProducerConnection(redis.target);
+  try {
+    await waitForRedis(connection, { warn: () => {} });
+    const prefix = `q${randomUUID().slice(0, 8)}`;
+    const keys = archiveStreamKeys(prefix);
+    const now = Date.now();
+    expect(await readArchiveBacklog(connection, prefix, now)).toEqual({
+      messages: 0,
+      oldestAgeSeconds: 0,
+      overflowed: 0,
+    });
+    await connection.xadd(keys.stream, `${now - 90_000}-0`, 'i', 'old');
+    await connection.xadd(keys.stream, `${now - 1_000}-0`, 'i', 'new');
+    await connection.incrby(keys.overflow, 3);
+    expect(await readArchiveBacklog(connection, prefix, now)).toEqual({
+      messages: 2,
+      oldestAgeSeconds: 90,
+      overflowed: 3,
+    });
+  } finally {
+    connection.disconnect();
+  }
 });

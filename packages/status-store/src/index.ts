@@ -1,13 +1,17 @@
 export { type RecordIdentity, recordIdentity } from './record-identity';
-export { type IndexedMessage, ReferenceIndex, type ReferenceIndexOptions } from './reference-index';
 export {
-  type AttemptRecord,
+  type IndexedMessage,
+  ReferenceIndex,
+  type ReferenceIndexOptions,
+  referenceIndexKey,
+} from './reference-index';
+export type { AttemptRecord, RecordWithHistory, StatusRecord } from './status-record';
+export {
   type Cancellation,
   HISTORY_FIELD,
   type JobLock,
   parseHistory,
   type StatusClaim,
-  type StatusRecord,
   StatusStore,
   type StatusStoreOptions,
   type StatusUpdate,

@@ -36,6 +36,12 @@ return 1
 `,
 });
 
+/** The key of a client's reference's index. Hashed, so that any printable reference makes a short key of one shape. */
+export function referenceIndexKey(prefix: string, client: string, reference: string): string {
+  const digest = createHash('sha256').update(reference).digest('base64url');
+  return `${prefix}:ref:${client}:${digest}`;
+}
+
 /**
  * The messages of each client by the client's own `reference`, for `GET /v1/sms?reference=`.
  * References need not be unique: each is a sorted set of message ids by acceptance time
@@ -57,10 +63,8 @@ export class ReferenceIndex {
     this.keep = options.maxPerReference ?? 100;
   }
 
-  // Hashed, so that any printable reference makes a short key of one shape.
   key(client: string, reference: string): string {
-    const digest = createHash('sha256').update(reference).digest('base64url');
-    return `${this.options.prefix}:ref:${client}:${digest}`;
+    return referenceIndexKey(this.options.prefix, client, reference);
   }
 
   async add(client: string, reference: string, id: string, message: IndexedMessage): Promise<void> {

@@ -4,23 +4,14 @@ import {
   isFinalStatus,
   isMessageStatus,
   isOneOf,
-  isSmsEncoding,
-  isSmsPriority,
   type MessageStatus,
 } from '@sms/contracts';
 import { checkedField, RedisScript } from '@sms/queue';
 import type { Cluster, Redis } from 'ioredis';
+import { archiveHandOffKeys, archiveHandOffLua } from './archive-hand-off';
+import { parseStatusRecord } from './parse-status-record';
 import type { RecordIdentity } from './record-identity';
-
-/** One message's recorded state, as stored. Times are milliseconds since the epoch. */
-export interface StatusRecord extends RecordIdentity {
-  readonly id: string;
-  readonly status: MessageStatus;
-  readonly attempts: number;
-  readonly lastCode?: number;
-  readonly lastMessage?: string;
-  readonly updatedAt: number;
-}
+import type { AttemptRecord, RecordWithHistory, StatusRecord } from './status-record';
 
 /**
  * A change of state. The identity (`client`, `to`, `createdAt` at least) is needed on the first
@@ -37,18 +28,6 @@ export interface StatusUpdate extends Partial<RecordIdentity> {
 export type Cancellation =
   | { readonly canceled: true }
   | { readonly canceled: false; readonly status: MessageStatus };
-
-/** One call to Kaarai, kept in the message's history (for the dead-letter tools). */
-export interface AttemptRecord {
-  readonly attempt: number;
-  /** Kaarai's code; absent when no answer arrived. */
-  readonly code?: number;
-  /** What the gateway made of it: success, retry, dead_letter, hold, expired... */
-  readonly outcome: string;
-  readonly message: string;
-  /** Milliseconds since the epoch. */
-  readonly at: number;
-}
 
 /**
  * The BullMQ lock of the job a worker writes for. A worker whose lock lapsed and was taken by
@@ -154,11 +133,12 @@ export interface WriteCount {
 
 // The rule that a final status is never rewritten lives here, in the write itself, so that no
 // caller (a worker that froze past its lock, a redelivered job, a late reply) can break it.
-// ARGV 1-5: retention s, attempt JSON or '', reopen (1 or 0), lock token, lock may be unheld
-// (1 or 0); the record's fields and values start at ARGV[firstField].
+// KEYS[1-5]: record, attempt history, then the archive stream's (`archiveHandOffKeys`).
+// ARGV 1-6: retention s, attempt JSON or '', reopen (1 or 0), lock token, lock may be unheld
+// (1 or 0), message id; the record's fields and values start at ARGV[firstField], `status` first.
 function writeStatusLua(lockKey: string, firstField: number, reply: (outcome: string) => string): string {
   return `
-local final = {${[...FINAL_STATUSES].map((status) => `['${status}'] = true`).join(', ')}}
+local final = {${FINAL_LUA_SET}}
 local lockKey = ${lockKey}
 if lockKey then
   local holder = redis.call('GET', lockKey)
@@ -176,9 +156,14 @@ if ARGV[2] ~= '' then
   redis.call('EXPIRE', KEYS[2], ARGV[1])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+if final[ARGV[${firstField + 1}]] then
+${archiveHandOffLua(3, 'ARGV[6]')}
+end
 return ${reply("'written'")}
 `;
 }
+
+const FINAL_LUA_SET = [...FINAL_STATUSES].map((status) => `['${status}'] = true`).join(', ');
 
 type WriteArgs = [
   retentionSeconds: number,
@@ -186,61 +171,68 @@ type WriteArgs = [
   reopen: 0 | 1,
   lockToken: string,
   lockMayBeUnheld: 0 | 1,
+  id: string,
   ...fieldsAndValues: (string | number)[],
 ];
 
-// KEYS: record, attempt history[, job lock]. ARGV: as writeStatusLua's, fields from ARGV[6].
+type ArchiveKeys = [stream: string, limit: string, overflow: string];
+
+// KEYS: record, attempt history, the archive's three[, job lock]. ARGV: as writeStatusLua's,
+// fields from ARGV[7].
 const WRITE = new RedisScript<
-  [record: string, attempts: string] | [record: string, attempts: string, lock: string],
+  | [record: string, attempts: string, ...ArchiveKeys]
+  | [record: string, attempts: string, ...ArchiveKeys, lock: string],
   WriteArgs,
   WriteOutcome
 >({
   name: 'smsWriteStatus',
   isReply: isOneOf(WRITE_OUTCOMES),
-  lua: writeStatusLua('KEYS[3]', 6, (outcome) => outcome),
+  lua: writeStatusLua('KEYS[6]', 7, (outcome) => outcome),
 });
 
 type CountedReply = [outcome: WriteOutcome, deleted: number];
 
-// KEYS: record, attempt history, counter, n keys to delete[, job lock]. ARGV: as
-// writeStatusLua's, then counter field, counter expiry ms, n, then the fields from ARGV[9].
+// KEYS: record, attempt history, the archive's three, counter, n keys to delete[, job lock].
+// ARGV: as writeStatusLua's, then counter field, counter expiry ms, n, then the fields from ARGV[10].
 const WRITE_COUNTED = new RedisScript<string[], [...WriteArgs], CountedReply>({
   name: 'smsWriteStatusCounted',
   isReply: (raw): raw is CountedReply =>
     Array.isArray(raw) && isOneOf(WRITE_OUTCOMES)(raw[0]) && Number.isInteger(raw[1]),
   lua: `
-local n = tonumber(ARGV[8])
-redis.call('HINCRBY', KEYS[3], ARGV[6], 1)
-redis.call('PEXPIRE', KEYS[3], ARGV[7])
+local n = tonumber(ARGV[9])
+redis.call('HINCRBY', KEYS[6], ARGV[7], 1)
+redis.call('PEXPIRE', KEYS[6], ARGV[8])
 local deleted = 0
-if n > 0 then deleted = redis.call('DEL', unpack(KEYS, 4, 3 + n)) end
-${writeStatusLua('KEYS[4 + n]', 9, (outcome) => `{${outcome}, deleted}`)}`,
+if n > 0 then deleted = redis.call('DEL', unpack(KEYS, 7, 6 + n)) end
+${writeStatusLua('KEYS[7 + n]', 10, (outcome) => `{${outcome}, deleted}`)}`,
 });
 
 // The client's cancel, in the same order as every worker's admission (sending-gate.ts), which
 // refuses final statuses: a record past canceling (a status not in the list, or an attempt made)
 // is returned as it is; otherwise `canceled` is written, and no admission will pass after it.
-// KEYS: record. ARGV: retention s, n, n cancelable statuses, field, value, ...
+// KEYS: record, the archive's three. ARGV: retention s, message id, n, n cancelable statuses,
+// field, value, ...
 const CANCEL = new RedisScript<
-  [record: string],
-  [retentionSeconds: number, count: number, ...statusesThenFieldsAndValues: (string | number)[]],
+  [record: string, ...ArchiveKeys],
+  [retentionSeconds: number, id: string, count: number, ...statusesThenFieldsAndValues: (string | number)[]],
   string | null
 >({
   name: 'smsCancel',
   isReply: (raw): raw is string | null => raw === null || typeof raw === 'string',
   lua: `
 local current = redis.call('HGET', KEYS[1], 'status')
-local n = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
 if current then
   local cancelable = false
-  for i = 3, 2 + n do
+  for i = 4, 3 + n do
     if ARGV[i] == current then cancelable = true end
   end
   local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts')) or 0
   if not cancelable or attempts > 0 then return current end
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3 + n))
+redis.call('HSET', KEYS[1], unpack(ARGV, 4 + n))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+${archiveHandOffLua(2, 'ARGV[2]')}
 return false
 `,
 });
@@ -253,6 +245,7 @@ return false
 export class StatusStore {
   private readonly now: () => number;
   private readonly retentionSeconds: number;
+  private readonly archiveKeys: ArchiveKeys;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -260,13 +253,15 @@ export class StatusStore {
   ) {
     this.now = options.now ?? Date.now;
     this.retentionSeconds = options.retentionSeconds ?? 604_800;
+    this.archiveKeys = archiveHandOffKeys(options.prefix);
   }
 
   key(id: string): string {
     return `${this.options.prefix}:status:${id}`;
   }
 
-  private attemptsKey(id: string): string {
+  /** The key of the list of attempts of a record written before they moved into its `HISTORY_FIELD`. */
+  attemptsKey(id: string): string {
     return `${this.options.prefix}:attempts:${id}`;
   }
 
@@ -284,8 +279,9 @@ export class StatusStore {
     const { lock } = options;
     const record = this.key(id);
     const attempts = this.attemptsKey(id);
-    return WRITE.run(this.redis, lock ? [record, attempts, lock.key] : [record, attempts], [
-      ...this.writeArgs(attempt, options),
+    const keys: [string, string, ...ArchiveKeys] = [record, attempts, ...this.archiveKeys];
+    return WRITE.run(this.redis, lock ? [...keys, lock.key] : keys, [
+      ...this.writeArgs(id, attempt, options),
       ...Object.entries(this.fields(update)).flat(),
     ]);
   }
@@ -302,10 +298,10 @@ export class StatusStore {
     count: WriteCount,
   ): Promise<{ outcome: WriteOutcome; deleted: number }> {
     const { lock } = options;
-    const keys = [this.key(id), this.attemptsKey(id), count.key, ...count.deleteKeys];
+    const keys = [this.key(id), this.attemptsKey(id), ...this.archiveKeys, count.key, ...count.deleteKeys];
     if (lock) keys.push(lock.key);
     const [outcome, deleted] = await WRITE_COUNTED.run(this.redis, keys, [
-      ...this.writeArgs(attempt, options),
+      ...this.writeArgs(id, attempt, options),
       count.field,
       count.expiryMs,
       count.deleteKeys.length,
@@ -314,13 +310,14 @@ export class StatusStore {
     return { outcome, deleted };
   }
 
-  private writeArgs(attempt: AttemptRecord | undefined, options: WriteOptions): WriteArgs {
+  private writeArgs(id: string, attempt: AttemptRecord | undefined, options: WriteOptions): WriteArgs {
     return [
       this.retentionSeconds,
       attempt ? JSON.stringify(attempt) : '',
       options.reopen ? 1 : 0,
       options.lock?.token ?? '',
       options.lock?.orUnheld ? 1 : 0,
+      id,
     ];
   }
 
@@ -352,13 +349,20 @@ export class StatusStore {
     const key = this.key(id);
     const refused = await CANCEL.run(
       this.redis,
-      [key],
-      [this.retentionSeconds, CANCELABLE_LIST.length, ...CANCELABLE_LIST, ...Object.entries(fields).flat()],
+      [key, ...this.archiveKeys],
+      [
+        this.retentionSeconds,
+        id,
+        CANCELABLE_LIST.length,
+        ...CANCELABLE_LIST,
+        ...Object.entries(fields).flat(),
+      ],
     );
     if (refused === null) return { canceled: true };
     return { canceled: false, status: checkedField(key, 'status', refused, isMessageStatus) };
   }
 
+  // `status` first: the write script reads it at that place to tell a final status.
   private fields(update: StatusUpdate): Record<string, string | number> {
     const fields: Record<string, string | number> = {
       status: update.status,
@@ -402,28 +406,32 @@ export class StatusStore {
    */
   async read(id: string): Promise<StatusRecord | undefined> {
     const key = this.key(id);
-    const raw = await this.redis.hgetall(key);
-    if (raw.status === undefined || raw.client === undefined) return undefined;
-    return {
-      id,
-      status: checkedField(key, 'status', raw.status, isMessageStatus),
-      client: raw.client,
-      to: raw.to ?? '',
-      attempts: Number(raw.attempts ?? 0),
-      ...(raw.lastCode !== undefined && { lastCode: Number(raw.lastCode) }),
-      ...(raw.lastMessage !== undefined && { lastMessage: raw.lastMessage }),
-      createdAt: Number(raw.createdAt ?? raw.updatedAt),
-      updatedAt: Number(raw.updatedAt),
-      ...(raw.priority !== undefined && {
-        priority: checkedField(key, 'priority', raw.priority, isSmsPriority),
-      }),
-      ...(raw.reference !== undefined && { reference: raw.reference }),
-      ...(raw.sendAt !== undefined && { sendAt: Number(raw.sendAt) }),
-      ...(raw.encoding !== undefined && {
-        encoding: checkedField(key, 'encoding', raw.encoding, isSmsEncoding),
-      }),
-      ...(raw.segments !== undefined && { segments: Number(raw.segments) }),
-    };
+    return parseStatusRecord(key, id, await this.redis.hgetall(key));
+  }
+
+  /**
+   * The records and histories of many messages, in one round trip (a pipeline: every key is in
+   * the prefix's slot), for the archiver. A record that is absent is `undefined`; so is one that
+   * `read` would refuse as corrupt, or whose history is not JSON, with the error to report.
+   */
+  async readWithHistory(ids: readonly string[]): Promise<Map<string, RecordWithHistory>> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.key(id)).lrange(this.attemptsKey(id), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    const result = new Map<string, RecordWithHistory>();
+    ids.forEach((id, i) => {
+      const [[hashError, hash], [listError, list]] = [replies[2 * i]!, replies[2 * i + 1]!];
+      if (hashError) throw hashError;
+      if (listError) throw listError;
+      const raw = hash as Record<string, string>;
+      try {
+        const history = parseHistory(list as string[], raw[HISTORY_FIELD]);
+        result.set(id, { record: parseStatusRecord(this.key(id), id, raw), history });
+      } catch (error) {
+        result.set(id, { record: undefined, history: [], error });
+      }
+    });
+    return result;
   }
 
   /**

@@ -32,6 +32,11 @@ export {
   type StartApiProcessOptions,
   startApiProcess,
 } from './start-api-process';
+export {
+  type ArchiverProcess,
+  type StartArchiverProcessOptions,
+  startArchiverProcess,
+} from './start-archiver-process';
 export { type StartPostgresOptions, startPostgres, type TestPostgres } from './start-postgres';
 export {
   type RedisServer,

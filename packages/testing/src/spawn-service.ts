@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { apiConfigSchema, simulatorConfigSchema, workerConfigSchema } from '@sms/config';
+import {
+  apiConfigSchema,
+  archiverConfigSchema,
+  simulatorConfigSchema,
+  workerConfigSchema,
+} from '@sms/config';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -132,7 +137,7 @@ export function redisVariables(options: {
 }
 
 const GATEWAY_VARIABLES: ReadonlySet<string> = new Set(
-  [apiConfigSchema, workerConfigSchema, simulatorConfigSchema].flatMap((schema) =>
+  [apiConfigSchema, workerConfigSchema, archiverConfigSchema, simulatorConfigSchema].flatMap((schema) =>
     Object.keys(schema.shape).flatMap((name) => [name, `${name}_FILE`]),
   ),
 );

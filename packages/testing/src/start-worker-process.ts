@@ -1,6 +1,6 @@
 import { freePort } from './free-port';
-import { redisVariables, type ServiceProcess, spawnService, untilExit } from './spawn-service';
-import { waitFor } from './wait-for';
+import { redisVariables, type ServiceProcess, spawnService } from './spawn-service';
+import { type StatusEndpoints, statusEndpoints } from './status-endpoints';
 
 export interface StartWorkerProcessOptions {
   /** `REDIS_URL`; or give `redisEnv` instead. */
@@ -31,14 +31,10 @@ export interface WorkerReadiness {
   readonly body: Record<string, unknown>;
 }
 
-export interface WorkerProcess extends ServiceProcess {
+export interface WorkerProcess extends ServiceProcess, StatusEndpoints {
   /** Base URL of the worker's `/metrics`, `/healthz` and `/readyz`. */
   readonly httpUrl: string;
-  /** Resolves once `/readyz` answers 200; rejects with the output if the process exits first. */
-  ready(timeoutMs?: number): Promise<void>;
   readyz(): Promise<WorkerReadiness>;
-  /** The text of `/metrics` (see `metricValue`). */
-  metrics(): Promise<string>;
 }
 
 /**
@@ -69,19 +65,10 @@ export async function startWorkerProcess(options: StartWorkerProcessOptions): Pr
   return {
     ...service,
     httpUrl,
-    ready: (timeoutMs = 30_000) =>
-      untilExit(service, async (signal) => {
-        await waitFor(async () => (await fetch(`${httpUrl}/readyz`, { signal })).ok, {
-          timeoutMs,
-          intervalMs: 100,
-          description: `worker ${service.pid} to be ready`,
-          signal,
-        });
-      }),
+    ...statusEndpoints(service, { name: 'worker', httpUrl, readyPath: '/readyz' }),
     readyz: async () => {
       const response = await fetch(`${httpUrl}/readyz`);
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
-    metrics: async () => (await fetch(`${httpUrl}/metrics`)).text(),
   };
 }

@@ -10,7 +10,7 @@ import {
 } from '@sms/config';
 import { DeadLetters } from '@sms/dead-letters';
 import { createLogger } from '@sms/logging';
-import { createApiMetrics, measureRedis, recordQueueState } from '@sms/metrics';
+import { createApiMetrics, measureRedis, recordArchiveBacklog, recordQueueState } from '@sms/metrics';
 import {
   checkEvictionPolicy,
   checkJobEncoding,
@@ -20,6 +20,7 @@ import {
   DEAD_LETTER_QUEUE,
   logConnectionChanges,
   ReplicaAcknowledgement,
+  readArchiveBacklog,
   readQueueState,
   SMS_QUEUE,
   waitForRedis,
@@ -161,13 +162,18 @@ async function main(): Promise<void> {
       // the API would go stale, sms_redis_connected with them.
       const health = measureRedis(metrics.redis, redis);
       try {
-        const [sms, deadLetter] = await withTimeout(
-          Promise.all([readQueueState(queue, redis), readQueueState(deadLetterQueue, redis)]),
+        const [sms, deadLetter, archive] = await withTimeout(
+          Promise.all([
+            readQueueState(queue, redis),
+            readQueueState(deadLetterQueue, redis),
+            readArchiveBacklog(redis, prefix),
+          ]),
           1_000,
           () => new Error('redis did not answer'),
         );
         recordQueueState(metrics.queueState, SMS_QUEUE, sms);
         recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
+        recordArchiveBacklog(metrics.queueState, archive);
       } finally {
         await health;
       }

@@ -1,11 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createCallbackQueue } from '@sms/callbacks';
 import { redisKeyPrefix, redisTargetOf, type WorkerConfig } from '@sms/config';
 import type { SmsJobData } from '@sms/contracts';
 import { KaaraiClient } from '@sms/kaarai-client';
 import { rateLimitedLog } from '@sms/logging';
-import { createWorkerMetrics, type WorkerMetrics } from '@sms/metrics';
+import { createStatusServer, createWorkerMetrics, listenOn, type WorkerMetrics } from '@sms/metrics';
 import {
   checkEvictionPolicy,
   checkJobEncoding,
@@ -16,12 +14,12 @@ import {
   waitForRedis,
   writeProbeKey,
 } from '@sms/queue';
+import { type ServiceRuntime, type StartedService, serviceRuntime } from '@sms/service-lifecycle';
 import { StatusStore } from '@sms/status-store';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createCallbackDelivery } from './callbacks/create-callback-delivery';
 import { createSmsWorker } from './create-sms-worker';
-import { createStatusServer } from './create-status-server';
 import { startPeriodicSweeps } from './periodic-sweeps';
 import { RedisWriteHealth } from './redis-write-health';
 import { type GateSettings, SendingGate } from './sending-gate';
@@ -54,7 +52,7 @@ export interface RunningWorker {
   readonly writeHealth: RedisWriteHealth;
 }
 
-export interface WorkerRuntime {
+export interface WorkerRuntime extends ServiceRuntime<RunningWorker> {
   /**
    * Waits for Redis, starts the send and callback workers, the sweeps and the status server;
    * resolves once the server listens. Rejects (having closed what it opened) when Redis does not
@@ -70,30 +68,13 @@ export interface WorkerRuntime {
 
 /** The worker process, built from its configuration: what `main.ts` starts, and tests too. */
 export function createWorkerRuntime(config: WorkerConfig, deps: WorkerRuntimeDeps): WorkerRuntime {
-  let started: Promise<Started> | undefined;
-  let stopped: Promise<void> | undefined;
-  return {
-    start: async () => {
-      if (stopped) throw new Error('the worker was stopped');
-      started ??= startParts(config, deps);
-      return (await started).running;
-    },
-    stop: () => {
-      stopped ??= (async () => {
-        const running = await started?.catch(() => undefined);
-        await running?.stop();
-      })();
-      return stopped;
-    },
-  };
+  return serviceRuntime('worker', () => startParts(config, deps));
 }
 
-interface Started {
-  readonly running: RunningWorker;
-  stop(): Promise<void>;
-}
-
-async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promise<Started> {
+async function startParts(
+  config: WorkerConfig,
+  deps: WorkerRuntimeDeps,
+): Promise<StartedService<RunningWorker>> {
   const { logger } = deps;
   const prefix = deps.keyPrefix ?? redisKeyPrefix(config.QUEUE_PREFIX);
   const connections = openWorkerConnections(redisTargetOf(config), logger);
@@ -214,6 +195,7 @@ async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promis
       observed,
       worker,
       concurrency: config.WORKER_CONCURRENCY,
+      prefix,
     }),
   });
 
@@ -236,7 +218,7 @@ async function startParts(config: WorkerConfig, deps: WorkerRuntimeDeps): Promis
   };
 
   try {
-    const port = await listen(server, config.WORKER_HTTP_PORT, config.WORKER_HTTP_HOST);
+    const port = await listenOn(server, config.WORKER_HTTP_PORT, config.WORKER_HTTP_HOST);
     return {
       running: { port, keyPrefix: prefix, worker, statusStore, deadLetterQueue, gate, metrics, writeHealth },
       stop,
@@ -271,15 +253,4 @@ function gateSettingsOf(config: WorkerConfig, prefix: string): GateSettings {
     // A probe holds its lease for as long as its call to Kaarai may take, and a second more.
     probeLeaseMs: config.KAARAI_TIMEOUT_MS + 1_000,
   };
-}
-
-/** Resolves with the port once `server` listens; rejects when it cannot (the port is taken). */
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, describeRedisTarget, loadConfig, redisTargetOf, workerConfigSchema } from '@sms/config';
 import { createLogger } from '@sms/logging';
+import { stopOnSignals } from '@sms/service-lifecycle';
 import pino from 'pino';
 import { createWorkerRuntime } from './create-worker-runtime';
 
@@ -27,23 +28,14 @@ async function main(): Promise<void> {
   // Signals are taken from here on: a signal during the start-up wait for Redis ends the process
   // at once, as nothing is in flight yet. The status server keeps the process alive until a
   // signal; the first one starts the shutdown, later ones change nothing.
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: taking no new jobs, finishing those in flight');
-    const force = setTimeout(() => {
-      // Jobs still active return to the queue when their lock expires (BullMQ's stalled check).
-      logger.warn('shutdown timeout reached; leaving unfinished jobs to be redelivered');
-      process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    await runtime.stop();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignals({
+    stop: () => runtime.stop(),
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger,
+    stopping: 'shutting down: taking no new jobs, finishing those in flight',
+    // Jobs still active return to the queue when their lock expires (BullMQ's stalled check).
+    timedOut: 'shutdown timeout reached; leaving unfinished jobs to be redelivered',
+  });
 }
 
 function readCa(file: string | undefined): string | undefined {

@@ -1,17 +1,23 @@
 import type { CallbackQueue } from '@sms/callbacks';
-import { measureRedis, recordQueueState, type WorkerMetrics } from '@sms/metrics';
+import {
+  measureRedis,
+  recordArchiveBacklog,
+  recordQueueState,
+  type StatusServerDeps,
+  type WorkerMetrics,
+} from '@sms/metrics';
 import {
   CALLBACK_QUEUE,
   DEAD_LETTER_QUEUE,
   type DeadLetterQueue,
   type RedisConnection,
+  readArchiveBacklog,
   readQueueState,
   redisWriteRefusal,
   SMS_QUEUE,
   type SmsQueue,
   withTimeout,
 } from '@sms/queue';
-import type { StatusServerDeps } from './create-status-server';
 import type { SendingGate } from './sending-gate';
 
 export interface WorkerStatusDeps {
@@ -32,6 +38,8 @@ export interface WorkerStatusDeps {
   };
   readonly worker: { isRunning(): boolean };
   readonly concurrency: number;
+  /** The gateway's key prefix, for the archive backlog. */
+  readonly prefix: string;
 }
 
 // A stalled Redis answers nothing and fails nothing: a probe or a scrape must still get an answer.
@@ -43,12 +51,13 @@ export function workerStatusChecks(deps: WorkerStatusDeps): Omit<StatusServerDep
   const { metrics, probe, observed } = deps;
   // The gate is shared state in Redis: every replica reports it as it is at scrape time.
   const recordSharedState = async () => {
-    const [{ state }, sms, deadLetter, callbacks] = await withinASecond(
+    const [{ state }, sms, deadLetter, callbacks, archive] = await withinASecond(
       Promise.all([
         deps.gate.state(),
         readQueueState(observed.sms, probe),
         readQueueState(observed.deadLetters, probe),
         readQueueState(observed.callbacks, probe),
+        readArchiveBacklog(probe, deps.prefix),
       ]),
     );
     metrics.held.set(state === 'held' ? 1 : 0);
@@ -56,6 +65,7 @@ export function workerStatusChecks(deps: WorkerStatusDeps): Omit<StatusServerDep
     recordQueueState(metrics.queueState, SMS_QUEUE, sms);
     recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
     recordQueueState(metrics.queueState, CALLBACK_QUEUE, callbacks);
+    recordArchiveBacklog(metrics.queueState, archive);
   };
   return {
     beforeScrape: async () => {
