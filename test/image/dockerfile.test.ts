@@ -62,6 +62,7 @@ it('compiles the TypeScript in the build stage, from a frozen lockfile', () => {
   expect(runs).toContain('pnpm build');
   expect([...deployed.values()].sort()).toEqual([
     '@sms/api',
+    '@sms/archiver',
     '@sms/cli',
     '@sms/kaarai-simulator',
     '@sms/worker',
