@@ -127,6 +127,12 @@ export function podSpec(deployment: Manifest): Record<string, unknown> {
   return spec;
 }
 
+/** The containers of a Deployment's pods, init containers first (they run first). */
+export function containersOf(deployment: Manifest): Container[] {
+  const pod = podSpec(deployment);
+  return [...((pod.initContainers ?? []) as Container[]), ...((pod.containers ?? []) as Container[])];
+}
+
 export function container(deployment: Manifest, name: string): Container {
   const containers = (podSpec(deployment).containers ?? []) as Container[];
   const found = containers.find((c) => c.name === name);
