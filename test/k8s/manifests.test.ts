@@ -132,7 +132,11 @@ describe.each(rendered)('%s', (_name, manifests) => {
 
   it('leaves an archiver running while a node drain evicts what the budget allows', () => {
     const replicas = at(find(manifests, 'Deployment', 'sms-archiver'), 'spec', 'replicas') as number;
-    const budget = at(find(manifests, 'PodDisruptionBudget', 'sms-archiver'), 'spec', 'maxUnavailable');
+    const budget = at(
+      find(manifests, 'PodDisruptionBudget', 'sms-archiver'),
+      'spec',
+      'maxUnavailable',
+    ) as number;
     expect(budget).toBe(1);
     expect(replicas - budget).toBeGreaterThanOrEqual(1);
   });
