@@ -3,7 +3,6 @@ import { join, relative } from 'node:path';
 import {
   allOfKind,
   at,
-  container,
   containersOf,
   find,
   K8S_DIR,
@@ -91,20 +90,16 @@ describe.each(rendered)('%s', (_name, manifests) => {
     }
   });
 
-  it.each(WORKLOADS)(
-    'starts the $deployment entry point that exists in the image',
-    ({ deployment, container: name }) => {
-      const { command } = container(find(manifests, 'Deployment', deployment), name);
-      // deploy/Dockerfile puts each service's `pnpm deploy` output in /app/<service>, compiled.
-      const [node, main, ...rest] = command ?? [];
-      expect([node, rest]).toEqual(['node', []]);
-      const service = /^([a-z-]+)\/dist\/main\.js$/.exec(main ?? '')?.[1];
-      expect(existsSync(join(REPO_ROOT, 'services', service ?? '-', 'src', 'main.ts'))).toBe(true);
-      expect(readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')).toContain(
-        `COPY --from=build /out/${service} ${service}\n`,
-      );
-    },
-  );
+  it.each(containers)('starts in %s an entry point that exists in the image', (_name, _d, c) => {
+    // deploy/Dockerfile puts each service's `pnpm deploy` output in /app/<service>, compiled.
+    const [node, main, ...rest] = c.command ?? [];
+    expect([node, rest]).toEqual(['node', []]);
+    const [, service, file] = /^([a-z-]+)\/dist\/([a-z-]+)\.js$/.exec(main ?? '') ?? [];
+    expect(existsSync(join(REPO_ROOT, 'services', service ?? '-', 'src', `${file}.ts`))).toBe(true);
+    expect(readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')).toContain(
+      `COPY --from=build /out/${service} ${service}\n`,
+    );
+  });
 
   it('leaves a worker sending while a node drain evicts what the budget allows, and lets drains go on', () => {
     const deployment = find(manifests, 'Deployment', 'sms-worker');
