@@ -111,15 +111,16 @@ describe.each(cases)('%s: %s', (rendering, _name, { workload, manifests, deploym
     expect(endpoints.map((e) => [scraped(e.port), e.path])).toEqual([[metricsPort, '/metrics']]);
   });
 
-  it('probes readiness on /readyz and liveness and start-up on /healthz, on that port', () => {
+  it('probes readiness on its ready path and liveness and start-up on its health path, on that port', () => {
     const port = configOf()[workload.portVariable];
+    const { health, ready } = workload.probePaths;
     const probe = (name: string) => {
       const httpGet = at(c, name, 'httpGet') as { path: string; port: string | number };
       return { path: httpGet.path, port: containerPort(c, httpGet.port) };
     };
-    expect(probe('readinessProbe')).toEqual({ path: '/readyz', port });
-    expect(probe('livenessProbe')).toEqual({ path: '/healthz', port });
-    expect(probe('startupProbe')).toEqual({ path: '/healthz', port });
+    expect(probe('readinessProbe')).toEqual({ path: ready, port });
+    expect(probe('livenessProbe')).toEqual({ path: health, port });
+    expect(probe('startupProbe')).toEqual({ path: health, port });
   });
 
   it('gives SIGTERM more time than the preStop sleep plus SHUTDOWN_TIMEOUT_MS', () => {

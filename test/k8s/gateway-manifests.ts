@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { apiConfigSchema, workerConfigSchema } from '@sms/config';
+import { apiConfigSchema, archiverConfigSchema, workerConfigSchema } from '@sms/config';
 import { type KustomizationSource, kustomize } from './kustomize';
 import { isObject, type Kustomization, type Manifest, readYamlDocuments } from './render-kustomization';
 
@@ -53,9 +53,10 @@ export function productionOverlayIn(namespace: string): KustomizationSource {
 }
 
 /**
- * The two services the manifests run: the container of each, the schema its configuration is
- * parsed with, the variable and container port name of its HTTP server (probes), and those of
- * the server Prometheus scrapes: for the API an internal one that clients must not reach.
+ * The services the manifests run: the container of each, the schema its configuration is parsed
+ * with, the variable and container port name of its HTTP server and the paths it answers the
+ * probes on, and those of the server Prometheus scrapes: for the API an internal one that clients
+ * must not reach.
  */
 export const WORKLOADS = [
   {
@@ -64,6 +65,7 @@ export const WORKLOADS = [
     schema: apiConfigSchema,
     portVariable: 'API_PORT',
     portName: 'http',
+    probePaths: { health: '/healthz', ready: '/readyz' },
     metricsPortVariable: 'ADMIN_PORT',
     metricsPortName: 'internal',
   },
@@ -73,7 +75,18 @@ export const WORKLOADS = [
     schema: workerConfigSchema,
     portVariable: 'WORKER_HTTP_PORT',
     portName: 'metrics',
+    probePaths: { health: '/healthz', ready: '/readyz' },
     metricsPortVariable: 'WORKER_HTTP_PORT',
+    metricsPortName: 'metrics',
+  },
+  {
+    deployment: 'sms-archiver',
+    container: 'archiver',
+    schema: archiverConfigSchema,
+    portVariable: 'ARCHIVER_HTTP_PORT',
+    portName: 'metrics',
+    probePaths: { health: '/health', ready: '/ready' },
+    metricsPortVariable: 'ARCHIVER_HTTP_PORT',
     metricsPortName: 'metrics',
   },
 ] as const;
@@ -125,6 +138,12 @@ export function podSpec(deployment: Manifest): Record<string, unknown> {
   const spec = at(deployment, 'spec', 'template', 'spec');
   if (!isObject(spec)) throw new Error(`${deployment.metadata.name} has no pod template`);
   return spec;
+}
+
+/** The containers of a Deployment's pods, init containers first (they run first). */
+export function containersOf(deployment: Manifest): Container[] {
+  const pod = podSpec(deployment);
+  return [...((pod.initContainers ?? []) as Container[]), ...((pod.containers ?? []) as Container[])];
 }
 
 export function container(deployment: Manifest, name: string): Container {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import {
   allOfKind,
   at,
-  container,
+  containersOf,
   find,
   K8S_DIR,
   matchesLabels,
@@ -26,8 +26,16 @@ const everyManifest = rendered.flatMap(([name, manifests]) =>
 );
 
 describe.each(rendered)('%s', (_name, manifests) => {
-  it('renders the API and the worker with their Services, budgets, policies and monitors', () => {
-    for (const { deployment } of WORKLOADS) {
+  // Every Deployment, not only those of WORKLOADS: a service added to the manifests meets the
+  // same rules before any test knows its configuration.
+  const deployments = allOfKind(manifests, 'Deployment').map((d) => [d.metadata.name, d] as const);
+  const containers = deployments.flatMap(([name, d]) =>
+    containersOf(d).map((c) => [`${name}/${c.name}`, d, c] as const),
+  );
+
+  it('renders the API, the worker and the archiver with their Services, budgets, policies and monitors', () => {
+    expect(deployments.map(([name]) => name).sort()).toEqual(['sms-api', 'sms-archiver', 'sms-worker']);
+    for (const [deployment] of deployments) {
       for (const kind of [
         'Deployment',
         'Service',
@@ -45,70 +53,53 @@ describe.each(rendered)('%s', (_name, manifests) => {
     expect(allOfKind(manifests, 'Secret')).toEqual([]);
   });
 
-  it.each(WORKLOADS)(
-    'selects the pods of $deployment with every selector meant for them',
-    ({ deployment }) => {
-      const d = find(manifests, 'Deployment', deployment);
-      const podLabels = at(d, 'spec', 'template', 'metadata', 'labels') as Record<string, string>;
-      const selects = (selector: unknown) => matchesLabels(selector, podLabels);
-      expect(selects(at(d, 'spec', 'selector'))).toBe(true);
-      expect(selects(at(find(manifests, 'PodDisruptionBudget', deployment), 'spec', 'selector'))).toBe(true);
-      expect(selects(at(find(manifests, 'NetworkPolicy', deployment), 'spec', 'podSelector'))).toBe(true);
-      const service = find(manifests, 'Service', deployment);
-      expect(selects({ matchLabels: at(service, 'spec', 'selector') })).toBe(true);
-      const monitor = find(manifests, 'ServiceMonitor', deployment);
-      expect(matchesLabels(at(monitor, 'spec', 'selector'), service.metadata.labels ?? {})).toBe(true);
-    },
-  );
+  it.each(deployments)('selects the pods of %s with every selector meant for them', (deployment, d) => {
+    const podLabels = at(d, 'spec', 'template', 'metadata', 'labels') as Record<string, string>;
+    const selects = (selector: unknown) => matchesLabels(selector, podLabels);
+    expect(selects(at(d, 'spec', 'selector'))).toBe(true);
+    expect(selects(at(find(manifests, 'PodDisruptionBudget', deployment), 'spec', 'selector'))).toBe(true);
+    expect(selects(at(find(manifests, 'NetworkPolicy', deployment), 'spec', 'podSelector'))).toBe(true);
+    const service = find(manifests, 'Service', deployment);
+    expect(selects({ matchLabels: at(service, 'spec', 'selector') })).toBe(true);
+    const monitor = find(manifests, 'ServiceMonitor', deployment);
+    expect(matchesLabels(at(monitor, 'spec', 'selector'), service.metadata.labels ?? {})).toBe(true);
+  });
 
-  it.each(WORKLOADS)(
-    'runs $deployment under the restricted Pod Security Standard',
-    ({ deployment, container: name }) => {
-      const d = find(manifests, 'Deployment', deployment);
-      const pod = podSpec(d);
-      const c = container(d, name);
-      expect(pod.automountServiceAccountToken).toBe(false);
-      expect(at(pod, 'securityContext', 'runAsNonRoot')).toBe(true);
-      expect(at(pod, 'securityContext', 'seccompProfile', 'type')).toBe('RuntimeDefault');
-      expect(at(c, 'securityContext', 'allowPrivilegeEscalation')).toBe(false);
-      expect(at(c, 'securityContext', 'capabilities', 'drop')).toEqual(['ALL']);
-      // The root filesystem is read-only: the temporary directory must stay writable.
-      expect(at(c, 'securityContext', 'readOnlyRootFilesystem')).toBe(true);
-      const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
-      const volume = (pod.volumes as Array<{ name: string; emptyDir?: unknown }>).find(
-        (v) => v.name === tmp?.name,
-      );
-      expect(volume?.emptyDir).toBeDefined();
-    },
-  );
+  it.each(containers)('runs %s under the restricted Pod Security Standard', (_name, d, c) => {
+    const pod = podSpec(d);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(at(pod, 'securityContext', 'runAsNonRoot')).toBe(true);
+    expect(at(pod, 'securityContext', 'seccompProfile', 'type')).toBe('RuntimeDefault');
+    expect(at(c, 'securityContext', 'allowPrivilegeEscalation')).toBe(false);
+    expect(at(c, 'securityContext', 'capabilities', 'drop')).toEqual(['ALL']);
+    // The root filesystem is read-only: the temporary directory must stay writable.
+    expect(at(c, 'securityContext', 'readOnlyRootFilesystem')).toBe(true);
+    const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
+    const volume = (pod.volumes as Array<{ name: string; emptyDir?: unknown }>).find(
+      (v) => v.name === tmp?.name,
+    );
+    expect(volume?.emptyDir).toBeDefined();
+  });
 
-  it.each(WORKLOADS)(
-    'gives $deployment requests and limits, requests within limits',
-    ({ deployment, container: name }) => {
-      const resources = container(find(manifests, 'Deployment', deployment), name).resources;
-      for (const resource of ['cpu', 'memory']) {
-        const request = quantity(at(resources, 'requests', resource));
-        const limit = quantity(at(resources, 'limits', resource));
-        expect(request).toBeGreaterThan(0);
-        expect(limit).toBeGreaterThanOrEqual(request);
-      }
-    },
-  );
+  it.each(containers)('gives %s requests and limits, requests within limits', (_name, _d, c) => {
+    for (const resource of ['cpu', 'memory']) {
+      const request = quantity(at(c.resources, 'requests', resource));
+      const limit = quantity(at(c.resources, 'limits', resource));
+      expect(request).toBeGreaterThan(0);
+      expect(limit).toBeGreaterThanOrEqual(request);
+    }
+  });
 
-  it.each(WORKLOADS)(
-    'starts the $deployment entry point that exists in the image',
-    ({ deployment, container: name }) => {
-      const { command } = container(find(manifests, 'Deployment', deployment), name);
-      // deploy/Dockerfile puts each service's `pnpm deploy` output in /app/<service>, compiled.
-      const [node, main, ...rest] = command ?? [];
-      expect([node, rest]).toEqual(['node', []]);
-      const service = /^([a-z-]+)\/dist\/main\.js$/.exec(main ?? '')?.[1];
-      expect(existsSync(join(REPO_ROOT, 'services', service ?? '-', 'src', 'main.ts'))).toBe(true);
-      expect(readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')).toContain(
-        `COPY --from=build /out/${service} ${service}\n`,
-      );
-    },
-  );
+  it.each(containers)('starts in %s an entry point that exists in the image', (_name, _d, c) => {
+    // deploy/Dockerfile puts each service's `pnpm deploy` output in /app/<service>, compiled.
+    const [node, main, ...rest] = c.command ?? [];
+    expect([node, rest]).toEqual(['node', []]);
+    const [, service, file] = /^([a-z-]+)\/dist\/([a-z-]+)\.js$/.exec(main ?? '') ?? [];
+    expect(existsSync(join(REPO_ROOT, 'services', service ?? '-', 'src', `${file}.ts`))).toBe(true);
+    expect(readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')).toContain(
+      `COPY --from=build /out/${service} ${service}\n`,
+    );
+  });
 
   it('leaves a worker sending while a node drain evicts what the budget allows, and lets drains go on', () => {
     const deployment = find(manifests, 'Deployment', 'sms-worker');
@@ -131,9 +122,18 @@ describe.each(rendered)('%s', (_name, manifests) => {
   });
 
   it('disables Service links, so that no Service name can inject a variable like API_PORT', () => {
-    for (const { deployment } of WORKLOADS) {
-      expect(podSpec(find(manifests, 'Deployment', deployment)).enableServiceLinks).toBe(false);
-    }
+    for (const [, d] of deployments) expect(podSpec(d).enableServiceLinks).toBe(false);
+  });
+
+  it('leaves an archiver running while a node drain evicts what the budget allows', () => {
+    const replicas = at(find(manifests, 'Deployment', 'sms-archiver'), 'spec', 'replicas') as number;
+    const budget = at(
+      find(manifests, 'PodDisruptionBudget', 'sms-archiver'),
+      'spec',
+      'maxUnavailable',
+    ) as number;
+    expect(budget).toBe(1);
+    expect(replicas - budget).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -152,11 +152,10 @@ describe('overlays/production', () => {
     }
   });
 
-  it('runs a released image: a registry name and a tag other than latest', () => {
-    for (const { deployment, container: name } of WORKLOADS) {
-      const { name: image, tag } = parseImage(
-        container(find(manifests, 'Deployment', deployment), name).image!,
-      );
+  it('runs a released image in every container: a registry name and a tag other than latest', () => {
+    const images = allOfKind(manifests, 'Deployment').flatMap((d) => containersOf(d).map((c) => c.image!));
+    expect(images.length).toBeGreaterThan(WORKLOADS.length);
+    for (const { name: image, tag } of images.map(parseImage)) {
       expect(image).toContain('/');
       expect(tag).toMatch(/^\d+\.\d+\.\d+/);
     }

@@ -7,8 +7,9 @@ import { allOfKind, at, container, find, matchesLabels, RENDERINGS, WORKLOADS } 
 import type { Manifest } from './render-kustomization';
 
 // What the NetworkPolicies let in and out of each pod, taken together (policies add up): the
-// API is reached by client namespaces and Prometheus; a worker only by Prometheus; out of them
-// go DNS, Redis on REDIS_URL's port and, for the worker alone, HTTPS to Kaarai.
+// API is reached by client namespaces and Prometheus; a worker and an archiver only by
+// Prometheus; out of them go DNS, Redis on REDIS_URL's port, PostgreSQL on DATABASE_URL's for
+// those that have one and, for the worker alone, HTTPS to Kaarai.
 
 interface Peer {
   readonly namespaceSelector?: unknown;
@@ -98,9 +99,11 @@ describe.each(cases)('%s: %s', (_rendering, _name, { workload, manifests }) => {
     expect(reachable).not.toContain(metricsPort);
   });
 
-  it('lets out DNS, Redis on the port of REDIS_URL and, from the worker, Kaarai on the port of KAARAI_URL', () => {
+  it('lets out DNS, Redis on the port of REDIS_URL, PostgreSQL on that of DATABASE_URL and, from the worker, Kaarai on the port of KAARAI_URL', () => {
     const redis = new URL(config().REDIS_URL as string);
     const allowed = ['UDP/53', 'TCP/53', `TCP/${redis.port || 6379}`];
+    const database = config().DATABASE_URL as string | undefined;
+    if (database !== undefined) allowed.push(`TCP/${new URL(database).port || 5432}`);
     if (workload.deployment === 'sms-worker') {
       const kaarai = new URL(config().KAARAI_URL as string);
       allowed.push(`TCP/${kaarai.port || (kaarai.protocol === 'https:' ? 443 : 80)}`);
@@ -124,16 +127,11 @@ describe.each(cases)('%s: %s', (_rendering, _name, { workload, manifests }) => {
 
 describe.each(RENDERINGS.map(([name, render]) => [name, render()] as const))('%s', (_name, manifests) => {
   it('scopes each policy to the gateway’s pods', () => {
+    const podLabels = allOfKind(manifests, 'Deployment').map(
+      (d) => at(d, 'spec', 'template', 'metadata', 'labels') as Record<string, string>,
+    );
     for (const policy of allOfKind(manifests, 'NetworkPolicy') as Manifest[]) {
-      const selected = WORKLOADS.filter(({ deployment }) =>
-        matchesLabels(
-          at(policy, 'spec', 'podSelector'),
-          at(find(manifests, 'Deployment', deployment), 'spec', 'template', 'metadata', 'labels') as Record<
-            string,
-            string
-          >,
-        ),
-      );
+      const selected = podLabels.filter((labels) => matchesLabels(at(policy, 'spec', 'podSelector'), labels));
       expect([policy.metadata.name, selected.length > 0]).toEqual([policy.metadata.name, true]);
     }
   });

@@ -1,11 +1,28 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RedisServer, startApiProcess, startRedisServer, startWorkerProcess } from '@sms/testing';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ArchiveReader, createArchivePool } from '@sms/archive';
+import {
+  type RedisServer,
+  startApiProcess,
+  startPostgres,
+  startRedisServer,
+  startWorkerProcess,
+} from '@sms/testing';
 import { Redis } from 'ioredis';
 import { environmentWithExampleSecrets } from './example-secret-files';
-import { at, type Container, container, exampleSecrets, find, RENDERINGS } from './gateway-manifests';
+import {
+  at,
+  type Container,
+  container,
+  exampleSecrets,
+  find,
+  podSpec,
+  RENDERINGS,
+} from './gateway-manifests';
 import type { Manifest } from './render-kustomization';
 
 // The real API and worker processes, started with the environment overlays/production gives
@@ -111,5 +128,38 @@ it('the worker answers its probes and its scrape, and stops in time on SIGTERM',
     const stopped = await worker.stop();
     expect(stopped.code).toBe(0);
     expect(stopped.elapsedMs).toBeLessThan(graceMs(deployment));
+  }
+});
+
+it("the archiver's init container brings an empty database's schema up, with the file the Secret mounts", async () => {
+  const deployment = find(manifests, 'Deployment', 'sms-archiver');
+  const [migrate] = (podSpec(deployment).initContainers ?? []) as Container[];
+  expect(migrate?.name).toBe('migrate');
+  const postgres = await startPostgres({ migrate: false });
+  const pool = createArchivePool(postgres.url);
+  try {
+    const env = environmentWithExampleSecrets(manifests, deployment, migrate!, dir);
+    // The file the Secret would hold, naming this test's PostgreSQL instead of the example's.
+    writeFileSync(env.DATABASE_URL_FILE!, `${postgres.url}\n`);
+    const [node, main] = migrate!.command!;
+    expect(node).toBe('node');
+    // In the image `archiver/dist/migrate-main.js`; here its source, through tsx.
+    const source = resolve(
+      __dirname,
+      '..',
+      '..',
+      'services',
+      main!.replace('/dist/', '/src/').replace(/\.js$/, '.ts'),
+    );
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', source], {
+      cwd: resolve(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 60_000,
+    });
+    // The table exists: a look-up answers "absent" instead of failing.
+    await expect(new ArchiveReader(pool).read(randomUUID())).resolves.toBeUndefined();
+  } finally {
+    await pool.end();
+    await postgres.stop();
   }
 });

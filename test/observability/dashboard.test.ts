@@ -72,6 +72,38 @@ it('shows Redis, the single point of failure, as the services measure it: connec
   ).not.toHaveLength(0);
 });
 
+it('shows the history archive: backlog, its oldest entry, outcomes, batch duration, failures, PostgreSQL and overflow', () => {
+  const rowAt = dashboard.panels.findIndex(
+    (panel) => panel.type === 'row' && panel.title === 'History archive',
+  );
+  expect(rowAt).toBeGreaterThan(-1);
+  const nextRow = dashboard.panels.findIndex((panel, i) => i > rowAt && panel.type === 'row');
+  const exprs = dashboard.panels
+    .slice(rowAt + 1, nextRow === -1 ? undefined : nextRow)
+    .flatMap((panel) => (panel.targets ?? []).map((target) => target.expr ?? ''));
+  const read = (metric: string) => exprs.filter((expr) => expr.includes(`${metric}{`));
+  for (const metric of [
+    'sms_archive_backlog_messages',
+    'sms_archive_backlog_oldest_age_seconds',
+    'sms_archive_overflowed_total',
+    'sms_archived_messages_total',
+    'sms_archive_failures_total',
+    'sms_archive_postgres_up',
+  ]) {
+    expect([metric, read(metric).length]).toEqual([metric, 1]);
+  }
+  expect(read('sms_archived_messages_total')[0]).toMatch(/^sum by \(outcome\) \(rate\(/);
+  expect(
+    exprs.filter((expr) =>
+      /^histogram_quantile\(0\.99, .*sms_archive_batch_duration_seconds_bucket\{/.test(expr),
+    ),
+  ).toHaveLength(1);
+  // Shared state that every API and worker reports alike: max, never sum.
+  for (const metric of ['sms_archive_backlog_messages', 'sms_archive_overflowed_total']) {
+    expect(read(metric)[0]).toMatch(/^max\(/);
+  }
+});
+
 it("counts Kaarai's refusals for the client's data (4001-4003, 4031) apart from the delivery failures", () => {
   const delivery = panels.find((panel) => panel.title === 'Delivery success')!;
   const [delivered, refused] = (delivery.targets ?? []).map((target) => target.expr ?? '');

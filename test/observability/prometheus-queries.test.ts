@@ -9,23 +9,26 @@ import {
   newPrefix,
   type RunningSimulator,
   startApiProcess,
+  startPostgres,
   startRedis,
   startSimulator,
   startWorkerProcess,
   Teardown,
+  type TestPostgres,
   type TestRedis,
   uniqueTexts,
   type WorkerProcess,
   waitFor,
 } from '@sms/testing';
+import { type ArchiverUnderTest, startArchiver } from '../../services/archiver/test/start-archiver';
 import { type CallbackReceiver, startCallbackReceiver } from '../callbacks/callback-receiver';
 import { dashboardQueries, dashboardVariableQueries, type PanelQuery } from './dashboard-queries';
 import { type VectorSelector, vectorSelectors } from './promql-selectors';
 import { type RunningPrometheus, startPrometheus } from './start-prometheus';
 
-// A real Prometheus scrapes a real API and worker (deploy/prometheus/prometheus-local.yml, with
-// their ports and a 1 s interval put in) and loads the real alert rules, while traffic runs
-// through the gateway: accepted messages, requests refused as bad input, 5030 answers that are
+// A real Prometheus scrapes a real API, worker and archiver (deploy/prometheus/prometheus-local.yml,
+// with their ports and a 1 s interval put in; the archiver writes to a real PostgreSQL) and loads
+// the real alert rules, while traffic runs through the gateway: accepted messages, requests refused as bad input, 5030 answers that are
 // retried and 4031 answers that are dead-lettered, a batch refused by a client's day quota, and
 // status callbacks that one receiver takes and another refuses until they are given up. Then
 // every query of the Grafana dashboard and every alert expression is evaluated by Prometheus.
@@ -46,6 +49,7 @@ const CALLBACK_SECRET = 'observability-callback-secret-0123';
 const NOT_PROVOKED: Readonly<Record<string, string>> = {
   sms_callback_enqueue_failures_total:
     'Redis stalling past CALLBACK_ENQUEUE_TIMEOUT_MS in the middle of a send',
+  sms_archive_failures_total: 'PostgreSQL or Redis failing under the archiver',
 };
 
 const teardown = new Teardown();
@@ -53,6 +57,8 @@ let redis: TestRedis;
 let simulator: RunningSimulator;
 let api: ApiProcess;
 let worker: WorkerProcess;
+let postgres: TestPostgres;
+let archiver: ArchiverUnderTest;
 let prometheus: RunningPrometheus;
 // Callback receivers: the first answers 204; the second 503 to every post, so that its events
 // are given up.
@@ -60,6 +66,8 @@ let receiver: CallbackReceiver;
 let refusing: CallbackReceiver;
 // When the first round's counts were all in and the second round had not begun.
 let secondRoundFrom = 0;
+// Records the archiver had written when the last round's were all in.
+let archivedSoFar = 0;
 
 interface Sample {
   readonly metric: Record<string, string>;
@@ -67,11 +75,12 @@ interface Sample {
 }
 
 beforeAll(async () => {
-  [redis, simulator, receiver, refusing] = await Promise.all([
+  [redis, simulator, receiver, refusing, postgres] = await Promise.all([
     startRedis().then((r) => teardown.add(r, (x) => x.stop())),
     startSimulator({ https: true }).then((s) => teardown.add(s, (x) => x.stop())),
     startCallbackReceiver().then((r) => teardown.add(r, (x) => x.stop())),
     startCallbackReceiver().then((r) => teardown.add(r, (x) => x.stop())),
+    startPostgres().then((p) => teardown.add(p, (x) => x.stop())),
   ]);
   refusing.fail(Number.POSITIVE_INFINITY, 503);
   const prefix = newPrefix();
@@ -108,8 +117,14 @@ beforeAll(async () => {
     (x) => x.stop(),
   );
   await worker.ready();
+  // Before any traffic: the archiver creates the archive stream, and only then do final statuses
+  // go to it.
+  archiver = teardown.add(
+    await startArchiver({ redisUrl: redis.url, queuePrefix: prefix, databaseUrl: postgres.url }),
+    (x) => x.stop(),
+  );
   prometheus = teardown.add(
-    await startPrometheus(localConfig(api.adminUrl, worker.httpUrl), {
+    await startPrometheus(localConfig(api.adminUrl, worker.httpUrl, archiver.url), {
       'alerts.yml': readFileSync(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8'),
     }),
     (x) => x.stop(),
@@ -117,9 +132,13 @@ beforeAll(async () => {
   await waitFor(
     async () => {
       const { activeTargets } = await prometheus.api<{ activeTargets: Array<{ health: string }> }>('targets');
-      return activeTargets.length === 2 && activeTargets.every((t) => t.health === 'up');
+      return activeTargets.length === 3 && activeTargets.every((t) => t.health === 'up');
     },
-    { timeoutMs: 20_000, intervalMs: 200, description: 'prometheus to scrape the api and the worker' },
+    {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      description: 'prometheus to scrape the api, the worker and the archiver',
+    },
   );
 
   await simulator.admin.setSettings({ blockedPrefixes: [BLOCKED_PREFIX] });
@@ -135,11 +154,12 @@ beforeAll(async () => {
 afterAll(() => teardown.run());
 
 /** deploy/prometheus/prometheus-local.yml, pointed at the processes under test every second. */
-function localConfig(apiUrl: string, workerUrl: string): string {
+function localConfig(apiUrl: string, workerUrl: string, archiverUrl: string): string {
   let config = readFileSync(join(PROMETHEUS_DIR, 'prometheus-local.yml'), 'utf8');
   const replacements: Array<[string, string]> = [
     ['"127.0.0.1:9101"', `"${new URL(apiUrl).host}"`],
     ['"127.0.0.1:9100"', `"${new URL(workerUrl).host}"`],
+    ['"127.0.0.1:9300"', `"${new URL(archiverUrl).host}"`],
     ['scrape_interval: 10s', 'scrape_interval: 1s'],
     ['evaluation_interval: 10s', 'evaluation_interval: 1s'],
   ];
@@ -179,6 +199,26 @@ async function runTraffic(label: string): Promise<void> {
   await refusedByQuota(label);
   await callbacksSettled(label);
   await deadLettersCounted();
+  await archived(ids.length);
+}
+
+/**
+ * Waits until the archiver has written at least `count` more records than before and none waits
+ * in the stream: each round's final messages are in PostgreSQL before the next scrape.
+ */
+async function archived(count: number): Promise<void> {
+  const written = async () =>
+    metricValue(await (await fetch(`${archiver.url}/metrics`)).text(), 'sms_archived_messages_total', {
+      outcome: 'written',
+    }) ?? 0;
+  const before = archivedSoFar;
+  await waitFor(
+    async () =>
+      (await written()) >= before + count &&
+      metricValue(await worker.metrics(), 'sms_archive_backlog_messages') === 0,
+    { timeoutMs: 15_000, intervalMs: 100, description: `the archiver to write ${count} more records` },
+  );
+  archivedSoFar = await written();
 }
 
 /**
@@ -258,6 +298,10 @@ async function prometheusCaughtUp(): Promise<void> {
       .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
   const workerMetrics = await worker.metrics();
   const expected = {
+    sms_archived_messages_total: total(
+      await (await fetch(`${archiver.url}/metrics`)).text(),
+      'sms_archived_messages_total',
+    ),
     sms_provider_answers_total: total(workerMetrics, 'sms_provider_answers_total'),
     sms_callbacks_total: total(workerMetrics, 'sms_callbacks_total'),
     sms_api_messages_accepted_total: total(
@@ -355,9 +399,9 @@ async function problemsOf(expr: string): Promise<string[]> {
 
 const finite = (samples: readonly Sample[]) => samples.filter((s) => Number.isFinite(Number(s.value[1])));
 
-it('scrapes the API and the worker under the job names the rules and the dashboard use', async () => {
+it('scrapes the API, the worker and the archiver under the job names the rules and the dashboard use', async () => {
   const jobs = (await query('up == 1')).map((s) => s.metric.job).sort();
-  expect(jobs).toEqual(['sms-api', 'sms-worker']);
+  expect(jobs).toEqual(['sms-api', 'sms-archiver', 'sms-worker']);
 });
 
 it('loads every alert rule, each with a severity, a summary, a description and a runbook', async () => {
@@ -429,7 +473,9 @@ it("the dashboard's variables list this run's instances", async () => {
   for (const variable of variables) expect(await series(variable.selector)).not.toHaveLength(0);
   const instance = variables.find((v) => v.name === 'instance')!;
   const instances = new Set((await series(instance.selector)).map((labels) => labels[instance.label]));
-  expect(instances).toEqual(new Set([new URL(api.adminUrl).host, new URL(worker.httpUrl).host]));
+  expect(instances).toEqual(
+    new Set([new URL(api.adminUrl).host, new URL(worker.httpUrl).host, new URL(archiver.url).host]),
+  );
 });
 
 it('every alert expression evaluates, and reads only metrics, labels and values that exist', async () => {
