@@ -120,7 +120,11 @@ beforeAll(async () => {
   // Before any traffic: the archiver creates the archive stream, and only then do final statuses
   // go to it.
   archiver = teardown.add(
-    await startArchiver({ redisUrl: redis.url, queuePrefix: prefix, databaseUrl: postgres.url }),
+    await startArchiver({
+      redisEnv: { REDIS_URL: redis.url },
+      queuePrefix: prefix,
+      databaseUrl: postgres.url,
+    }),
     (x) => x.stop(),
   );
   prometheus = teardown.add(
