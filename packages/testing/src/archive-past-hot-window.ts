@@ -5,22 +5,22 @@ import type { StatusStore } from '@sms/status-store';
 /** One gateway's status records in Redis, and the archive they go to. */
 export interface ArchiveTarget {
   readonly redis: RedisConnection;
-  /** The gateway's key prefix (`redisKeyPrefix(QUEUE_PREFIX)`). */
-  readonly prefix: string;
   readonly statusStore: StatusStore;
   readonly pool: ReturnType<typeof createArchivePool>;
 }
 
 /**
  * Takes a message past its hot window: writes its Redis record and history to PostgreSQL as the
- * archiver does, then deletes them from Redis as their expiry would. Throws when Redis held
- * neither, so that a test cannot pass on a message it never wrote.
+ * archiver does, then deletes them from Redis as their expiry would (the record, which holds its
+ * history, and the history list of a record written before). Throws when Redis held no record, so
+ * that a test cannot pass on a message it never wrote.
  */
 export async function archivePastHotWindow(target: ArchiveTarget, id: string): Promise<void> {
-  const { redis, prefix, statusStore, pool } = target;
+  const { redis, statusStore, pool } = target;
   const record = await statusStore.read(id);
   if (!record) throw new Error(`Redis has no status record of ${id}`);
   await new ArchiveWriter(pool).write([{ ...record, history: await statusStore.attempts(id) }]);
-  const deleted = await redis.del(statusStore.key(id), `${prefix}:attempts:${id}`);
-  if (deleted !== 2) throw new Error(`Redis held ${deleted} of the 2 keys of ${id}`);
+  const deleted = await redis.del(statusStore.key(id));
+  if (deleted !== 1) throw new Error(`Redis held no status record of ${id} to delete`);
+  await redis.del(statusStore.attemptsKey(id));
 }
