@@ -201,7 +201,7 @@ it('main.ts reads through with DATABASE_URL and stays ready while PostgreSQL is 
     );
     const before = await json(await service.get(`/v1/sms/${id}`));
     expect(before.status).toBe(200);
-    await archivePastHotWindow({ redis: redis.redis, prefix, statusStore, pool }, id);
+    await archivePastHotWindow({ redis: redis.redis, statusStore, pool }, id);
     expect(await json(await service.get(`/v1/sms/${id}`))).toEqual(before);
 
     await postgres.stopServer();

@@ -45,7 +45,7 @@ async function archivedDeadLetter() {
     runSms(['dlq', 'show', id, '--direct', '--json', ...more], { env: { ...env, ...moreEnv } });
 
   const before = await show();
-  await archivePastHotWindow({ redis, prefix, statusStore, pool }, id);
+  await archivePastHotWindow({ redis, statusStore, pool }, id);
   return { id, before, show };
 }
 
