@@ -7,6 +7,7 @@ import { databaseUrl } from './database-url';
 import { envSchema } from './env-schema';
 import { envFlag, envIntOr, envListenHost, envPort } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
+import { senderIdConfigProblems, senderIdConfigShape } from './sender-id-settings';
 import { sharedConfigShape } from './shared-config';
 
 /**
@@ -49,6 +50,7 @@ export const apiConfigSchema = envSchema(
   {
     ...sharedConfigShape,
     ...callbackConfigShape,
+    ...senderIdConfigShape,
     API_PORT: envPort(8080).describe('Port of the HTTP API. Default 8080.'),
     API_HOST: envListenHost().describe('Address the HTTP API listens on. Default 0.0.0.0.'),
     ADMIN_PORT: envPort(9101).describe(
@@ -153,6 +155,7 @@ export const apiConfigSchema = envSchema(
     }
     yield* redisTopologyProblems(config);
     yield* callbackConfigProblems(config);
+    yield* senderIdConfigProblems(config);
     // Node refuses to start an HTTP server so configured.
     if (above(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS))
       yield ['HEADERS_TIMEOUT_MS', 'must not exceed REQUEST_TIMEOUT_MS'];

@@ -8,7 +8,10 @@ import { envInt } from './env-types';
  * `client=value` entries, separated by commas or new lines (a mounted file holds one a line),
  * into a map; `parse` turns one value into what the map holds, or says why it cannot.
  */
-function clientEntries<T>(what: string, parse: (value: string, client: string) => T | { problem: string }) {
+export function clientEntries<T>(
+  what: string,
+  parse: (value: string, client: string) => T | { problem: string },
+) {
   return z.string().transform((text, ctx) => {
     const entries = new Map<string, T>();
     const items = text

@@ -38,6 +38,9 @@ export const API_ERROR_CODES = {
   4290: { httpStatus: 429, text: 'Too many requests per second' },
   4291: { httpStatus: 429, text: 'Daily message quota used up' },
   5031: { httpStatus: 503, text: 'Status archive unavailable, try again later' },
+  // 403, not 400: the sender id is well formed, and this client may not use it. Not 4031, which
+  // is Kaarai's "not routable".
+  4032: { httpStatus: 403, text: 'Sender id not allowed for this client' },
 } as const satisfies Record<number, { httpStatus: number; text: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

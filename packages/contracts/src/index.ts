@@ -55,6 +55,13 @@ export {
   MESSAGE_STATUSES,
   type MessageStatus,
 } from './message-status';
+export {
+  describeSenderIds,
+  isSenderIdAllowed,
+  normaliseSender,
+  parseSenderIdPattern,
+  type SenderIdPattern,
+} from './sender-ids';
 export { callbackSignature, verifyCallbackSignature } from './sign-callback';
 export type { SmsJobData } from './sms-job';
 export {

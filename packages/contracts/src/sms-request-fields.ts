@@ -7,6 +7,7 @@ import {
   MAX_CALLBACK_URL_LENGTH,
 } from './callback-url';
 import { isOneOf } from './is-one-of';
+import { normaliseSender, SENDER } from './sender-ids';
 import { smsSegmentsOf } from './sms-segments';
 
 /** How soon a message is sent: see `SMS_REQUEST_FIELDS.priority`. */
@@ -72,9 +73,6 @@ export interface SmsRequestField {
 
 // E.164 allows at most 15 digits; country codes never start with 0.
 const RECEIVER = /^\+?[1-9][0-9]{6,14}$/;
-// A number, or an alphanumeric sender id: at most 11 characters on the GSM network, with a letter.
-const NUMERIC_SENDER = /^\+?[0-9]{3,15}$/;
-const SENDER = /^(?:\+?[0-9]{3,15}|(?=.*[A-Za-z])[A-Za-z0-9 .&'_-]{1,11})$/;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 // Unicode's control characters (C0, DEL, C1) except tab, line feed and carriage return, which
 // are ordinary in a multi-line SMS. The others have no meaning on a phone, and some harm on the
@@ -204,7 +202,7 @@ export const SMS_REQUEST_FIELDS = {
   },
   from: {
     description:
-      'Sender: a number of 3 to 15 digits (a leading + is dropped) or an alphanumeric sender id of at most 11 characters with a letter. Default: Kaarai picks one.',
+      "Sender: a number of 3 to 15 digits (a leading + is dropped) or an alphanumeric sender id of at most 11 characters with a letter; with CLIENT_SENDER_IDS (or DEFAULT_SENDER_IDS) it must be one of the client's sender ids, else 403 (4032). Default: the client's CLIENT_DEFAULT_FROM, or Kaarai picks one.",
     required: false,
     codes: { invalid: 4004 },
     schema: () =>
@@ -214,7 +212,7 @@ export const SMS_REQUEST_FIELDS = {
           error:
             '"from" must be 3 to 15 digits or an alphanumeric sender id of at most 11 characters with a letter',
         })
-        .transform((from) => (NUMERIC_SENDER.test(from) ? withoutPlus(from) : from)),
+        .transform(normaliseSender),
   },
   validFor: {
     description:

@@ -19,6 +19,7 @@ import { ApiError } from './api-error';
 import { type Authenticate, createAuthenticator } from './authenticate';
 import { createAcceptBatch } from './batch/accept-batch';
 import { sendBatch } from './batch/send-batch';
+import { createCheckSenderId, type SenderIdSettings } from './check-sender-id';
 import { clientLimits } from './client-limits';
 import { findMessage } from './find-message';
 import { type IdempotencyStore, idempotencyKeyOf } from './idempotency';
@@ -54,6 +55,8 @@ export interface AppConfig {
   readonly maxBatchBodyBytes: number;
   /** Where each client's callbacks may go (CALLBACK_ALLOWED_HOSTS); a client not in it has none. */
   readonly callbackHosts?: ReadonlyMap<string, readonly CallbackOrigin[]>;
+  /** Which `from` each client may use, and its default (CLIENT_SENDER_IDS...). @defaultValue any, none */
+  readonly senderIds?: SenderIdSettings;
 }
 
 export interface AppDeps {
@@ -137,6 +140,7 @@ export function createApp(deps: AppDeps): ApiApps {
   const inTime = <T>(work: Promise<T>) => withTimeout(work, config.redisTimeoutMs, redisUnavailable);
   const acceptMessage = createAcceptMessage(deps);
   const limitsOf = clientLimits(config, config.callbackHosts ?? new Map());
+  const checkSenderId = createCheckSenderId(config.senderIds);
   const quota = deps.quotas
     ? createQuotaGuard({ ...deps, quotas: deps.quotas, timeoutMs: config.redisTimeoutMs })
     : NO_QUOTA_GUARD;
@@ -172,7 +176,7 @@ export function createApp(deps: AppDeps): ApiApps {
   app.post('/v1/sms', observe('send'), ...limitedClient, requireJson, readBody, async (req, res) => {
     const locals = res.locals as Locals;
     const idempotencyKey = idempotencyKeyOf(req);
-    const result = validateSmsRequest(req.body, limitsOf(locals.client));
+    const result = checkSenderId(locals.client, validateSmsRequest(req.body, limitsOf(locals.client)));
     if (!result.ok) {
       throw new ApiError(result.error.code, result.error.message, result.error.field);
     }
@@ -192,13 +196,26 @@ export function createApp(deps: AppDeps): ApiApps {
     observe('batch'),
     authenticated,
     ...quota.request,
-    ...sendBatch({ limits: config, limitsOf, acceptBatch: createAcceptBatch(deps), quota }),
+    ...sendBatch({
+      limits: config,
+      limitsOf,
+      checkSenderId,
+      acceptBatch: createAcceptBatch(deps),
+      quota,
+    }),
   );
 
   app.use(
     KAARAI_ENTRY_PATH,
     observe('kaarai'),
-    createKaaraiEntry({ apiKeys: config.apiKeys, limits: config, acceptMessage, quota, logger }),
+    createKaaraiEntry({
+      apiKeys: config.apiKeys,
+      limits: config,
+      checkSenderId,
+      acceptMessage,
+      quota,
+      logger,
+    }),
   );
 
   const messageRoutes = createMessageRoutes(deps);

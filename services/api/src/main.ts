@@ -144,6 +144,11 @@ async function main(): Promise<void> {
       maxBatchMessages: config.MAX_BATCH_MESSAGES,
       maxBatchBodyBytes: config.MAX_BATCH_BODY_BYTES,
       callbackHosts: config.CALLBACK_ALLOWED_HOSTS ?? new Map(),
+      senderIds: {
+        byClient: config.CLIENT_SENDER_IDS ?? new Map(),
+        ...(config.DEFAULT_SENDER_IDS !== undefined && { others: config.DEFAULT_SENDER_IDS }),
+        defaultFrom: config.CLIENT_DEFAULT_FROM ?? new Map(),
+      },
     },
     queue,
     statusStore,

@@ -75,6 +75,7 @@ beforeAll(async () => {
         [DAILY_KEY, 'daily'],
         [RAPID_KEY, 'rapid'],
       ]),
+      senderIds: { byClient: new Map([['marketing', [{ kind: 'exact', sender: 'ACME' }]]]) },
     },
     prefix,
     {
@@ -242,6 +243,7 @@ const ROWS: readonly Row[] = [
     },
   ],
   ['sendSms 4006', () => send({ ...MESSAGE, colour: 'blue' })],
+  ['sendSms 4032', () => send({ ...MESSAGE, from: 'CRM' }, { key: OTHER_KEY })],
   ...fieldRows(),
   ['sendSms 5030', () => whileRedisPaused(() => send(MESSAGE))],
 

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { CheckSenderId } from '../check-sender-id';
 import { idempotencyKeyOf } from '../idempotency';
 import { jsonBody, requireJson } from '../json-body';
 import type { QuotaGuard } from '../quota/quota-guard';
@@ -13,6 +14,8 @@ export interface SendBatchDeps {
   };
   /** The limits of one client's messages (its callback allow-list). @defaultValue `limits` */
   readonly limitsOf?: (client: string) => BatchLimits;
+  /** The client's sender id rule, per message (`createCheckSenderId`). @defaultValue any `from` */
+  readonly checkSenderId?: CheckSenderId;
   readonly acceptBatch: ReturnType<typeof createAcceptBatch>;
   readonly quota: QuotaGuard;
 }
@@ -34,7 +37,9 @@ export function sendBatch(deps: SendBatchDeps): RequestHandler[] {
   const handle = async (req: Request, res: Response) => {
     const locals = res.locals as Locals;
     const idempotencyKey = idempotencyKeyOf(req);
-    const items = readBatch(req.body, deps.limitsOf?.(locals.client) ?? limits);
+    const items = readBatch(req.body, deps.limitsOf?.(locals.client) ?? limits).map(
+      (item) => deps.checkSenderId?.(locals.client, item) ?? item,
+    );
     const refused = items.flatMap((item) => (item.ok ? [] : [{ error: item.error }]));
     if (refused.length === items.length) throw new NoValidMessageError(refused);
     const giveBack = await quota.takeMessages(res, items.length - refused.length, idempotencyKey);

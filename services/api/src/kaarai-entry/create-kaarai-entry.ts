@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Acceptance, MessageToAccept } from '../accept-message';
 import { ApiError } from '../api-error';
 import { basicCredentials, createSecretMatcher } from '../authenticate';
+import type { CheckSenderId } from '../check-sender-id';
 import { jsonBody, requireJson } from '../json-body';
 import type { QuotaGuard } from '../quota/quota-guard';
 import { toApiError } from '../send-error';
@@ -19,6 +20,8 @@ export interface KaaraiEntryDeps {
   /** Client keys: key to client name (API_KEYS). */
   readonly apiKeys: ReadonlyMap<string, string>;
   readonly limits: ValidationLimits & { readonly maxBodyBytes: number };
+  /** The client's sender id rule (`createCheckSenderId`); its 4032 is answered as Kaarai's 4030. */
+  readonly checkSenderId: CheckSenderId;
   readonly acceptMessage: (message: MessageToAccept) => Promise<Acceptance>;
   readonly quota: QuotaGuard;
   readonly logger: Pick<Logger, 'error'>;
@@ -41,7 +44,7 @@ interface Locals {
  * router's error handler turns every failure into one (`kaaraiAnswerFor`).
  */
 export function createKaaraiEntry(deps: KaaraiEntryDeps): express.Router {
-  const { limits, acceptMessage, quota, logger } = deps;
+  const { limits, checkSenderId, acceptMessage, quota, logger } = deps;
   const router = express.Router();
   const authenticate = createKaaraiAuthenticator(deps.apiKeys);
 
@@ -58,7 +61,7 @@ export function createKaaraiEntry(deps: KaaraiEntryDeps): express.Router {
     jsonBody(limits.maxBodyBytes),
     async (req, res) => {
       const locals = res.locals as Locals;
-      const result = validateSmsRequest(req.body, limits);
+      const result = checkSenderId(locals.client, validateSmsRequest(req.body, limits));
       if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.field);
       const { id } = await acceptMessage({
         client: locals.client,
@@ -88,12 +91,19 @@ export function createKaaraiEntry(deps: KaaraiEntryDeps): express.Router {
       res,
       kaaraiAnswerFor(apiError, {
         contentDetail: apiError.code === 4000 ? (req.get('content-type') ?? '') : apiError.message,
-        user: basicCredentials(req.get('authorization') ?? '')?.user ?? '',
+        user: userDetail(basicCredentials(req.get('authorization') ?? '')?.user ?? '', apiError),
       }),
     );
   });
 
   return router;
+}
+
+// Kaarai's 4030 is the nearest answer to a sender id the client may not use (gateway 4032): the
+// user is not authorised for that request, and a client that follows the document holds its
+// sending until someone fixes its settings. What it was not authorised for follows the user.
+function userDetail(user: string, error: ApiError): string {
+  return error.code === 4032 ? `${user} (${error.message})` : user;
 }
 
 function send(res: Response, answer: KaaraiAnswer): void {

@@ -29,6 +29,7 @@ describe('kaaraiCodeFor', () => {
     [4009, 'validFor', 4000],
     [4130, undefined, 4000],
     [4030, undefined, 4030],
+    [4032, 'from', 4030],
     [4040, undefined, 4040],
     [4290, undefined, 5030],
     [4291, undefined, 5030],

@@ -25,7 +25,7 @@ const referenceCode = SMS_REQUEST_FIELDS.reference.codes.invalid;
 
 /** The gateway's error codes of each operation of the document, by `operationId`. */
 export const ROUTE_ERROR_CODES = {
-  sendSms: [...KEY, ...QUOTA, ...JSON_BODY, ...IDEMPOTENCY, 4006, ...REQUEST_FIELD_CODES, ...REDIS],
+  sendSms: [...KEY, ...QUOTA, ...JSON_BODY, ...IDEMPOTENCY, 4006, ...REQUEST_FIELD_CODES, 4032, ...REDIS],
   sendBatch: [...KEY, ...QUOTA, ...JSON_BODY, ...IDEMPOTENCY, 4006, 4011, 4012, 4131, ...REDIS],
   findByReference: [...KEY, 4006, referenceCode, ...REDIS],
   getMessage: [...KEY, ...BAD_PATH, 4041, ...REDIS],
