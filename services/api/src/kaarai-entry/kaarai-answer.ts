@@ -26,6 +26,9 @@ export const QUEUED_ANSWER: KaaraiAnswer = kaaraiAnswer(2021);
 //    would not take (4000, which such a client holds on, as it would for a content type: its
 //    requests are built wrong); a 429 (a quota) is 5030, the one code the document says to retry
 //    later, and so is any fault of the gateway (the document's 503 is its "internal error").
+//    A 403 is 4030: gateway 4032, a sender id this client may not use, is a refusal of what the
+//    user may do, and a client that holds its sending on it stops messages that would all be
+//    refused the same way.
 const BY_CODE: Partial<Record<ApiErrorCode, KaaraiCode>> = { 4001: 4001, 4002: 4002, 4003: 4003 };
 // A Map: the field of a 4006 is the caller's unknown name, and a plain object would find
 // `constructor` or `toString` on its prototype.
