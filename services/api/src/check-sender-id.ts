@@ -22,7 +22,7 @@ export type CheckSenderId = (client: string, result: ValidationResult) => Valida
  * The sender id rule of every route that takes messages. A `from` off the client's list is
  * refused with 4032 (403: the id is well formed, this client may not use it), which names the
  * ids it may use: they are the client's own settings. A message without `from` takes the
- * client's default here, before it is queued, so that its job, its status and Kaarai all see it.
+ * client's default here, before it is queued, so that its job holds it and Kaarai receives it.
  */
 export function createCheckSenderId(settings: SenderIdSettings = {}): CheckSenderId {
   const { byClient = new Map(), others, defaultFrom = new Map() } = settings;
