@@ -4,6 +4,7 @@ describe('outcomeOfAnswer', () => {
   it.each([
     [400, 4003, 'refused'],
     [401, 4030, 'refused'],
+    [403, 4032, 'refused'],
     [404, 4040, 'refused'],
     [404, 4041, 'notFound'],
     [404, 4042, 'notFound'],

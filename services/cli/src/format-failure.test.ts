@@ -61,6 +61,11 @@ describe('formatFailure', () => {
       'http://api:8080 has no dead-letter routes: the API serves them only with ADMIN_API_KEYS set.',
     ],
     [send, 4040, "http://api:8080 does not know this request: is it the gateway's API, and recent enough?"],
+    [
+      send,
+      4032,
+      "Send --from one of the sender ids above, or leave it out for the client's default (CLIENT_DEFAULT_FROM).",
+    ],
   ] as const)('points %p to what to check on code %i', (context, code, hint) => {
     expect(
       formatFailure({ outcome: 'refused', status: 401, code, message: 'no' }, context).split('\n'),

@@ -48,6 +48,11 @@ function hintsFor(failure: Failure, context: FailureContext): string[] {
         : "Check the client key: --key or SMS_API_KEY, one of the API's API_KEYS.",
     );
   }
+  if (failure.code === 4032) {
+    hints.push(
+      "Send --from one of the sender ids above, or leave it out for the client's default (CLIENT_DEFAULT_FROM).",
+    );
+  }
   if (failure.code === 4040) {
     hints.push(
       context.key === 'admin'
