@@ -43,7 +43,7 @@ export const archiveHandOff: Scenario = {
   run: async ({ sizes, log, profileDir, environment }) => {
     const missing = postgresMissing();
     if (missing !== undefined) return { figures: [], details: {}, skipped: missing };
-    const { messages, hotSeconds } = sizes.archive;
+    const { messages, hotSeconds, batchSize } = sizes.archive;
     const postgres = await startPostgres();
     const pool = createArchivePool(postgres.url, { max: 1 });
     try {
@@ -55,9 +55,9 @@ export const archiveHandOff: Scenario = {
       let backlog: Awaited<ReturnType<typeof drainBacklog>>;
       try {
         log(`with an archiver, STATUS_HOT_SECONDS=${hotSeconds}: ${messages} messages delivered`);
-        afterHot = await keptAfterHotWindow(env, postgres.url, messages, hotSeconds);
+        afterHot = await keptAfterHotWindow(env, postgres.url, messages, { hotSeconds, batchSize });
         log(`archiver stopped: ${messages} messages delivered into a backlog, then drained by one archiver`);
-        backlog = await drainBacklog(env, postgres.url, pool, messages, profileDir);
+        backlog = await drainBacklog(env, postgres.url, pool, messages, { batchSize, profileDir });
       } finally {
         await env.stop();
       }
@@ -106,6 +106,7 @@ export const archiveHandOff: Scenario = {
         details: {
           messages,
           hotSeconds,
+          batchSize,
           bytesPerMessage: { keptWithout, keptAfterHot, inHotWindow, inBacklog },
           withoutArchive,
           afterHot,
@@ -156,10 +157,10 @@ async function keptAfterHotWindow(
   env: BenchEnvironment,
   databaseUrl: string,
   messages: number,
-  hotSeconds: number,
+  { hotSeconds, batchSize }: { hotSeconds: number; batchSize: number },
 ) {
   const archiver = await env.startArchiver(databaseUrl, {
-    env: { STATUS_HOT_SECONDS: String(hotSeconds) },
+    env: { STATUS_HOT_SECONDS: String(hotSeconds), ARCHIVE_BATCH_SIZE: String(batchSize) },
   });
   await archiver.ready();
   const before = await memoryOf(env);
@@ -191,7 +192,7 @@ async function drainBacklog(
   databaseUrl: string,
   pool: Pool,
   messages: number,
-  profileDir: string | undefined,
+  { batchSize, profileDir }: { batchSize: number; profileDir: string | undefined },
 ) {
   const { stream } = archiveStreamKeys(redisKeyPrefix(env.prefix));
   const before = await memoryOf(env);
@@ -202,7 +203,7 @@ async function drainBacklog(
 
   const postmaster = await postmasterPid(pool);
   const archiver = await env.startArchiver(databaseUrl, {
-    env: { STATUS_HOT_SECONDS: String(LONG_HOT_SECONDS) },
+    env: { STATUS_HOT_SECONDS: String(LONG_HOT_SECONDS), ARCHIVE_BATCH_SIZE: String(batchSize) },
     ...(profileDir !== undefined && { cpuProfileDir: join(profileDir, 'archiver') }),
   });
   // Start-up (tsx compiling the archiver, connections, partitions) is not archiving: the clock
