@@ -457,10 +457,19 @@ return out
 `,
 });
 
-/** A hash as HGETALL inside a script answers it, field after value, as the object ioredis makes. */
+/**
+ * A hash as HGETALL inside a script answers it, field after value, as the object ioredis makes of
+ * HGETALL's: a field named like an inherited property (`__proto__`, `constructor`) is defined as
+ * an own property, never assigned through to the prototype.
+ */
 function fieldsOf(flat: readonly string[]): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  for (let i = 0; i < flat.length; i += 2) {
+    const [name, value] = [flat[i]!, flat[i + 1]!];
+    if (name in fields)
+      Object.defineProperty(fields, name, { value, configurable: true, enumerable: true, writable: true });
+    else fields[name] = value;
+  }
   return fields;
 }
 
