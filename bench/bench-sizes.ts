@@ -73,6 +73,14 @@ export interface BenchSizes {
     /** Timed look-ups of each kind, at random rows; p50 and p99 are reported. */
     readonly lookups: number;
   };
+  readonly archive: {
+    /** Messages delivered in each of the three phases (without an archiver, with one, as a backlog). */
+    readonly messages: number;
+    /** STATUS_HOT_SECONDS while the archiver runs beside the worker: short, so that it passes in the run. */
+    readonly hotSeconds: number;
+    /** ARCHIVE_BATCH_SIZE (500 in production): below `messages`, so that a drain has batches to time. */
+    readonly batchSize: number;
+  };
   readonly capacity: {
     readonly connections: number;
     readonly warmupSeconds: number;
@@ -93,6 +101,7 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     priority: { bulk: 100_000, rateLimitPerSecond: 500, highPerSecond: 20, seconds: 20 },
     deadLetterPages: { small: 10_000, large: 100_000, repeats: 7 },
     archiveLookups: { small: 100_000, large: 10_000_000, days: 8, lookups: 2_000 },
+    archive: { messages: 20_000, hotSeconds: 2, batchSize: 500 },
     capacity: { connections: 32, warmupSeconds: 2, seconds: 10, workerMessages: 10_000 },
   },
   smoke: {
@@ -105,6 +114,7 @@ export const BENCH_SIZES: Readonly<Record<'full' | 'smoke', BenchSizes>> = {
     priority: { bulk: 2_000, rateLimitPerSecond: 200, highPerSecond: 20, seconds: 2 },
     deadLetterPages: { small: 200, large: 2_000, repeats: 3 },
     archiveLookups: { small: 2_000, large: 20_000, days: 8, lookups: 200 },
+    archive: { messages: 400, hotSeconds: 1, batchSize: 100 },
     capacity: { connections: 8, warmupSeconds: 0, seconds: 1, workerMessages: 300 },
   },
 };

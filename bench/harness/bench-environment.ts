@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type ApiProcess,
+  type ArchiverProcess,
   type RedisServer,
   type RunningSimulator,
   startApiProcess,
+  startArchiverProcess,
   startRedisServer,
   startSimulator,
   startWorkerProcess,
@@ -39,6 +41,12 @@ export interface BenchEnvironment extends Omit<BenchInfrastructure, 'stop'> {
   startApi(options?: ServiceOptions): Promise<ApiProcess>;
   /** Starts a worker (services/worker/src/main.ts) against the simulator and waits until it is ready. */
   startWorker(options?: ServiceOptions): Promise<WorkerProcess>;
+  /**
+   * Starts an archiver (services/archiver/src/main.ts) on this Redis and the PostgreSQL of
+   * `databaseUrl`, and returns at once, so that a drain can be timed from its first batch:
+   * `ready()` says it has created the archive stream.
+   */
+  startArchiver(databaseUrl: string, options?: ServiceOptions): Promise<ArchiverProcess>;
   /** Stops every service this scenario started (the shared processes stay). */
   stop(): Promise<void>;
 }
@@ -131,6 +139,16 @@ export async function openBenchEnvironment(infrastructure: BenchInfrastructure):
       stops.push(() => worker.stop());
       await worker.ready();
       return worker;
+    },
+    startArchiver: async (databaseUrl, options = {}) => {
+      const archiver = await startArchiverProcess({
+        redisUrl: redis.url,
+        prefix,
+        databaseUrl,
+        env: { LOG_LEVEL, ...profiled(options), ...options.env },
+      });
+      stops.push(() => archiver.stop());
+      return archiver;
     },
     stop: async () => {
       await Promise.all(stops.map((stop) => stop().catch(() => {})));

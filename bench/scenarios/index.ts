@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import { acceptThroughput } from './accept-throughput';
+import { archiveHandOff } from './archive-hand-off';
 import { archiveLookups } from './archive-lookups';
 import { deadLetterPages } from './dead-letter-pages';
 import { deliveryThroughput } from './delivery-throughput';
@@ -22,4 +23,5 @@ export const SCENARIOS: readonly Scenario[] = [
   priorityUnderBacklog,
   deadLetterPages,
   archiveLookups,
+  archiveHandOff,
 ];

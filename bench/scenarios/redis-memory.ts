@@ -1,5 +1,5 @@
 import { redisKeyPrefix } from '@sms/config';
-import type Redis from 'ioredis';
+import { countKeys } from '../harness/count-keys';
 import { apiShapedJob, fillBacklog } from '../harness/fill-backlog';
 import { usedMemory } from '../harness/redis-memory';
 import { runAutocannon } from '../load/run-autocannon';
@@ -102,14 +102,3 @@ export const redisMemory: Scenario = {
     }
   },
 };
-
-async function countKeys(redis: Redis, pattern: string): Promise<number> {
-  let count = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-    cursor = next;
-    count += keys.length;
-  } while (cursor !== '0');
-  return count;
-}

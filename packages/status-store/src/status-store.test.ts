@@ -264,6 +264,15 @@ describe('StatusStore.writeCounted', () => {
     await statuses.write('n', { status: 'retrying', attempts: 1, ...identity }, attempt(1));
     expect(await connection.exists(`${p}:attempts:n`)).toBe(0);
     expect(await statuses.attempts('n')).toEqual([attempt(1)]);
+
+    // The archiver's read of a batch, in one script, finds the same, and nothing for a message without a record.
+    const batch = await statuses.readWithHistory(['m', 'n', 'none']);
+    expect(batch.get('m')).toMatchObject({
+      record: { id: 'm', status: 'retrying', attempts: 3 },
+      history: [attempt(1), attempt(2), attempt(3)],
+    });
+    expect(batch.get('n')).toMatchObject({ record: { id: 'n' }, history: [attempt(1)] });
+    expect(batch.get('none')).toEqual({ record: undefined, history: [] });
   });
 });
 
