@@ -15,6 +15,9 @@ import { type CountingProxy, startCountingProxy } from './counting-proxy';
 // that records every request the client makes and the status the API answered.
 const SECRET = 'client-callback-secret-0123456789';
 const TO = '573001234567';
+// Two more clients with quotas: two requests a second, and one message a day.
+const PER_SECOND_KEY = 'per-second-key-0123456789';
+const PER_DAY_KEY = 'per-day-key-0123456789';
 
 let stack: Stack<RedisServer>;
 let proxy: CountingProxy;
@@ -26,7 +29,12 @@ beforeAll(async () => {
   const callbacks = { CALLBACK_ALLOWED_HOSTS: `faults=${receiver.origin}` };
   stack = await startStack({
     redisServer: {},
-    apiEnv: { ...callbacks, ENQUEUE_TIMEOUT_MS: '1500' },
+    apiEnv: {
+      ...callbacks,
+      ENQUEUE_TIMEOUT_MS: '1500',
+      API_KEYS: `faults=${FAULT_TEST_API_KEY},persecond=${PER_SECOND_KEY},perday=${PER_DAY_KEY}`,
+      CLIENT_QUOTAS: 'persecond=2/s,perday=1/d',
+    },
     workerEnv: { ...callbacks, CALLBACK_SECRETS: `faults=${SECRET}` },
   });
   proxy = await startCountingProxy(stack.api.url);
@@ -110,6 +118,33 @@ it('does not retry a 4xx: one request, the gateway’s code, status and field', 
   const missing = await client.get('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
   expect(missing).toMatchObject({ code: 4041, status: 404, attempts: 1 });
   expect(requestsTo('/v1/sms').length - before).toBe(2);
+});
+
+it('retries a 429 of the requests-per-second quota after its Retry-After, under the same keys', async () => {
+  const quoted = new SmsClient({ baseUrl: proxy.url, apiKey: PER_SECOND_KEY });
+  const texts = uniqueTexts('client 429', 5);
+  const before = proxy.requests.length;
+  const accepted = await Promise.all(texts.map((text) => quoted.send({ to: TO, text })));
+
+  const posts = proxy.requests.slice(before);
+  const refused = posts.filter((r) => r.status === 429);
+  expect(refused.length).toBeGreaterThan(0);
+  expect(posts.filter((r) => r.status === 202)).toHaveLength(5);
+  const acceptedKeys = new Set(
+    posts.filter((r) => r.status === 202).map((r) => r.headers['idempotency-key']),
+  );
+  for (const r of refused) expect(acceptedKeys.has(r.headers['idempotency-key'])).toBe(true);
+  expect(new Set(accepted.map((message) => message.id)).size).toBe(5);
+}, 30_000);
+
+it('fails at once with 4291 when the day’s quota is used up, Retry-After being past the deadline', async () => {
+  // A deadline of a second: only in the last second of a UTC day would the wait fit in it.
+  const daily = new SmsClient({ baseUrl: proxy.url, apiKey: PER_DAY_KEY, deadlineMs: 1_000 });
+  await daily.send({ to: TO, text: 'client daily quota' });
+  const error = await daily.send({ to: TO, text: 'client daily quota, again' }).catch((e: unknown) => e);
+
+  expect(isSmsClientError(error, 4291)).toBe(true);
+  expect(error).toMatchObject({ status: 429, attempts: 1, retryAfterMs: expect.any(Number) });
 });
 
 it('retries a 503 with the same Idempotency-Key until Redis answers, and the message is sent once', async () => {
