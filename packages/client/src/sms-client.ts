@@ -143,8 +143,8 @@ export class SmsClient {
   }
 
   async #attempt<T>(request: Request, attempt: number, deadline: number): Promise<{ value: T } | Failure> {
-    const remaining = deadline - Date.now();
-    const timeout = AbortSignal.timeout(Math.max(1, Math.min(this.#attemptTimeoutMs, remaining)));
+    const timeoutMs = Math.max(1, Math.min(this.#attemptTimeoutMs, deadline - Date.now()));
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.options.signal ? AbortSignal.any([timeout, request.options.signal]) : timeout;
     const headers: Record<string, string> = {
       authorization: this.#authorization,
@@ -164,7 +164,7 @@ export class SmsClient {
       text = await response.text();
     } catch (cause) {
       request.options.signal?.throwIfAborted();
-      const reason = timeout.aborted ? `no answer within ${Math.round(remaining)} ms` : describe(cause);
+      const reason = timeout.aborted ? `no answer within ${Math.round(timeoutMs)} ms` : describe(cause);
       return {
         outcome: { kind: 'no-answer' },
         error: new SmsClientError({

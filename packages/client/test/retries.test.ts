@@ -2,11 +2,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isSmsClientError, SmsClient } from '../src';
 
-// The answers the API gives only under conditions a test cannot cheaply bring about (a quota
-// used up, a connection cut before the answer, a 503 from a proxy without a body), scripted on
-// a real HTTP server, so that the client's real fetch meets them on the wire.
+// Answers that the API gives only under conditions a test cannot cheaply bring about, or that
+// come from what stands between (a 429 without Retry-After, a connection cut before the answer,
+// an answer that never comes, a proxy's 503 or 502 without a body), scripted on a real HTTP
+// server, so that the client's real fetch meets them on the wire.
 type Step =
   | 'cut'
+  | 'hang'
   | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown };
 
 const ACCEPTED: Step = {
@@ -30,6 +32,8 @@ beforeAll(async () => {
     req.on('end', () => {
       const step = script.shift() ?? ACCEPTED;
       if (step === 'cut') return void res.socket?.destroy();
+      // Never answered: the client's attempt timeout ends it.
+      if (step === 'hang') return;
       res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
       res.end(step.body === undefined ? '' : JSON.stringify(step.body));
     });
@@ -144,4 +148,18 @@ it('says UNEXPECTED_ANSWER for an error without the gateway’s body, and NETWOR
     status: undefined,
     attempts: 2,
   });
+});
+
+it('counts an attempt without an answer within attemptTimeoutMs as lost, and retries it', async () => {
+  script = ['hang'];
+  const client = new SmsClient({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    apiKey: 'key-0123456789',
+    attemptTimeoutMs: 200,
+    retry: { baseDelayMs: 1, maxDelayMs: 1 },
+  });
+  await expect(client.send(message)).resolves.toMatchObject({ status: 'queued' });
+
+  expect(seen).toHaveLength(2);
+  expect(seen[0]!['idempotency-key']).toBe(seen[1]!['idempotency-key']);
 });
