@@ -9,6 +9,7 @@ const PAGES = [
   'README.md',
   'deploy/README.md',
   'services/api/README.md',
+  'packages/client/README.md',
   ...readdirSync(join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
