@@ -140,7 +140,14 @@ function signalAll(data: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
     .map(Number);
   // The postmaster first when stopping, so that it starts no backend meanwhile; last when going on.
   const order = signal === 'SIGSTOP' ? [postmaster, ...children] : [...children, postmaster];
-  for (const pid of order) process.kill(pid, signal);
+  for (const pid of order) {
+    try {
+      process.kill(pid, signal);
+    } catch (error) {
+      // A backend whose client left exits between the listing and the signal.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
 }
 
 function isRoot(): boolean {
