@@ -55,6 +55,13 @@ export {
   MESSAGE_STATUSES,
   type MessageStatus,
 } from './message-status';
+export {
+  parsePageLimit,
+  parseTimeWindow,
+  type QueryResult,
+  queryFailure,
+  unknownQueryField,
+} from './operator-query';
 export { callbackSignature, verifyCallbackSignature } from './sign-callback';
 export type { SmsJobData } from './sms-job';
 export {
