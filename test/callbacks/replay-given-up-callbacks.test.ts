@@ -42,7 +42,11 @@ interface Listed {
   readonly total: number;
 }
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function admin(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${stack.api.adminUrl}/v1/admin/callbacks${path}`, {
     method,
     headers: {
@@ -51,7 +55,7 @@ async function admin(method: string, path: string, body?: unknown): Promise<{ st
     },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function send(text: string): Promise<string> {
@@ -68,7 +72,7 @@ async function send(text: string): Promise<string> {
 const givenUpOf = (messageId: string, count: number) =>
   waitFor(
     async () => {
-      const listed = (await admin('GET', '?limit=500')).body as Listed;
+      const listed = (await admin('GET', '?limit=500')).body as unknown as Listed;
       const mine = listed.callbacks.filter((callback) => callback.messageId === messageId);
       return mine.length === count && mine;
     },
