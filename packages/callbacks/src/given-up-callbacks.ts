@@ -58,8 +58,11 @@ export interface ReplayedCallbacks {
 
 export interface GivenUpCallbacksOptions {
   readonly prefix: string;
-  /** CALLBACK_FAILED_RETENTION_SECONDS: how long a given-up callback is kept for a replay. */
-  readonly retentionSeconds: number;
+  /**
+   * CALLBACK_FAILED_RETENTION_SECONDS: how long a given-up callback is kept for a replay. Only
+   * `giveUp` and `sweep` (the worker's) use it; those who only list and replay may leave it out.
+   */
+  readonly retentionSeconds?: number;
   /** The outboxes' retention (STATUS_RETENTION_SECONDS), renewed when a replay refills one. */
   readonly outboxRetentionSeconds: number;
   readonly now?: () => number;
@@ -175,7 +178,7 @@ export class GivenUpCallbacks {
         client,
         failure.lastError,
         failure.attempts,
-        this.options.retentionSeconds + RECORD_TTL_SLACK_SECONDS,
+        this.retention() + RECORD_TTL_SLACK_SECONDS,
       ],
     );
   }
@@ -305,7 +308,7 @@ export class GivenUpCallbacks {
   /** Removes those given up longer ago than the retention, oldest first; resolves with how many. */
   async sweep(): Promise<number> {
     const { prefix } = this.options;
-    const before = this.now() - this.options.retentionSeconds * 1000;
+    const before = this.now() - this.retention() * 1000;
     let removed = 0;
     for (;;) {
       const ids = await this.redis.zrangebyscore(
@@ -338,6 +341,12 @@ export class GivenUpCallbacks {
       this.redis.get(givenUpKeys.replayed(prefix)),
     ]);
     return { givenUp, replayed: Number(replayed ?? 0) };
+  }
+
+  private retention(): number {
+    const seconds = this.options.retentionSeconds;
+    if (seconds === undefined) throw new Error('GivenUpCallbacks needs retentionSeconds to give up or sweep');
+    return seconds;
   }
 
   private indexOf(filter: GivenUpFilter): string {
