@@ -26,6 +26,8 @@ export interface CallbackStackOptions {
   readonly callbacks: Readonly<Record<string, string>>;
   /** The worker's own: its secrets, its callback retry delays. */
   readonly worker: Readonly<Record<string, string>>;
+  /** The API's own: ADMIN_API_KEYS, say. */
+  readonly api?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function startCallbackStack(options: CallbackStackOptions): Promise
   const [redis, simulator] = await Promise.all([startRedis(), startSimulator({ https: true })]);
   const prefix = newPrefix();
   const started = await Promise.allSettled([
-    startApiProcess({ redisUrl: redis.url, prefix, env: options.callbacks }),
+    startApiProcess({ redisUrl: redis.url, prefix, env: { ...options.callbacks, ...options.api } }),
     startWorkerProcess({
       redisUrl: redis.url,
       prefix,

@@ -68,6 +68,11 @@ return left
 `,
 });
 
+/** The list of one message's events waiting for its receiver. */
+export const outboxKey = (prefix: string, messageId: string) => `${prefix}:callback-outbox:${messageId}`;
+/** The non-empty outboxes, by when each last moved. */
+export const outboxIndexKey = (prefix: string) => `${prefix}:callback-outboxes`;
+
 /**
  * Each message's status events waiting for its receiver, in order, in one Redis list per
  * message. Only the callback job of that message (one at a time: see `CallbackQueue`) reads and
@@ -79,14 +84,14 @@ export class CallbackOutbox {
     private readonly options: CallbackOutboxOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.indexKey = `${options.prefix}:callback-outboxes`;
+    this.indexKey = outboxIndexKey(options.prefix);
   }
 
   private readonly now: () => number;
   private readonly indexKey: string;
 
   private key(messageId: string): string {
-    return `${this.options.prefix}:callback-outbox:${messageId}`;
+    return outboxKey(this.options.prefix, messageId);
   }
 
   /** Appends an event to the message's outbox and resolves with its sequence number. */
@@ -129,27 +134,33 @@ export class CallbackOutbox {
     const key = this.key(messageId);
     const raw = await this.redis.lindex(key, 0);
     if (raw === null) return undefined;
-    const separator = raw.indexOf(':');
-    const sequence = Number(raw.slice(0, separator));
-    const pending = jsonOrUndefined(raw.slice(separator + 1));
-    if (!Number.isInteger(sequence) || !isPendingEvent(pending))
-      throw new CorruptRecordError(key, 'head', raw);
-    const event: CallbackEvent = {
-      id: `${messageId}:${sequence}`,
-      sequence,
-      messageId,
-      ...(pending.reference !== undefined && { reference: pending.reference }),
-      status: pending.status,
-      ...(pending.code !== undefined && { code: pending.code }),
-      at: new Date(pending.at).toISOString(),
-    };
-    return { raw, pending, event };
+    const entry = parseOutboxEntry(messageId, raw);
+    if (!entry) throw new CorruptRecordError(key, 'head', raw);
+    return entry;
   }
 
   /** Removes a delivered (or given up) head; resolves with how many events still wait. */
   async remove(messageId: string, entry: OutboxEntry): Promise<number> {
     return REMOVE.run(this.redis, [this.key(messageId), this.indexKey], [entry.raw, this.now(), messageId]);
   }
+}
+
+/** An entry as `push` stores it (`sequence:json`) read back, or undefined when it is not one. */
+export function parseOutboxEntry(messageId: string, raw: string): OutboxEntry | undefined {
+  const separator = raw.indexOf(':');
+  const sequence = Number(raw.slice(0, separator));
+  const pending = jsonOrUndefined(raw.slice(separator + 1));
+  if (!Number.isInteger(sequence) || !isPendingEvent(pending)) return undefined;
+  const event: CallbackEvent = {
+    id: `${messageId}:${sequence}`,
+    sequence,
+    messageId,
+    ...(pending.reference !== undefined && { reference: pending.reference }),
+    status: pending.status,
+    ...(pending.code !== undefined && { code: pending.code }),
+    at: new Date(pending.at).toISOString(),
+  };
+  return { raw, pending, event };
 }
 
 function jsonOrUndefined(text: string): unknown {

@@ -88,7 +88,12 @@ export const callbackConfigShape = {
   CALLBACK_ATTEMPTS: envInt(1, 100)
     .default(12)
     .describe(
-      'Attempts to deliver one status callback before it is given up (counted, logged, kept in the callbacks queue as failed); the next event of the message follows. Default 12.',
+      'Attempts to deliver one status callback before it is given up (counted, logged, kept for a replay: sms callbacks replay); the next event of the message follows. Default 12.',
+    ),
+  CALLBACK_FAILED_RETENTION_SECONDS: envInt(3_600, 31_536_000)
+    .default(604_800)
+    .describe(
+      'How long a status callback given up after CALLBACK_ATTEMPTS is kept for a replay, in seconds; older ones are removed by a periodic sweep of the workers. Default 604800 (7 days).',
     ),
 };
 

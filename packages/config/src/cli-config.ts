@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackConfigShape } from './callback-settings';
 import { databaseUrl } from './database-url';
 import { envInt } from './env-types';
 import { type RedisTarget, redisTargetOf } from './redis-target';
@@ -6,8 +7,8 @@ import { redisTopologyProblems } from './redis-topology-problems';
 import { redisConfigShape, sharedConfigShape } from './shared-config';
 
 /**
- * What `sms dlq ... --direct` (`services/cli`) reads: where the queues are, and what a replayed
- * message gets. Unlike the services it has no default Redis: on a shared host the default would
+ * What `sms dlq ... --direct` and `sms callbacks ... --direct` (`services/cli`) read: where the
+ * queues are, and what a replayed message or status callback gets. Unlike the services it has no default Redis: on a shared host the default would
  * be somebody else's.
  */
 export const cliConfigSchema = z
@@ -25,6 +26,12 @@ export const cliConfigSchema = z
       .describe(
         'Attempts a replayed message gets to reach Kaarai before it ends as failed again; keep it equal to the API. Default 8.',
       ),
+    CALLBACK_ATTEMPTS: callbackConfigShape.CALLBACK_ATTEMPTS.describe(
+      'Attempts a replayed status callback (sms callbacks --direct) gets before it is given up again; keep it equal to the API and worker. Default 12.',
+    ),
+    STATUS_RETENTION_SECONDS: sharedConfigShape.STATUS_RETENTION_SECONDS.describe(
+      "How long a replayed status callback's message outbox is kept, in seconds; keep it equal to the API and worker. Default 604800 (7 days).",
+    ),
   })
   // `when` runs the check even when another variable is invalid, so one error lists all.
   .superRefine(

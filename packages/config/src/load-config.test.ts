@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       expect(loadConfig(apiConfigSchema, apiEnv)).toEqual({
         REDIS_TLS: false,
         CALLBACK_ATTEMPTS: 12,
+        CALLBACK_FAILED_RETENTION_SECONDS: 604_800,
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       expect(loadConfig(workerConfigSchema, workerEnv)).toEqual({
         REDIS_TLS: false,
         CALLBACK_ATTEMPTS: 12,
+        CALLBACK_FAILED_RETENTION_SECONDS: 604_800,
         CALLBACK_CONCURRENCY: 16,
         CALLBACK_TIMEOUT_MS: 5_000,
         CALLBACK_RETRY_BASE_DELAY_MS: 1_000,

@@ -41,6 +41,8 @@ export const API_ERROR_CODES = {
   // 403, not 400: the sender id is well formed, and this client may not use it. Not 4031, which
   // is Kaarai's "not routable".
   4032: { httpStatus: 403, text: 'Sender id not allowed for this client' },
+  4019: { httpStatus: 400, text: 'Invalid given-up callback filter' },
+  4043: { httpStatus: 404, text: 'Not a given-up callback' },
 } as const satisfies Record<number, { httpStatus: number; text: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -56,6 +56,13 @@ export {
   type MessageStatus,
 } from './message-status';
 export {
+  parsePageLimit,
+  parseTimeWindow,
+  type QueryResult,
+  queryFailure,
+  unknownQueryField,
+} from './operator-query';
+export {
   describeSenderIds,
   isSenderIdAllowed,
   normaliseSender,

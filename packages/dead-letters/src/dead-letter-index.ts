@@ -6,6 +6,7 @@ import {
   deadLetterIndexKeys,
   indexSets,
   isIntegerReply,
+  LUA_BYTE_ORDER,
   type RedisConnection,
   RedisScript,
 } from '@sms/queue';
@@ -25,17 +26,6 @@ export interface IndexRow {
   readonly interrupted: boolean;
 }
 
-// Byte order, as a sorted set orders the members of one score (Lua's own `<` on strings follows
-// the server's locale).
-const BEFORE = `
-local function before(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
-end`;
-
 // One page of one index set, newest first, in one call of a few O(log n) reads. Positions count
 // as ZREVRANGE does: the entries at or after `until` first, then those the filter selects, then
 // those before `since`. The page starts after the cursor's (time, id): at the rank after its
@@ -46,7 +36,7 @@ end`;
 // Returns total, 1 when entries follow the page, then id and score of each member.
 const PAGE = new RedisScript<readonly string[], readonly (string | number)[], unknown[]>({
   name: 'smsDeadLetterPage',
-  lua: `${BEFORE}
+  lua: `${LUA_BYTE_ORDER}
 local set, limit = KEYS[1], tonumber(ARGV[1])
 local first = 0
 if ARGV[3] ~= '+inf' then first = redis.call('ZCOUNT', set, ARGV[3], '+inf') end

@@ -1,12 +1,17 @@
 import {
   DEAD_LETTER_REASONS,
   type DeadLetterReason,
+  queryFailure as fail,
   isDeadLetterReason,
   MIN_VALIDITY_SECONDS,
+  parsePageLimit,
+  parseTimeWindow,
+  type QueryResult,
+  unknownQueryField,
 } from '@sms/contracts';
 import { decodeCursor } from './dead-letter-cursor';
 
-export { DEAD_LETTER_REASONS };
+export { DEAD_LETTER_REASONS, type QueryResult };
 
 /** Which dead letters an operation applies to. Times are milliseconds since the epoch. */
 export interface DeadLetterFilter {
@@ -37,14 +42,8 @@ export const MAX_PAGE_SIZE = 500;
  */
 export const REPLAY_VALIDITY_SECONDS = { min: MIN_VALIDITY_SECONDS, max: 604_800 } as const;
 
-export type QueryResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly field: string; readonly message: string };
-
 const FILTER_FIELDS = ['reason', 'since', 'until'] as const;
 const PAGE_FIELDS = [...FILTER_FIELDS, 'cursor', 'limit'] as const;
-// A date, optionally with a time; a time needs its zone, so that no one's local clock decides.
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 /**
  * Reads a filter from what an operator typed (query string, JSON body or command line): `reason`
@@ -76,9 +75,8 @@ function parseFields(
   raw: Readonly<Record<string, unknown>>,
   allowed: readonly string[],
 ): QueryResult<DeadLetterPageRequest> {
-  for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) return fail(key, `unknown parameter; allowed: ${allowed.join(', ')}`);
-  }
+  const unknown = unknownQueryField(raw, allowed);
+  if (unknown) return unknown;
   const result: { -readonly [K in keyof DeadLetterPageRequest]: DeadLetterPageRequest[K] } = {};
   const { reason, since, until, cursor, limit } = raw;
 
@@ -87,34 +85,17 @@ function parseFields(
       return fail('reason', `must be one of ${DEAD_LETTER_REASONS.join(', ')}`);
     result.reason = reason;
   }
-  for (const [field, value] of [
-    ['since', since],
-    ['until', until],
-  ] as const) {
-    if (value === undefined) continue;
-    const time = typeof value === 'string' && ISO_TIME.test(value) ? Date.parse(value) : Number.NaN;
-    if (Number.isNaN(time)) return fail(field, 'must be an ISO 8601 time such as 2024-05-01T12:00:00Z');
-    result[field] = time;
-  }
-  if (result.since !== undefined && result.until !== undefined && result.until <= result.since) {
-    return fail('until', 'must be later than since');
-  }
+  const window = parseTimeWindow(since, until);
+  if (!window.ok) return window;
+  Object.assign(result, window.value);
   if (cursor !== undefined) {
     if (typeof cursor !== 'string' || decodeCursor(cursor) === undefined) {
       return fail('cursor', 'is not a cursor this listing gave out');
     }
     result.cursor = cursor;
   }
-  if (limit !== undefined) {
-    const value = typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : limit;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
-      return fail('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-    }
-    result.limit = value;
-  }
+  const pageLimit = parsePageLimit(limit, MAX_PAGE_SIZE);
+  if (!pageLimit.ok) return pageLimit;
+  if (pageLimit.value !== undefined) result.limit = pageLimit.value;
   return { ok: true, value: result };
-}
-
-function fail(field: string, message: string): { ok: false; field: string; message: string } {
-  return { ok: false, field, message: `${field}: ${message}` };
 }

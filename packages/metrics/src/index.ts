@@ -16,9 +16,11 @@ export { metricsHandler } from './metrics-handler';
 export {
   createQueueStateMetrics,
   type ObservedArchiveBacklog,
+  type ObservedGivenUpCallbacks,
   type ObservedQueueState,
   type QueueStateMetrics,
   recordArchiveBacklog,
+  recordGivenUpCallbacks,
   recordQueueState,
 } from './queue-state-metrics';
 export {

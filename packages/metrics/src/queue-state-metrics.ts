@@ -40,6 +40,16 @@ export function createQueueStateMetrics(registry: Registry) {
       help: 'Final messages never archived because the archive backlog was at ARCHIVE_BACKLOG_LIMIT (they keep their full Redis retention); a count that only grows, read from Redis; same on every replica.',
       registers: [registry],
     }),
+    callbacksGivenUp: new Gauge({
+      name: 'sms_callbacks_given_up',
+      help: 'Status callbacks given up after CALLBACK_ATTEMPTS and kept for a replay (for CALLBACK_FAILED_RETENTION_SECONDS); same on every replica.',
+      registers: [registry],
+    }),
+    callbacksReplayed: new Gauge({
+      name: 'sms_callbacks_replayed_total',
+      help: 'Given-up status callbacks put back in their outbox by a replay (API or sms callbacks --direct); a count that only grows, read from Redis; same on every replica.',
+      registers: [registry],
+    }),
   };
 }
 
@@ -72,4 +82,16 @@ export function recordArchiveBacklog(metrics: QueueStateMetrics, backlog: Observ
   metrics.archiveBacklog.set(backlog.messages);
   metrics.archiveBacklogOldestAge.set(backlog.oldestAgeSeconds);
   metrics.archiveOverflowed.set(backlog.overflowed);
+}
+
+/** What `GivenUpCallbacks.counts` from @sms/callbacks returns. */
+export interface ObservedGivenUpCallbacks {
+  readonly givenUp: number;
+  readonly replayed: number;
+}
+
+/** Sets the given-up callbacks' gauges from a fresh reading. */
+export function recordGivenUpCallbacks(metrics: QueueStateMetrics, counts: ObservedGivenUpCallbacks): void {
+  metrics.callbacksGivenUp.set(counts.givenUp);
+  metrics.callbacksReplayed.set(counts.replayed);
 }

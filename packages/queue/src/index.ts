@@ -35,6 +35,7 @@ export {
   type SmsJobToAdd,
 } from './enqueue-before-deadline';
 export { type ConnectionChangeLogger, logConnectionChanges } from './log-connection-changes';
+export { LUA_BYTE_ORDER } from './lua-byte-order';
 export { mayHaveBeenWritten } from './may-have-been-written';
 export { messageJobOptions, PRIORITY_JOB_OPTIONS } from './message-job-options';
 export { NotReplicatedError } from './not-replicated-error';

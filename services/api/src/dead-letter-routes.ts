@@ -5,19 +5,16 @@ import {
   parseValidFor,
   type QueryResult,
 } from '@sms/dead-letters';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import type { Logger } from 'pino';
+import { adminBodyOf as bodyOf, readAdminBody } from './admin-body';
 import { ApiError } from './api-error';
-import { jsonBody, requireJson } from './json-body';
 
 export interface DeadLetterRouterDeps {
   readonly deadLetters: DeadLetters;
   /** Every replay and delete is logged: they change what reaches Kaarai. */
   readonly logger: Pick<Logger, 'info'>;
 }
-
-// The bodies here are a handful of fields.
-const MAX_BODY_BYTES = 4_096;
 
 /**
  * The operators' routes over the dead-letter queue. They read their own JSON bodies (a body an
@@ -28,14 +25,7 @@ const MAX_BODY_BYTES = 4_096;
 export function createDeadLetterRouter(deps: DeadLetterRouterDeps): express.Router {
   const { deadLetters, logger } = deps;
   const router = express.Router();
-  const parseBody = jsonBody(MAX_BODY_BYTES);
-  // A body is optional, but one that is sent must be JSON: a filter that went unread would
-  // widen a replay to every dead letter.
-  const readBody = (req: Request, res: Response, next: NextFunction) => {
-    const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
-    if (!hasBody) return next();
-    requireJson(req, res, () => parseBody(req, res, next));
-  };
+  const readBody = readAdminBody();
 
   router.get('/dead-letters', async (req, res) => {
     const request = orThrow(parseDeadLetterPageRequest(req.query as Record<string, unknown>), 4010);
@@ -93,18 +83,4 @@ function notInQueue(id: string): ApiError {
 function orThrow<T>(result: QueryResult<T>, code: 4009 | 4010): T {
   if (!result.ok) throw new ApiError(code, result.message, result.field);
   return result.value;
-}
-
-/** An optional JSON object body with only the given fields. */
-function bodyOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError(4007, 'the body must be a JSON object');
-  }
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) {
-      throw new ApiError(4006, `unknown field "${key}"; allowed: ${allowed.join(', ')}`, key);
-    }
-  }
-  return body as Record<string, unknown>;
 }

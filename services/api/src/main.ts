@@ -1,5 +1,5 @@
 import { ArchiveReader, createArchivePool, StatusLookup } from '@sms/archive';
-import { CallbackOutbox, createCallbackQueue, createStatusCallbacks } from '@sms/callbacks';
+import { CallbackOutbox, createCallbackQueue, createStatusCallbacks, GivenUpCallbacks } from '@sms/callbacks';
 import {
   apiConfigSchema,
   ConfigError,
@@ -10,7 +10,13 @@ import {
 } from '@sms/config';
 import { DeadLetters } from '@sms/dead-letters';
 import { createLogger } from '@sms/logging';
-import { createApiMetrics, measureRedis, recordArchiveBacklog, recordQueueState } from '@sms/metrics';
+import {
+  createApiMetrics,
+  measureRedis,
+  recordArchiveBacklog,
+  recordGivenUpCallbacks,
+  recordQueueState,
+} from '@sms/metrics';
 import {
   checkEvictionPolicy,
   checkJobEncoding,
@@ -28,10 +34,10 @@ import {
   writeProbeKey,
 } from '@sms/queue';
 import { ReferenceIndex, StatusStore } from '@sms/status-store';
+import { createAdminRouter } from './create-admin-router';
 import { createApp, QUEUE_UI_PATH } from './create-app';
 import { createHttpServer } from './create-http-server';
 import { createQueueUi } from './create-queue-ui';
-import { createDeadLetterRouter } from './dead-letter-routes';
 import { IdempotencyStore } from './idempotency';
 import { ClientQuotas } from './quota/client-quotas';
 
@@ -122,8 +128,21 @@ async function main(): Promise<void> {
     prefix,
     sendAttempts: config.SEND_ATTEMPTS,
   });
-  // Operators reach the dead-letter routes only with an admin key.
-  const adminRouter = config.ADMIN_API_KEYS ? createDeadLetterRouter({ deadLetters, logger }) : undefined;
+  const givenUpCallbacks = new GivenUpCallbacks(redis, {
+    prefix,
+    retentionSeconds: config.CALLBACK_FAILED_RETENTION_SECONDS,
+    outboxRetentionSeconds: retentionSeconds,
+  });
+  // Operators reach the dead-letter and given-up callback routes only with an admin key.
+  const adminRouter = config.ADMIN_API_KEYS
+    ? createAdminRouter({
+        deadLetters,
+        givenUpCallbacks,
+        callbackQueue,
+        callbackJob: { attempts: config.CALLBACK_ATTEMPTS },
+        logger,
+      })
+    : undefined;
   const queueUi = config.ADMIN_API_KEYS
     ? createQueueUi({ smsQueue: queue, deadLetterQueue, callbackQueue }, QUEUE_UI_PATH, {
         showMessages: config.QUEUE_UI_SHOW_MESSAGES,
@@ -167,11 +186,12 @@ async function main(): Promise<void> {
       // the API would go stale, sms_redis_connected with them.
       const health = measureRedis(metrics.redis, redis);
       try {
-        const [sms, deadLetter, archive] = await withTimeout(
+        const [sms, deadLetter, archive, givenUp] = await withTimeout(
           Promise.all([
             readQueueState(queue, redis),
             readQueueState(deadLetterQueue, redis),
             readArchiveBacklog(redis, prefix),
+            givenUpCallbacks.counts(),
           ]),
           1_000,
           () => new Error('redis did not answer'),
@@ -179,6 +199,7 @@ async function main(): Promise<void> {
         recordQueueState(metrics.queueState, SMS_QUEUE, sms);
         recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
         recordArchiveBacklog(metrics.queueState, archive);
+        recordGivenUpCallbacks(metrics.queueState, givenUp);
       } finally {
         await health;
       }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { CallbackOutbox, type CallbackQueue, createCallbackQueue, GivenUpCallbacks } from '@sms/callbacks';
 import { type MessageStatus, SMS_REQUEST_FIELDS, type SmsRequestField } from '@sms/contracts';
 import { DeadLetters } from '@sms/dead-letters';
 import {
@@ -16,7 +17,7 @@ import { type AttemptRecord, StatusStore } from '@sms/status-store';
 import { startRedis, type TestRedis } from '@sms/testing';
 import type Redis from 'ioredis';
 import pino from 'pino';
-import { createDeadLetterRouter } from '../src/dead-letter-routes';
+import { createAdminRouter } from '../src/create-admin-router';
 import { UNEXPECTED_ERROR_CODE } from '../src/openapi/route-error-codes';
 import { type CheckedAnswer, OpenApiChecker } from './check-against-openapi';
 import { ADMIN_KEY, baseUrlFor, OTHER_KEY, type RunningApi, startApi, TEST_KEY } from './start-api';
@@ -44,6 +45,9 @@ let api: RunningApi;
 let smsQueue: SmsQueue;
 let deadLetterQueue: DeadLetterQueue;
 let statusStore: StatusStore;
+let callbackQueue: CallbackQueue;
+let outbox: CallbackOutbox;
+let givenUpCallbacks: GivenUpCallbacks;
 let checker: OpenApiChecker;
 let document: Record<string, unknown> & { paths: Record<string, Record<string, Record<string, unknown>>> };
 const seen: CheckedAnswer[] = [];
@@ -65,6 +69,13 @@ beforeAll(async () => {
     prefix,
     sendAttempts: 3,
   });
+  callbackQueue = createCallbackQueue({ connection, prefix });
+  outbox = new CallbackOutbox(connection, { prefix, retentionSeconds: 3600 });
+  givenUpCallbacks = new GivenUpCallbacks(connection, {
+    prefix,
+    retentionSeconds: 3600,
+    outboxRetentionSeconds: 3600,
+  });
   api = await startApi(
     redis.url,
     {
@@ -79,7 +90,13 @@ beforeAll(async () => {
     },
     prefix,
     {
-      adminRouter: createDeadLetterRouter({ deadLetters, logger: pino({ level: 'silent' }) }),
+      adminRouter: createAdminRouter({
+        deadLetters,
+        givenUpCallbacks,
+        callbackQueue,
+        callbackJob: { attempts: 2 },
+        logger: pino({ level: 'silent' }),
+      }),
       queueUi: true,
       quotas: {
         quotas: new Map([
@@ -96,7 +113,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
-  await Promise.all([smsQueue?.close(), deadLetterQueue?.close()]);
+  await Promise.all([smsQueue?.close(), deadLetterQueue?.close(), callbackQueue?.close()]);
   connection?.disconnect();
   await redis?.stop();
 });
@@ -202,6 +219,23 @@ async function putAside(): Promise<string> {
   });
   return id;
 }
+
+/** A status callback given up after its last attempt, as the callback worker leaves it; its event id. */
+async function giveUpCallback(): Promise<string> {
+  const messageId = randomUUID();
+  await outbox.push(messageId, {
+    client: 'billing',
+    url: 'https://hooks.billing.internal/sms',
+    status: 'accepted',
+    code: 2020,
+    at: Date.now(),
+  });
+  const head = (await outbox.head(messageId))!;
+  await givenUpCallbacks.giveUp(messageId, head, { lastError: 'the receiver answered 503', attempts: 2 });
+  return head.event.id;
+}
+const callbacks = (method: string, path: string, options: CallOptions = {}) =>
+  call(method, `/v1/admin/callbacks${path}`, { key: ADMIN_KEY, ...options });
 
 const BAD_ESCAPE = '%E0%A4%A';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -393,6 +427,57 @@ const ROWS: readonly Row[] = [
   ['deleteDeadLetter 4030', () => admin('DELETE', `/${UNKNOWN_ID}`, { key: TEST_KEY })],
   ['deleteDeadLetter 4040', () => admin('DELETE', `/${BAD_ESCAPE}`)],
   ['deleteDeadLetter 4042', () => admin('DELETE', `/${UNKNOWN_ID}`)],
+
+  [
+    'listGivenUpCallbacks 200',
+    async () => {
+      await giveUpCallback();
+      return callbacks('GET', '?limit=10&client=billing');
+    },
+  ],
+  ['listGivenUpCallbacks 4030', () => callbacks('GET', '', { key: TEST_KEY })],
+  ['listGivenUpCallbacks 4019', () => callbacks('GET', '?since=yesterday')],
+
+  [
+    'replayGivenUpCallbacks 200',
+    async () => {
+      await giveUpCallback();
+      return callbacks('POST', '/replay', { body: { client: 'billing' } });
+    },
+  ],
+  ['replayGivenUpCallbacks 4030', () => callbacks('POST', '/replay', { key: TEST_KEY, body: {} })],
+  [
+    'replayGivenUpCallbacks 4000',
+    () => callbacks('POST', '/replay', { body: '{}', headers: { 'content-type': 'text/plain' } }),
+  ],
+  ['replayGivenUpCallbacks 4130', () => callbacks('POST', '/replay', { body: bigBody(5_000) })],
+  ['replayGivenUpCallbacks 4007', () => callbacks('POST', '/replay')],
+  ['replayGivenUpCallbacks 4006', () => callbacks('POST', '/replay', { body: { reason: 'rejected' } })],
+  ['replayGivenUpCallbacks 4019', () => callbacks('POST', '/replay', { body: { client: 'no such/client' } })],
+
+  ['showGivenUpCallback 200', async () => callbacks('GET', `/${await giveUpCallback()}`)],
+  ['showGivenUpCallback 4030', () => callbacks('GET', `/${UNKNOWN_ID}:1`, { key: TEST_KEY })],
+  ['showGivenUpCallback 4040', () => callbacks('GET', `/${BAD_ESCAPE}`)],
+  ['showGivenUpCallback 4043', () => callbacks('GET', `/${UNKNOWN_ID}:1`)],
+
+  ['replayGivenUpCallback 200', async () => callbacks('POST', `/${await giveUpCallback()}/replay`)],
+  ['replayGivenUpCallback 4030', () => callbacks('POST', `/${UNKNOWN_ID}:1/replay`, { key: TEST_KEY })],
+  ['replayGivenUpCallback 4040', () => callbacks('POST', `/${BAD_ESCAPE}/replay`)],
+  [
+    'replayGivenUpCallback 4000',
+    () =>
+      callbacks('POST', `/${UNKNOWN_ID}:1/replay`, { body: '{}', headers: { 'content-type': 'text/plain' } }),
+  ],
+  [
+    'replayGivenUpCallback 4130',
+    () => callbacks('POST', `/${UNKNOWN_ID}:1/replay`, { body: bigBody(5_000) }),
+  ],
+  ['replayGivenUpCallback 4007', () => callbacks('POST', `/${UNKNOWN_ID}:1/replay`, { body: '[' })],
+  [
+    'replayGivenUpCallback 4006',
+    () => callbacks('POST', `/${UNKNOWN_ID}:1/replay`, { body: { client: 'x' } }),
+  ],
+  ['replayGivenUpCallback 4043', () => callbacks('POST', `/${UNKNOWN_ID}:1/replay`)],
 
   [
     'queueUi 200',

@@ -17,7 +17,10 @@ export type ApiCall =
   | { readonly name: 'find'; readonly reference: string }
   | { readonly name: 'dlq list'; readonly query: DeadLetterQuery }
   | { readonly name: 'dlq replay'; readonly id: string; readonly validFor?: number }
-  | { readonly name: 'dlq replay-all'; readonly filter: DeadLetterQuery; readonly validFor?: number };
+  | { readonly name: 'dlq replay-all'; readonly filter: DeadLetterQuery; readonly validFor?: number }
+  | { readonly name: 'callbacks list'; readonly query: DeadLetterQuery }
+  | { readonly name: 'callbacks show' | 'callbacks replay'; readonly id: string }
+  | { readonly name: 'callbacks replay-all'; readonly filter: DeadLetterQuery };
 
 /** The HTTP request of one call. Ids go into the path percent-encoded, so any id is one segment. */
 export function buildRequest(call: ApiCall, settings: Settings): ApiRequest {
@@ -29,6 +32,7 @@ export function buildRequest(call: ApiCall, settings: Settings): ApiRequest {
   const url = (path: string) => `${settings.apiUrl}${path}`;
   const sms = (id: string) => url(`/v1/sms/${encodeURIComponent(id)}`);
   const deadLetter = (id: string) => url(`/v1/admin/dead-letters/${encodeURIComponent(id)}`);
+  const givenUp = (id: string) => url(`/v1/admin/callbacks/${encodeURIComponent(id)}`);
   const withJson = (body: unknown) => ({
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -76,5 +80,16 @@ export function buildRequest(call: ApiCall, settings: Settings): ApiRequest {
       };
     case 'dlq delete':
       return { method: 'DELETE', url: deadLetter(call.id), headers };
+    case 'callbacks list': {
+      const query = new URLSearchParams(call.query).toString();
+      return { method: 'GET', url: url(`/v1/admin/callbacks${query === '' ? '' : `?${query}`}`), headers };
+    }
+    case 'callbacks show':
+      return { method: 'GET', url: givenUp(call.id), headers };
+    case 'callbacks replay':
+      return { method: 'POST', url: `${givenUp(call.id)}/replay`, headers };
+    case 'callbacks replay-all':
+      // Always a body: the API replays every given-up callback only for an explicit `{}`.
+      return { method: 'POST', url: url('/v1/admin/callbacks/replay'), ...withJson(call.filter) };
   }
 }

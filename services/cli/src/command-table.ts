@@ -35,7 +35,7 @@ export const GLOBAL_OPTIONS = {
     type: 'string',
     value: 'URL',
     description:
-      "the API's internal port, for the dlq commands (env SMS_ADMIN_URL; default http://127.0.0.1:9101)",
+      "the API's internal port, for the dlq and callbacks commands (env SMS_ADMIN_URL; default http://127.0.0.1:9101)",
   },
   key: {
     type: 'string',
@@ -45,7 +45,7 @@ export const GLOBAL_OPTIONS = {
   'admin-key': {
     type: 'string',
     value: 'KEY',
-    description: 'operator key for the dlq commands (env SMS_ADMIN_KEY)',
+    description: 'operator key for the dlq and callbacks commands (env SMS_ADMIN_KEY)',
   },
   timeout: {
     type: 'string',
@@ -77,6 +77,12 @@ export const DLQ_OPTIONS = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
+/** Options of every given-up callback command: the way to them, as for the dead letters. */
+export const CALLBACK_OPTIONS = {
+  direct: DLQ_OPTIONS.direct,
+  'redis-url': DLQ_OPTIONS['redis-url'],
+} as const satisfies Record<string, OptionSpec>;
+
 /** Where the global options come from when not given on the command line. */
 export const ENVIRONMENT = {
   SMS_API_URL: '--url',
@@ -94,6 +100,12 @@ const FILTER_OPTIONS = {
   reason: { type: 'string', value: 'R', description: 'rejected, retries_exhausted or expired' },
   since: { type: 'string', value: 'ISO', description: 'dead-lettered at or after, e.g. 2024-05-01' },
   until: { type: 'string', value: 'ISO', description: 'dead-lettered before' },
+} as const satisfies Record<string, OptionSpec>;
+
+const CALLBACK_FILTER_OPTIONS = {
+  client: { type: 'string', value: 'NAME', description: 'the client whose callbacks, as API_KEYS names it' },
+  since: { type: 'string', value: 'ISO', description: 'given up at or after, e.g. 2024-05-01' },
+  until: { type: 'string', value: 'ISO', description: 'given up before' },
 } as const satisfies Record<string, OptionSpec>;
 
 const VALID_FOR = {
@@ -231,6 +243,51 @@ export const COMMANDS = {
     key: 'admin',
     options: {},
   },
+  'callbacks list': {
+    route: 'GET /v1/admin/callbacks',
+    summary: 'status callbacks given up after CALLBACK_ATTEMPTS, newest first, a page at a time',
+    args: '',
+    key: 'admin',
+    options: {
+      ...CALLBACK_FILTER_OPTIONS,
+      limit: { type: 'string', value: 'N', description: 'entries per page, 1 to 500 (default 50)' },
+      cursor: { type: 'string', value: 'C', description: 'the next page, as the previous one printed it' },
+    },
+  },
+  'callbacks show': {
+    route: 'GET /v1/admin/callbacks/ID',
+    summary: 'one given-up callback: its last error and the body a replay posts',
+    args: 'ID',
+    key: 'admin',
+    options: {},
+  },
+  'callbacks replay': {
+    route: 'POST /v1/admin/callbacks/ID/replay',
+    summary: 'post given-up callbacks again',
+    args: 'ID...',
+    key: 'admin',
+    options: {},
+    notes: [
+      "Each message's callbacks are replayed oldest first (by sequence), whatever the order given,",
+      'each behind the events its message already has waiting. The receiver may so get an older',
+      'status after a newer one; the sequence in the body tells. Signed when posted, with the',
+      "client's current secret. When the API or Redis stops answering, the rest are not tried (exit 3).",
+    ],
+  },
+  'callbacks replay-all': {
+    route: 'POST /v1/admin/callbacks/replay',
+    summary: 'post every matching given-up callback again; without --yes only count them',
+    args: '',
+    key: 'admin',
+    options: {
+      ...CALLBACK_FILTER_OPTIONS,
+      yes: { type: 'boolean', description: 'replay them; without it nothing is replayed' },
+    },
+    notes: [
+      'Without --yes it counts the matches (GET /v1/admin/callbacks) and exits 1 when there',
+      "are any, so that a forgotten --yes never reads as done. Each message's oldest first.",
+    ],
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -240,4 +297,8 @@ export const GROUPS: Readonly<
   Record<string, { readonly summary: string; readonly options: Readonly<Record<string, OptionSpec>> }>
 > = {
   dlq: { summary: 'the dead-letter queue (admin key, or --direct)', options: DLQ_OPTIONS },
+  callbacks: {
+    summary: 'status callbacks given up after CALLBACK_ATTEMPTS (admin key, or --direct)',
+    options: CALLBACK_OPTIONS,
+  },
 };

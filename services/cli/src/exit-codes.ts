@@ -17,7 +17,10 @@ export const EXIT_CODES = {
     code: 3,
     meaning: 'not done, safe to retry: no answer, timeout, 5xx, busy (4090, 4290), Redis unreachable',
   },
-  notFound: { code: 4, meaning: 'not found: no such message (4041) or dead letter (4042)' },
+  notFound: {
+    code: 4,
+    meaning: 'not found: no such message (4041), dead letter (4042) or given-up callback (4043)',
+  },
   internal: { code: 70, meaning: 'a fault of sms itself (a stack trace follows)' },
 } as const;
 
@@ -31,6 +34,7 @@ const OUTCOME_BY_API_CODE: Readonly<Record<number, FailureOutcome>> = {
   4040: 'refused',
   4041: 'notFound',
   4042: 'notFound',
+  4043: 'notFound',
   4090: 'retry',
   4290: 'retry',
 };

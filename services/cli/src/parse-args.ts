@@ -36,7 +36,22 @@ export type Command =
       readonly validFor?: number;
       /** Without it nothing is replayed; the command only counts the matches. */
       readonly yes: boolean;
+    }
+  | { readonly name: 'callbacks list'; readonly query: DeadLetterQuery }
+  | { readonly name: 'callbacks show'; readonly id: string }
+  | { readonly name: 'callbacks replay'; readonly ids: readonly string[] }
+  | {
+      readonly name: 'callbacks replay-all';
+      readonly filter: DeadLetterQuery;
+      /** Without it nothing is replayed; the command only counts the matches. */
+      readonly yes: boolean;
     };
+
+export type CallbackCommand = Extract<Command, { readonly name: `callbacks ${string}` }>;
+
+export function isCallbackCommand(command: Command): command is CallbackCommand {
+  return command.name.startsWith('callbacks ');
+}
 
 export type DeadLetterCommand = Extract<Command, { readonly name: `dlq ${string}` }>;
 
@@ -52,7 +67,7 @@ export interface GlobalValues {
   readonly adminKey?: string;
   readonly timeout?: string;
   readonly json: boolean;
-  /** `dlq ... --direct`: straight to Redis. */
+  /** `dlq ... --direct` or `callbacks ... --direct`: straight to Redis. */
   readonly direct: boolean;
   readonly redisUrl?: string;
   /** `dlq ... --direct`: the archive a record Redis let go is read from. */
@@ -66,6 +81,7 @@ export type ParsedArgs =
 
 const WHOLE_NUMBER = /^\d+$/;
 const FILTER_OPTIONS = ['reason', 'since', 'until'] as const;
+const CALLBACK_FILTER_OPTIONS = ['client', 'since', 'until'] as const;
 
 /** Reads `sms [global options] COMMAND [arguments] [options]`; `argv` follows the program name. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -164,6 +180,14 @@ function buildCommand(name: CommandName, args: readonly string[], values: Option
         yes: values.yes === true,
       };
     }
+    case 'callbacks list':
+      return { name, query: queryOf(values, [...CALLBACK_FILTER_OPTIONS, 'limit', 'cursor']) };
+    case 'callbacks show':
+      return { name, id };
+    case 'callbacks replay':
+      return { name, ids: args };
+    case 'callbacks replay-all':
+      return { name, filter: queryOf(values, CALLBACK_FILTER_OPTIONS), yes: values.yes === true };
     case 'status':
     case 'cancel':
       return { name, id };

@@ -19,6 +19,7 @@ describe('resolveDirect', () => {
         target: { kind: 'server', url: 'redis://:pw@r:6380/2' },
         prefix: '{gw2}',
         sendAttempts: 5,
+        callbacks: { attempts: 12, outboxRetentionSeconds: 604_800 },
         where: 'redis://:***@r:6380/2',
       },
     });

@@ -14,6 +14,11 @@ export interface DirectSettings {
   /** The key prefix of the gateway's queues (from QUEUE_PREFIX). */
   readonly prefix: string;
   readonly sendAttempts: number;
+  /** What a replayed status callback gets: CALLBACK_ATTEMPTS, and its outbox's STATUS_RETENTION_SECONDS. */
+  readonly callbacks: {
+    readonly attempts: number;
+    readonly outboxRetentionSeconds: number;
+  };
   /** The target for messages, without a password. */
   readonly where: string;
   /** The status archive (PostgreSQL), read once Redis has let a record go; none without it. */
@@ -67,6 +72,10 @@ export function resolveDirect(
       target,
       prefix: redisKeyPrefix(config.QUEUE_PREFIX),
       sendAttempts: config.SEND_ATTEMPTS,
+      callbacks: {
+        attempts: config.CALLBACK_ATTEMPTS,
+        outboxRetentionSeconds: config.STATUS_RETENTION_SECONDS,
+      },
       where: describeRedisTarget(target),
       ...(config.DATABASE_URL !== undefined && { databaseUrl: config.DATABASE_URL }),
     },

@@ -1,5 +1,6 @@
 import type { AcceptedMessageView, MessageStatusView } from '@sms/contracts';
 import { apiDeadLetterRoute } from './api-dead-letter-route';
+import { apiGivenUpCallbackRoute } from './api-given-up-callback-route';
 import { type ApiCall, buildRequest } from './build-request';
 import { callApi, type Fetch } from './call-api';
 import { type CommandOutput, failureOutput, resultOutput } from './command-output';
@@ -15,6 +16,7 @@ import {
 import type { Command } from './parse-args';
 import type { Answer } from './read-answer';
 import type { Settings } from './resolve-settings';
+import { runCallbackCommand } from './run-callback-command';
 import { runDeadLetterCommand } from './run-dead-letter-command';
 
 export type { CommandOutput } from './command-output';
@@ -69,6 +71,11 @@ export async function runCommand(
     case 'dlq replay-all':
     case 'dlq delete':
       return runDeadLetterCommand(command, apiDeadLetterRoute(call), settings.json, context);
+    case 'callbacks list':
+    case 'callbacks show':
+    case 'callbacks replay':
+    case 'callbacks replay-all':
+      return runCallbackCommand(command, apiGivenUpCallbackRoute(call), settings.json, context);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createCallbackQueue } from '@sms/callbacks';
+import { createCallbackQueue, GivenUpCallbacks } from '@sms/callbacks';
 import { redisKeyPrefix, redisTargetOf, type WorkerConfig } from '@sms/config';
 import type { SmsJobData } from '@sms/contracts';
 import { KaaraiClient } from '@sms/kaarai-client';
@@ -166,11 +166,17 @@ async function startParts(
     sms: createSmsQueue(observedSetup),
     deadLetters: createDeadLetterQueue(observedSetup),
     callbacks: createCallbackQueue(observedSetup),
+    givenUpCallbacks: new GivenUpCallbacks(probe, {
+      prefix,
+      retentionSeconds: config.CALLBACK_FAILED_RETENTION_SECONDS,
+      outboxRetentionSeconds: config.STATUS_RETENTION_SECONDS,
+    }),
   };
   const sweeps = startPeriodicSweeps({
     outbox: callbacks.outbox,
     callbackQueue: callbacks.queue,
     callbackJob: callbacks.job,
+    givenUpCallbacks: callbacks.givenUp,
     smsQueue: observed.sms,
     givenUp: { statusStore, deadLetterQueue, metrics, statusEvents },
     deadLetters: {

@@ -2,6 +2,7 @@ import {
   type CallbackJobSettings,
   type CallbackOutbox,
   type CallbackQueue,
+  type GivenUpCallbacks,
   resumeStrandedCallbacks,
 } from '@sms/callbacks';
 import { type SweepTarget, sweepExpiredDeadLetters } from '@sms/dead-letters';
@@ -13,6 +14,8 @@ export interface PeriodicSweepsDeps {
   readonly outbox: CallbackOutbox;
   readonly callbackQueue: CallbackQueue;
   readonly callbackJob: CallbackJobSettings;
+  /** Given-up callbacks past CALLBACK_FAILED_RETENTION_SECONDS are removed from here. */
+  readonly givenUpCallbacks: Pick<GivenUpCallbacks, 'sweep'>;
   /** The send queue, looked through for jobs BullMQ gave up on. */
   readonly smsQueue: SmsQueue;
   readonly givenUp: GivenUpDeps;
@@ -29,6 +32,7 @@ export interface PeriodicSweepsDeps {
 const RESUME_CALLBACKS_EVERY_MS = 30_000;
 const SWEEP_GIVEN_UP_EVERY_MS = 15_000;
 const SWEEP_DEAD_LETTERS_EVERY_MS = 300_000;
+const SWEEP_GIVEN_UP_CALLBACKS_EVERY_MS = 300_000;
 
 /**
  * Starts the sweeps every replica runs; replicas need not agree on who does what, since a job
@@ -36,7 +40,8 @@ const SWEEP_DEAD_LETTERS_EVERY_MS = 300_000;
  * - outboxes left without a job (a process died between an event and its job);
  * - jobs BullMQ gave up on whose final state could not be written when it did (Redis refused
  *   the write, or the process stopped): ended as the first attempt would have, at start too;
- * - dead letters older than their retention, so the dead-letter queue does not grow for good.
+ * - dead letters older than their retention, so the dead-letter queue does not grow for good;
+ * - given-up callbacks older than theirs, likewise.
  * Returns what stops them.
  */
 export function startPeriodicSweeps(deps: PeriodicSweepsDeps): { stop(): void } {
@@ -79,8 +84,25 @@ export function startPeriodicSweeps(deps: PeriodicSweepsDeps): { stop(): void } 
   deadLetterSweep.unref();
   void sweepDeadLetters();
 
+  const sweepGivenUpCallbacks = () =>
+    deps.givenUpCallbacks
+      .sweep()
+      .then((removed) => {
+        if (removed > 0) logger.info({ removed }, 'given-up status callbacks past their retention removed');
+      })
+      .catch((err: unknown) =>
+        logError({ err }, 'could not remove given-up status callbacks past their retention'),
+      );
+  const givenUpCallbackSweep = setInterval(
+    () => void sweepGivenUpCallbacks(),
+    SWEEP_GIVEN_UP_CALLBACKS_EVERY_MS,
+  );
+  givenUpCallbackSweep.unref();
+  void sweepGivenUpCallbacks();
+
   return {
     stop: () => {
+      clearInterval(givenUpCallbackSweep);
       clearInterval(resumeCallbacks);
       clearInterval(sweep);
       clearInterval(deadLetterSweep);

@@ -1,7 +1,8 @@
-import type { CallbackQueue } from '@sms/callbacks';
+import type { CallbackQueue, GivenUpCallbacks } from '@sms/callbacks';
 import {
   measureRedis,
   recordArchiveBacklog,
+  recordGivenUpCallbacks,
   recordQueueState,
   type StatusServerDeps,
   type WorkerMetrics,
@@ -35,6 +36,8 @@ export interface WorkerStatusDeps {
     readonly sms: SmsQueue;
     readonly deadLetters: DeadLetterQueue;
     readonly callbacks: CallbackQueue;
+    /** The given-up callbacks, counted for their gauges. */
+    readonly givenUpCallbacks: Pick<GivenUpCallbacks, 'counts'>;
   };
   readonly worker: { isRunning(): boolean };
   readonly concurrency: number;
@@ -51,13 +54,14 @@ export function workerStatusChecks(deps: WorkerStatusDeps): Omit<StatusServerDep
   const { metrics, probe, observed } = deps;
   // The gate is shared state in Redis: every replica reports it as it is at scrape time.
   const recordSharedState = async () => {
-    const [{ state }, sms, deadLetter, callbacks, archive] = await withinASecond(
+    const [{ state }, sms, deadLetter, callbacks, archive, givenUp] = await withinASecond(
       Promise.all([
         deps.gate.state(),
         readQueueState(observed.sms, probe),
         readQueueState(observed.deadLetters, probe),
         readQueueState(observed.callbacks, probe),
         readArchiveBacklog(probe, deps.prefix),
+        observed.givenUpCallbacks.counts(),
       ]),
     );
     metrics.held.set(state === 'held' ? 1 : 0);
@@ -66,6 +70,7 @@ export function workerStatusChecks(deps: WorkerStatusDeps): Omit<StatusServerDep
     recordQueueState(metrics.queueState, DEAD_LETTER_QUEUE, deadLetter);
     recordQueueState(metrics.queueState, CALLBACK_QUEUE, callbacks);
     recordArchiveBacklog(metrics.queueState, archive);
+    recordGivenUpCallbacks(metrics.queueState, givenUp);
   };
   return {
     beforeScrape: async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
+import { CallbackOutbox, GivenUpCallbacks } from '@sms/callbacks';
 import { createDeadLetterQueue, createProducerConnection, waitForRedis } from '@sms/queue';
 import { StatusStore } from '@sms/status-store';
 import { type RedisServer, seedDeadLetter, startRedisServer, waitFor } from '@sms/testing';
@@ -86,6 +87,50 @@ it('removes the dead letters older than DEAD_LETTER_RETENTION_SECONDS once start
   } finally {
     await runtime.stop();
     await deadLetterQueue.close();
+    connection.disconnect();
+  }
+});
+
+it('removes the given-up callbacks older than CALLBACK_FAILED_RETENTION_SECONDS once started', async () => {
+  const prefix = `r${randomUUID().slice(0, 8)}`;
+  const connection = createProducerConnection({ kind: 'server', url: redis.url });
+  await waitForRedis(connection, { warn: () => {} });
+  // Given up two days and a minute ago, on a clock of the test's; the worker's is the real one.
+  const giveUpAt = async (at: number) => {
+    const now = () => at;
+    const outbox = new CallbackOutbox(connection, { prefix, retentionSeconds: 3600, now });
+    const givenUp = new GivenUpCallbacks(connection, {
+      prefix,
+      retentionSeconds: 86_400,
+      outboxRetentionSeconds: 3600,
+      now,
+    });
+    const messageId = randomUUID();
+    await outbox.push(messageId, {
+      client: 'shop',
+      url: 'https://hooks.shop.internal/',
+      status: 'accepted',
+      at,
+    });
+    await givenUp.giveUp(messageId, (await outbox.head(messageId))!, { lastError: '503', attempts: 2 });
+    return { id: `${messageId}:1`, givenUp };
+  };
+  const old = await giveUpAt(Date.now() - 2 * 86_400_000);
+  const recent = await giveUpAt(Date.now() - 60_000);
+  const runtime = createWorkerRuntime(
+    { ...config(), CALLBACK_FAILED_RETENTION_SECONDS: 86_400 },
+    { logger, keyPrefix: prefix },
+  );
+  try {
+    await runtime.start();
+    await waitFor(async () => (await old.givenUp.show(old.id)) === undefined, {
+      timeoutMs: 10_000,
+      description: 'the given-up callback past its retention to be removed',
+    });
+    expect(await recent.givenUp.show(recent.id)).toBeDefined();
+    expect(await recent.givenUp.counts()).toEqual({ givenUp: 1, replayed: 0 });
+  } finally {
+    await runtime.stop();
     connection.disconnect();
   }
 });

@@ -1,6 +1,13 @@
 import type { ApiErrorCode, KaaraiCode } from '@sms/contracts';
 import { DEAD_LETTER_REASONS, MAX_PAGE_SIZE } from '@sms/dead-letters';
-import { HEADERS, type HeaderName, PARAMETERS, SECURITY_SCHEMES } from './openapi-parameters';
+import { givenUpCallbackPaths } from './given-up-callback-paths';
+import {
+  HEADERS,
+  type HeaderName,
+  PARAMETERS,
+  SECURITY_SCHEMES,
+  windowAndPageParameters,
+} from './openapi-parameters';
 import {
   componentSchemas,
   errorBodyWith,
@@ -9,6 +16,7 @@ import {
   kaaraiAnswerWith,
   type RequestLimits,
 } from './openapi-schemas';
+import type { OperationSpec } from './operation-spec';
 import { documentedErrorCodes, type GatewayOperation, KAARAI_ENTRY_ERROR_CODES } from './route-error-codes';
 
 /** What the document says of the running configuration. */
@@ -86,19 +94,7 @@ function kaaraiRefusals(): Record<string, Response> {
   );
 }
 
-function gatewayOperation(
-  operationId: GatewayOperation,
-  spec: {
-    summary: string;
-    description?: string;
-    tags: string[];
-    security: string[];
-    parameters?: unknown[];
-    requestBody?: unknown;
-    success: Record<string, Response>;
-  },
-  archive = false,
-): Operation {
+function gatewayOperation(operationId: GatewayOperation, spec: OperationSpec, archive = false): Operation {
   const codes = documentedErrorCodes(operationId, archive);
   return {
     operationId,
@@ -114,7 +110,9 @@ function gatewayOperation(
 }
 
 /** `gatewayOperation` as the running configuration answers it. */
-function operationsOf(settings: ApiDocumentSettings): typeof gatewayOperation {
+function operationsOf(
+  settings: ApiDocumentSettings,
+): (operationId: GatewayOperation, spec: OperationSpec) => Operation {
   return (operationId, spec) => gatewayOperation(operationId, spec, settings.archive === true);
 }
 
@@ -231,19 +229,7 @@ function adminPaths(settings: ApiDocumentSettings): Record<string, PathItem> {
   });
   const filter = [
     { name: 'reason', in: 'query', schema: { type: 'string', enum: [...DEAD_LETTER_REASONS] } },
-    { name: 'since', in: 'query', description: 'ISO 8601; earliest included.', schema: { type: 'string' } },
-    { name: 'until', in: 'query', description: 'ISO 8601; excluded.', schema: { type: 'string' } },
-    {
-      name: 'cursor',
-      in: 'query',
-      description: 'nextCursor of the previous page.',
-      schema: { type: 'string' },
-    },
-    {
-      name: 'limit',
-      in: 'query',
-      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 },
-    },
+    ...windowAndPageParameters(MAX_PAGE_SIZE),
   ];
   return {
     '/v1/admin/dead-letters': {
@@ -290,6 +276,7 @@ function adminPaths(settings: ApiDocumentSettings): Record<string, PathItem> {
         success: ok('Back on the send queue.', 'DeadLetterReplayed'),
       }),
     },
+    ...givenUpCallbackPaths(operation, ok, (schema, required) => ({ required, content: json(ref(schema)) })),
   };
 }
 

@@ -82,3 +82,22 @@ export const SECURITY_SCHEMES = {
     description: 'Any user, an operator key of ADMIN_API_KEYS as the password: what a browser sends.',
   },
 } as const;
+
+/** The query parameters of an operator's listing: a time window, then where to continue and how many. */
+export function windowAndPageParameters(maxPageSize: number): Record<string, unknown>[] {
+  return [
+    { name: 'since', in: 'query', description: 'ISO 8601; earliest included.', schema: { type: 'string' } },
+    { name: 'until', in: 'query', description: 'ISO 8601; excluded.', schema: { type: 'string' } },
+    {
+      name: 'cursor',
+      in: 'query',
+      description: 'nextCursor of the previous page.',
+      schema: { type: 'string' },
+    },
+    {
+      name: 'limit',
+      in: 'query',
+      schema: { type: 'integer', minimum: 1, maximum: maxPageSize, default: 50 },
+    },
+  ];
+}

@@ -1,3 +1,4 @@
+import { givenUpCallbackDetailsSchema, givenUpPageSchema, replayedCallbacksSchema } from '@sms/callbacks';
 import {
   API_ERROR_CODES,
   type ApiErrorCode,
@@ -51,6 +52,11 @@ const replayAllRequestSchema = z.strictObject({
   validFor: validFor.optional(),
 });
 const replayOneRequestSchema = z.strictObject({ validFor: validFor.optional() });
+const replayGivenUpRequestSchema = z.strictObject({
+  client: z.string().optional().meta({ description: "A client's name (API_KEYS)." }),
+  since: z.string().optional().meta({ description: 'Earliest givenUpAt included, ISO 8601.' }),
+  until: z.string().optional().meta({ description: 'givenUpAt before this, ISO 8601.' }),
+});
 
 /**
  * The named schemas of `components.schemas`, converted together so that one names another by
@@ -66,6 +72,7 @@ export function componentSchemas(limits: RequestLimits): Record<string, JsonSche
   });
   requests.add(replayAllRequestSchema, { id: 'ReplayDeadLettersRequest' });
   requests.add(replayOneRequestSchema, { id: 'ReplayDeadLetterRequest' });
+  requests.add(replayGivenUpRequestSchema, { id: 'ReplayGivenUpCallbacksRequest' });
 
   const answers = z.registry<{ id: string }>();
   answers.add(acceptedMessageViewSchema, { id: 'AcceptedMessage' });
@@ -78,6 +85,9 @@ export function componentSchemas(limits: RequestLimits): Record<string, JsonSche
   answers.add(replayedSchema, { id: 'DeadLetterReplayed' });
   answers.add(replayAllResultSchema, { id: 'DeadLettersReplayed' });
   answers.add(kaaraiAnswerBodySchema, { id: 'KaaraiAnswer' });
+  answers.add(givenUpPageSchema, { id: 'GivenUpCallbackPage' });
+  answers.add(givenUpCallbackDetailsSchema, { id: 'GivenUpCallbackDetails' });
+  answers.add(replayedCallbacksSchema, { id: 'GivenUpCallbacksReplayed' });
 
   const uri = (id: string) => `#/components/schemas/${id}`;
   const converted = {

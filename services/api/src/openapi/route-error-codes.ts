@@ -35,6 +35,10 @@ export const ROUTE_ERROR_CODES = {
   showDeadLetter: [...KEY, ...BAD_PATH, 4042],
   replayDeadLetter: [...KEY, ...BAD_PATH, ...JSON_BODY, 4006, 4009, 4042, 4090],
   deleteDeadLetter: [...KEY, ...BAD_PATH, 4042],
+  listGivenUpCallbacks: [...KEY, 4019],
+  replayGivenUpCallbacks: [...KEY, ...JSON_BODY, 4006, 4019],
+  showGivenUpCallback: [...KEY, ...BAD_PATH, 4043],
+  replayGivenUpCallback: [...KEY, ...BAD_PATH, ...JSON_BODY, 4006, 4043],
   queueUi: [...KEY],
 } as const satisfies Record<string, readonly ApiErrorCode[]>;
 

@@ -6,6 +6,7 @@ import {
   type CallbackQueue,
   createCallbackQueue,
   createStatusCallbacks,
+  GivenUpCallbacks,
   type StatusEvents,
 } from '@sms/callbacks';
 import type { WorkerConfig } from '@sms/config';
@@ -31,6 +32,8 @@ export interface CallbackDeliveryDeps {
 /** Status callbacks in a worker process: how the send path records events, and who posts them. */
 export interface CallbackDelivery {
   readonly outbox: CallbackOutbox;
+  /** Callbacks given up after their last attempt, kept for CALLBACK_FAILED_RETENTION_SECONDS. */
+  readonly givenUp: GivenUpCallbacks;
   readonly queue: CallbackQueue;
   readonly job: CallbackJobSettings;
   /** Where the send path records each status change a client's receiver is told of. */
@@ -51,6 +54,11 @@ export function createCallbackDelivery(config: WorkerConfig, deps: CallbackDeliv
   const outbox = new CallbackOutbox(deps.connection, {
     prefix,
     retentionSeconds: config.STATUS_RETENTION_SECONDS,
+  });
+  const givenUp = new GivenUpCallbacks(deps.connection, {
+    prefix,
+    retentionSeconds: config.CALLBACK_FAILED_RETENTION_SECONDS,
+    outboxRetentionSeconds: config.STATUS_RETENTION_SECONDS,
   });
   const job = { attempts: config.CALLBACK_ATTEMPTS };
   const statusEvents = createStatusCallbacks({
@@ -77,6 +85,7 @@ export function createCallbackDelivery(config: WorkerConfig, deps: CallbackDeliv
     },
     {
       outbox,
+      givenUp,
       queue,
       client,
       allowedHosts: config.CALLBACK_ALLOWED_HOSTS ?? new Map(),
@@ -85,5 +94,5 @@ export function createCallbackDelivery(config: WorkerConfig, deps: CallbackDeliv
       logger,
     },
   );
-  return { outbox, queue, job, statusEvents, client, worker };
+  return { outbox, givenUp, queue, job, statusEvents, client, worker };
 }

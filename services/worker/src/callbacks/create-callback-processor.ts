@@ -3,6 +3,7 @@ import {
   type CallbackClient,
   type CallbackOutbox,
   type CallbackQueue,
+  type GivenUpCallbacks,
   scheduleCallbacks,
 } from '@sms/callbacks';
 import { type CallbackOrigin, isCallbackUrlAllowed } from '@sms/contracts';
@@ -13,6 +14,8 @@ import { CallbackDeliveryError } from './callback-errors';
 
 export interface CallbackProcessorDeps {
   readonly outbox: CallbackOutbox;
+  /** Where an event given up after its last attempt is kept for a replay. */
+  readonly givenUp: Pick<GivenUpCallbacks, 'giveUp'>;
   /** Where the job for a message's next event is added. */
   readonly queue: CallbackQueue;
   readonly client: Pick<CallbackClient, 'post'>;
@@ -47,10 +50,10 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
     const attempt = job.attemptsMade + 1;
     const attempts = job.opts.attempts ?? 1;
     const log = logger.child({ messageId, eventId: event.id, status: event.status, attempt, client });
-    const settle = async (done: OutboxEntry) => {
-      const left = await outbox.remove(messageId, done);
+    const next = async (left: number) => {
       if (left > 0) await scheduleCallbacks(deps.queue, job.data, { attempts });
     };
+    const settle = async (done: OutboxEntry) => next(await outbox.remove(messageId, done));
 
     const secret = deps.secrets.get(client);
     // Checked again here: the allow-list may have shrunk since the event was queued.
@@ -79,10 +82,10 @@ export function createCallbackProcessor(deps: CallbackProcessorDeps) {
     metrics.callbacks.inc({ outcome: 'given_up', status_class: statusClass, client });
     log.warn(
       { host: hostOf(pending.url), reason: result.message, attempts },
-      'status callback given up; the next event of the message follows',
+      'status callback given up and kept for a replay; the next event of the message follows',
     );
-    await settle(entry);
-    // Failing the job for good keeps it in the callback queue's failed set, for operators.
+    await next(await deps.givenUp.giveUp(messageId, entry, { lastError: result.message, attempts }));
+    // Failing the job for good keeps it in the callback queue's failed set too, as before.
     throw new CallbackDeliveryError(`given up after ${attempts} attempts: ${result.message}`);
   };
 }
