@@ -8,6 +8,7 @@ import { envSchema } from './env-schema';
 import { envFlag, envIntOr, envListenHost, envPort } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
+import { tracingConfigShape } from './tracing-config';
 
 /**
  * `name=key,name2=key2` into a map from key to name. `role` names the holder of a key in the
@@ -49,6 +50,7 @@ export const apiConfigSchema = envSchema(
   {
     ...sharedConfigShape,
     ...callbackConfigShape,
+    ...tracingConfigShape,
     API_PORT: envPort(8080).describe('Port of the HTTP API. Default 8080.'),
     API_HOST: envListenHost().describe('Address the HTTP API listens on. Default 0.0.0.0.'),
     ADMIN_PORT: envPort(9101).describe(

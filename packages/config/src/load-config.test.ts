@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       expect(loadConfig(apiConfigSchema, apiEnv)).toEqual({
         REDIS_TLS: false,
         CALLBACK_ATTEMPTS: 12,
+        OTEL_BSP_SCHEDULE_DELAY: 5_000,
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,
@@ -71,6 +72,7 @@ describe('loadConfig', () => {
         CALLBACK_RETRY_BASE_DELAY_MS: 1_000,
         CALLBACK_RETRY_MAX_DELAY_MS: 300_000,
         CALLBACK_ENQUEUE_TIMEOUT_MS: 500,
+        OTEL_BSP_SCHEDULE_DELAY: 5_000,
         QUEUE_PREFIX: 'sms',
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: 15_000,
