@@ -9,6 +9,15 @@ import {
   type ReplicaAcknowledgement,
   type SmsQueue,
 } from '@sms/queue';
+import {
+  type Context,
+  SPAN_ATTRIBUTES,
+  SpanKind,
+  SpanStatusCode,
+  type TraceCarrier,
+  type Tracer,
+  traceCarrierOf,
+} from '@sms/tracing';
 import type { Logger } from 'pino';
 import { ApiError, RETRY_AFTER_SECONDS } from './api-error';
 import { archiveUnavailable } from './archive-unavailable';
@@ -35,6 +44,8 @@ export interface AcceptDeps extends AcceptanceRecordDeps {
   /** With REDIS_WAIT_REPLICAS: the queue on a connection of its own, and the WAIT around adds. */
   readonly replication?: { readonly queue: SmsQueue; readonly acknowledgement: ReplicaAcknowledgement };
   readonly logger: Logger;
+  /** Records each enqueue as a span (`startTracing`); a no-op tracer when tracing is off. @defaultValue none */
+  readonly tracer?: Tracer;
 }
 
 /** One validated message to accept, with who sent it. */
@@ -43,6 +54,8 @@ export interface MessageToAccept {
   readonly requestId: string;
   readonly request: SmsRequest;
   readonly idempotencyKey?: string;
+  /** The request's span, parent of the enqueue's. @defaultValue none: the enqueue starts a trace */
+  readonly trace?: Context;
 }
 
 export interface Acceptance {
@@ -132,6 +145,7 @@ export function jobDataOf(
   message: MessageToAccept,
   settings: Pick<AcceptSettings, 'defaultValiditySeconds'>,
   acceptedAt: number,
+  trace: TraceCarrier = {},
 ): SmsJobData {
   const { validFor = settings.defaultValiditySeconds, priority, ...sms } = message.request;
   const { encoding, segments } = smsSegmentsOf(sms.text);
@@ -144,6 +158,7 @@ export function jobDataOf(
     requestId: message.requestId,
     encoding,
     segments,
+    ...trace,
   };
 }
 
@@ -158,9 +173,17 @@ export function createAcceptMessage(deps: AcceptDeps) {
   const records = recordAcceptance(deps);
   const enqueueAccepted = createEnqueueAccepted({ ...deps, records });
 
+  const tracer = deps.tracer;
+
   return async (message: MessageToAccept): Promise<Acceptance> => {
     const { client, requestId, idempotencyKey } = message;
-    const data = jobDataOf(message, config, Date.now());
+    // The job carries the enqueue's span context, so that every attempt at it joins this trace.
+    const span = tracer?.startSpan(
+      'enqueue',
+      { kind: SpanKind.PRODUCER, attributes: { [SPAN_ATTRIBUTES.client]: client } },
+      message.trace,
+    );
+    const data = jobDataOf(message, config, Date.now(), span && traceCarrierOf(span));
     let accepted: Omit<Acceptance, 'data'>;
     try {
       accepted = await inTime(requestId, async (deadline) => {
@@ -175,8 +198,12 @@ export function createAcceptMessage(deps: AcceptDeps) {
         return acceptOnce(deps, request, enqueue);
       });
     } catch (error) {
-      throw enqueueFailure(error, logger, requestId);
+      const failure = enqueueFailure(error, logger, requestId);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+      span?.setAttribute(SPAN_ATTRIBUTES.code, failure.code).end();
+      throw failure;
     }
+    span?.setAttribute(SPAN_ATTRIBUTES.messageId, accepted.id).end();
     if (!accepted.replayed) records.accepted(client, [{ id: accepted.id, data }]);
     // The line that joins this request to the worker's lines about the message; never the text.
     logger.info(
