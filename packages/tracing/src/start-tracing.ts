@@ -3,6 +3,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { TracesSampler } from '@sms/config';
+import { samplerOf } from './sampler-of';
 
 /** A service's tracer, and how to send what is still buffered when the process stops. */
 export interface Tracing {
@@ -21,6 +23,9 @@ export interface TracingSettings {
   readonly OTEL_SERVICE_NAME?: string | undefined;
   /** OTEL_BSP_SCHEDULE_DELAY: how long finished spans wait to be exported together, in ms. */
   readonly OTEL_BSP_SCHEDULE_DELAY: number;
+  /** OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG: which traces are kept. @defaultValue every one */
+  readonly OTEL_TRACES_SAMPLER?: TracesSampler;
+  readonly OTEL_TRACES_SAMPLER_ARG?: number;
 }
 
 // Without a provider registered, the API hands out its no-op tracer. Nothing is ever registered
@@ -48,7 +53,11 @@ export function startTracing(serviceName: string, settings: TracingSettings): Tr
     exporter: new OTLPTraceExporter(),
     scheduledDelayMillis: settings.OTEL_BSP_SCHEDULE_DELAY,
   });
-  const provider = new TracerProvider({ resource, spanProcessors: [processor] });
+  const sampler = samplerOf(
+    settings.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
+    settings.OTEL_TRACES_SAMPLER_ARG ?? 1,
+  );
+  const provider = new TracerProvider({ resource, sampler, spanProcessors: [processor] });
   return {
     enabled: true,
     tracer: provider.getTracer('sms-gateway'),

@@ -2,6 +2,7 @@ import {
   type Context,
   defaultTextMapGetter,
   defaultTextMapSetter,
+  isSpanContextValid,
   ROOT_CONTEXT,
   type Span,
   trace,
@@ -17,11 +18,12 @@ export interface TraceCarrier {
 const propagator = new W3CTraceContextPropagator();
 
 /**
- * The fields that make `span` the parent of what a job's processing records; none for a span
- * that records nothing (tracing off), so that a job costs no byte more without it.
+ * The fields that make `span` the parent of what a job's processing records, sampled or not (a
+ * trace the API's sampler dropped is dropped by the worker's too); none for a span without a
+ * valid context.
  */
 export function traceCarrierOf(span: Span): TraceCarrier {
-  if (!span.isRecording()) return {};
+  if (!isSpanContextValid(span.spanContext())) return {};
   const carrier: Record<string, string> = {};
   propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
   return carrier;
