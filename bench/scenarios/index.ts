@@ -9,6 +9,7 @@ import { outageRecovery } from './outage-recovery';
 import { priorityUnderBacklog } from './priority-under-backlog';
 import { redisMemory } from './redis-memory';
 import { simulatorCapacity } from './simulator-capacity';
+import { tracingCost } from './tracing-cost';
 
 /** Every scenario, in the order they run (capacity reuses the delivery figure when it ran). */
 export const SCENARIOS: readonly Scenario[] = [
@@ -22,4 +23,5 @@ export const SCENARIOS: readonly Scenario[] = [
   priorityUnderBacklog,
   deadLetterPages,
   archiveLookups,
+  tracingCost,
 ];
