@@ -44,7 +44,7 @@ export interface AcceptDeps extends AcceptanceRecordDeps {
   /** With REDIS_WAIT_REPLICAS: the queue on a connection of its own, and the WAIT around adds. */
   readonly replication?: { readonly queue: SmsQueue; readonly acknowledgement: ReplicaAcknowledgement };
   readonly logger: Logger;
-  /** Records each enqueue as a span (`startTracing`); a no-op tracer when tracing is off. @defaultValue none */
+  /** Records each enqueue as a span (`startTracing`). @defaultValue none: no spans, and jobs carry no trace */
   readonly tracer?: Tracer;
 }
 
