@@ -116,3 +116,38 @@ it("keeps every attempt of a retried message in the request's trace, each a chil
     calls.find((call) => call.parentSpanId === attempt.spanId)?.attributes['sms.kaarai.code'];
   expect(attempts.map(codeOfCallIn)).toEqual([5030, 2020]);
 });
+
+it("puts a batch's messages under its one enqueue span, each message's attempt a child of it", async () => {
+  const res = await fetch(`${stack.api.url}/v1/sms/batch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.api.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      messages: [
+        { to: '573001234567', text: `batch one ${Date.now()}` },
+        { to: '573001234568', text: `batch two ${Date.now()}` },
+      ],
+    }),
+  });
+  expect(res.status).toBe(202);
+  const ids = ((await res.json()) as { messages: { id: string }[] }).messages.map((m) => m.id);
+  const { spans } = await waitFor(
+    () => {
+      const enqueue = receiver.spans.find(
+        (s) => s.name === 'enqueue' && JSON.stringify(s.attributes['sms.message_id']) === JSON.stringify(ids),
+      );
+      const spans = enqueue ? receiver.spans.filter((s) => s.traceId === enqueue.traceId) : [];
+      const settled =
+        named(spans, 'POST /v1/sms/batch').length === 1 &&
+        named(spans, 'process').filter((s) => s.attributes['sms.outcome'] === 'success').length === 2;
+      return enqueue && settled ? { enqueue, spans } : undefined;
+    },
+    { timeoutMs: 20_000, description: 'the spans of the batch' },
+  );
+  const [request] = named(spans, 'POST /v1/sms/batch');
+  const [enqueue] = named(spans, 'enqueue');
+  expect(request!.attributes['sms.message_id']).toEqual(ids);
+  expect(enqueue!.parentSpanId).toBe(request!.spanId);
+  const attempts = named(spans, 'process');
+  expect(attempts.map((s) => s.attributes['sms.message_id']).sort()).toEqual([...ids].sort());
+  expect(attempts.every((s) => s.parentSpanId === enqueue!.spanId)).toBe(true);
+});

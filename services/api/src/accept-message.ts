@@ -9,20 +9,13 @@ import {
   type ReplicaAcknowledgement,
   type SmsQueue,
 } from '@sms/queue';
-import {
-  type Context,
-  SPAN_ATTRIBUTES,
-  SpanKind,
-  SpanStatusCode,
-  type TraceCarrier,
-  type Tracer,
-  traceCarrierOf,
-} from '@sms/tracing';
+import type { Context, TraceCarrier, Tracer } from '@sms/tracing';
 import type { Logger } from 'pino';
 import { ApiError, RETRY_AFTER_SECONDS } from './api-error';
 import { archiveUnavailable } from './archive-unavailable';
 import { createEnqueueAccepted } from './enqueue-accepted';
 import { createEnqueueInTime } from './enqueue-in-time';
+import { startEnqueueSpan } from './enqueue-span';
 import { acceptOnce, type IdempotencyStore, requestHash } from './idempotency';
 import { type AcceptanceRecordDeps, recordAcceptance } from './record-acceptance';
 
@@ -173,17 +166,10 @@ export function createAcceptMessage(deps: AcceptDeps) {
   const records = recordAcceptance(deps);
   const enqueueAccepted = createEnqueueAccepted({ ...deps, records });
 
-  const tracer = deps.tracer;
-
   return async (message: MessageToAccept): Promise<Acceptance> => {
     const { client, requestId, idempotencyKey } = message;
-    // The job carries the enqueue's span context, so that every attempt at it joins this trace.
-    const span = tracer?.startSpan(
-      'enqueue',
-      { kind: SpanKind.PRODUCER, attributes: { [SPAN_ATTRIBUTES.client]: client } },
-      message.trace,
-    );
-    const data = jobDataOf(message, config, Date.now(), span && traceCarrierOf(span));
+    const span = startEnqueueSpan(deps.tracer, client, message.trace);
+    const data = jobDataOf(message, config, Date.now(), span.carrier);
     let accepted: Omit<Acceptance, 'data'>;
     try {
       accepted = await inTime(requestId, async (deadline) => {
@@ -199,11 +185,10 @@ export function createAcceptMessage(deps: AcceptDeps) {
       });
     } catch (error) {
       const failure = enqueueFailure(error, logger, requestId);
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
-      span?.setAttribute(SPAN_ATTRIBUTES.code, failure.code).end();
+      span.failed(failure);
       throw failure;
     }
-    span?.setAttribute(SPAN_ATTRIBUTES.messageId, accepted.id).end();
+    span.accepted(accepted.id);
     if (!accepted.replayed) records.accepted(client, [{ id: accepted.id, data }]);
     // The line that joins this request to the worker's lines about the message; never the text.
     logger.info(

@@ -205,6 +205,7 @@ export function createApp(deps: AppDeps): ApiApps {
   app.post(
     '/v1/sms/batch',
     observe('batch'),
+    ...traced('/v1/sms/batch'),
     authenticated,
     ...quota.request,
     ...sendBatch({ limits: config, limitsOf, acceptBatch: createAcceptBatch(deps), quota }),
