@@ -10,6 +10,7 @@ import { outageRecovery } from './outage-recovery';
 import { priorityUnderBacklog } from './priority-under-backlog';
 import { redisMemory } from './redis-memory';
 import { simulatorCapacity } from './simulator-capacity';
+import { tracingCost } from './tracing-cost';
 
 /** Every scenario, in the order they run (capacity reuses the delivery figure when it ran). */
 export const SCENARIOS: readonly Scenario[] = [
@@ -24,4 +25,5 @@ export const SCENARIOS: readonly Scenario[] = [
   deadLetterPages,
   archiveLookups,
   archiveHandOff,
+  tracingCost,
 ];

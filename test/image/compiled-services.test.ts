@@ -7,9 +7,11 @@ import { createArchivePool } from '@sms/archive';
 import {
   type ApiProcess,
   type ArchiverProcess,
+  type OtlpReceiver,
   type RunningSimulator,
   startApiProcess,
   startArchiverProcess,
+  startOtlpReceiver,
   startPostgres,
   startRedis,
   startSimulator,
@@ -27,7 +29,8 @@ import {
 // with plain `node` and the image's NODE_OPTIONS, against a real redis-server and the simulator,
 // and deliver a message; the command line lists dead letters straight on that Redis; the
 // archiver's migration creates the archive's schema in a real PostgreSQL, and the archiver
-// moves the delivered message there.
+// moves the delivered message there. The API and the worker export their spans to an OTLP
+// receiver, as they would to a collector.
 
 const run = promisify(execFile);
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -42,6 +45,7 @@ let api: ApiProcess;
 let worker: WorkerProcess;
 let postgres: TestPostgres;
 let archiver: ArchiverProcess;
+let receiver: OtlpReceiver;
 let prefix: string;
 
 beforeAll(async () => {
@@ -56,6 +60,9 @@ beforeAll(async () => {
     }),
     startPostgres({ migrate: false }).then((testPostgres) => {
       postgres = testPostgres;
+    }),
+    startOtlpReceiver().then((started) => {
+      receiver = started;
     }),
     buildAndDeploy(out),
   ]);
@@ -74,15 +81,16 @@ beforeAll(async () => {
     env,
   });
   await archiver.ready();
+  const traced = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' };
   [api, worker] = await Promise.all([
-    startApiProcess({ redisUrl: redis.url, prefix, main: join(out, 'api', 'dist', 'main.js'), env }),
+    startApiProcess({ redisUrl: redis.url, prefix, main: join(out, 'api', 'dist', 'main.js'), env: traced }),
     startWorkerProcess({
       redisUrl: redis.url,
       prefix,
       main: join(out, 'worker', 'dist', 'main.js'),
       kaaraiUrl: simulator.httpsUrl!,
       caFile: simulator.caFile!,
-      env,
+      env: traced,
     }),
   ]);
   await worker.ready();
@@ -90,7 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([api?.stop(), worker?.stop(), archiver?.stop()]);
-  await Promise.allSettled([simulator?.stop(), redis?.stop(), postgres?.stop()]);
+  await Promise.allSettled([simulator?.stop(), redis?.stop(), postgres?.stop(), receiver?.stop()]);
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
@@ -156,6 +164,16 @@ it('delivers a message posted to the compiled API through the compiled worker', 
   );
   expect(view).toMatchObject({ id, status: 'accepted' });
   expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [], lost: [] });
+  const spans = await waitFor(
+    () => {
+      const ofMessage = receiver.spans.filter((span) => span.attributes['sms.message_id'] === id);
+      return ofMessage.length >= 2 ? ofMessage : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 100, description: 'the spans of the message' },
+  );
+  expect(spans.map((span) => `${span.service} ${span.name}`).sort()).toEqual(
+    expect.arrayContaining(['sms-api enqueue', 'sms-worker process']),
+  );
 
   // The compiled archiver, on the schema its compiled migration made, archives it.
   const pool = createArchivePool(postgres.url);

@@ -9,6 +9,7 @@ import { envFlag, envIntOr, envListenHost, envPort } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { senderIdConfigProblems, senderIdConfigShape } from './sender-id-settings';
 import { sharedConfigShape } from './shared-config';
+import { tracingConfigShape } from './tracing-config';
 
 /**
  * `name=key,name2=key2` into a map from key to name. `role` names the holder of a key in the
@@ -51,6 +52,7 @@ export const apiConfigSchema = envSchema(
     ...sharedConfigShape,
     ...callbackConfigShape,
     ...senderIdConfigShape,
+    ...tracingConfigShape,
     API_PORT: envPort(8080).describe('Port of the HTTP API. Default 8080.'),
     API_HOST: envListenHost().describe('Address the HTTP API listens on. Default 0.0.0.0.'),
     ADMIN_PORT: envPort(9101).describe(

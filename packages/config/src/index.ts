@@ -39,4 +39,5 @@ export {
   type SimulatorConfig,
   simulatorConfigSchema,
 } from './simulator-config';
+export { TRACES_SAMPLERS, type TracesSampler, tracingConfigShape } from './tracing-config';
 export { type WorkerConfig, workerConfigSchema } from './worker-config';

@@ -4,6 +4,7 @@ import { envSchema } from './env-schema';
 import { envFlag, envIntOr, envListenHost, envNumber, envPort, envUrl } from './env-types';
 import { redisTopologyProblems } from './redis-topology-problems';
 import { sharedConfigShape } from './shared-config';
+import { tracingConfigShape } from './tracing-config';
 
 /**
  * The first and the longest delay of a backoff that doubles per attempt, with full jitter; `what`
@@ -29,6 +30,7 @@ export const workerConfigSchema = envSchema(
   {
     ...sharedConfigShape,
     ...callbackConfigShape,
+    ...tracingConfigShape,
     KAARAI_URL: envUrl().describe("Required. Full URL of Kaarai's send-SMS endpoint; must be https://."),
     KAARAI_USER: z.string().min(1).describe("Required. User of Kaarai's HTTP Basic authentication."),
     KAARAI_PASSWORD: z

@@ -30,4 +30,10 @@ export interface SmsJobData {
   readonly segments?: number;
   /** Where its status changes are posted; absent: the client's default, if any (CALLBACK_DEFAULT_URLS). */
   readonly callbackUrl?: string;
+  /**
+   * W3C Trace Context of the API's `enqueue` span, so that every attempt's spans join the
+   * request's trace (docs/observability.md, "Traces"); absent when the API does not trace.
+   */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }

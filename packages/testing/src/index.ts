@@ -37,6 +37,7 @@ export {
   type StartArchiverProcessOptions,
   startArchiverProcess,
 } from './start-archiver-process';
+export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './start-otlp-receiver';
 export { type StartPostgresOptions, startPostgres, type TestPostgres } from './start-postgres';
 export {
   type RedisServer,

@@ -9,11 +9,13 @@ import {
   type ReplicaAcknowledgement,
   type SmsQueue,
 } from '@sms/queue';
+import type { Context, TraceCarrier, Tracer } from '@sms/tracing';
 import type { Logger } from 'pino';
 import { ApiError, RETRY_AFTER_SECONDS } from './api-error';
 import { archiveUnavailable } from './archive-unavailable';
 import { createEnqueueAccepted } from './enqueue-accepted';
 import { createEnqueueInTime } from './enqueue-in-time';
+import { startEnqueueSpan } from './enqueue-span';
 import { acceptOnce, type IdempotencyStore, requestHash } from './idempotency';
 import { type AcceptanceRecordDeps, recordAcceptance } from './record-acceptance';
 
@@ -35,6 +37,8 @@ export interface AcceptDeps extends AcceptanceRecordDeps {
   /** With REDIS_WAIT_REPLICAS: the queue on a connection of its own, and the WAIT around adds. */
   readonly replication?: { readonly queue: SmsQueue; readonly acknowledgement: ReplicaAcknowledgement };
   readonly logger: Logger;
+  /** Records each enqueue as a span (`startTracing`). @defaultValue none: no spans, and jobs carry no trace */
+  readonly tracer?: Tracer;
 }
 
 /** One validated message to accept, with who sent it. */
@@ -43,6 +47,8 @@ export interface MessageToAccept {
   readonly requestId: string;
   readonly request: SmsRequest;
   readonly idempotencyKey?: string;
+  /** The request's span, parent of the enqueue's. @defaultValue none: the enqueue starts a trace */
+  readonly trace?: Context;
 }
 
 export interface Acceptance {
@@ -132,6 +138,7 @@ export function jobDataOf(
   message: MessageToAccept,
   settings: Pick<AcceptSettings, 'defaultValiditySeconds'>,
   acceptedAt: number,
+  trace: TraceCarrier = {},
 ): SmsJobData {
   const { validFor = settings.defaultValiditySeconds, priority, ...sms } = message.request;
   const { encoding, segments } = smsSegmentsOf(sms.text);
@@ -144,6 +151,7 @@ export function jobDataOf(
     requestId: message.requestId,
     encoding,
     segments,
+    ...trace,
   };
 }
 
@@ -160,7 +168,8 @@ export function createAcceptMessage(deps: AcceptDeps) {
 
   return async (message: MessageToAccept): Promise<Acceptance> => {
     const { client, requestId, idempotencyKey } = message;
-    const data = jobDataOf(message, config, Date.now());
+    const span = startEnqueueSpan(deps.tracer, client, message.trace);
+    const data = jobDataOf(message, config, Date.now(), span.carrier);
     let accepted: Omit<Acceptance, 'data'>;
     try {
       accepted = await inTime(requestId, async (deadline) => {
@@ -175,8 +184,11 @@ export function createAcceptMessage(deps: AcceptDeps) {
         return acceptOnce(deps, request, enqueue);
       });
     } catch (error) {
-      throw enqueueFailure(error, logger, requestId);
+      const failure = enqueueFailure(error, logger, requestId);
+      span.failed(failure);
+      throw failure;
     }
+    span.accepted(accepted.id);
     if (!accepted.replayed) records.accepted(client, [{ id: accepted.id, data }]);
     // The line that joins this request to the worker's lines about the message; never the text.
     logger.info(

@@ -12,6 +12,7 @@ import {
   withTimeout,
 } from '@sms/queue';
 import type { ReferenceIndex, StatusStore } from '@sms/status-store';
+import type { Tracer } from '@sms/tracing';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { createAcceptMessage, redisUnavailable } from './accept-message';
@@ -33,6 +34,7 @@ import type { ClientQuotas } from './quota/client-quotas';
 import { createQuotaGuard, NO_QUOTA_GUARD } from './quota/quota-guard';
 import { requestIdOf } from './request-id';
 import { sendError } from './send-error';
+import { type TracedLocals, traceRequest } from './trace-request';
 
 export interface AppConfig {
   /** Client keys: key to client name. */
@@ -97,6 +99,8 @@ export interface AppDeps {
   readonly adminRouter?: Router;
   /** The queue UI (`createQueueUi`), mounted at `/admin/queues` behind the admin keys, if any. */
   readonly queueUi?: express.Express;
+  /** Traces `POST /v1/sms` and its enqueue (`startTracing`). @defaultValue none: no spans */
+  readonly tracer?: Tracer;
 }
 
 /** Where the queue UI is mounted; `createQueueUi` needs it to link its pages and files. */
@@ -105,7 +109,7 @@ export const QUEUE_UI_PATH = '/admin/queues';
 // A browser shows its login prompt only when a 401 names the Basic scheme (RFC 7617).
 const QUEUE_UI_CHALLENGE = 'Basic realm="sms-gateway admin"';
 
-interface Locals {
+interface Locals extends TracedLocals {
   requestId: string;
   /** Who presented the key: the client, or on `/v1/admin` the operator. */
   client: string;
@@ -173,27 +177,39 @@ export function createApp(deps: AppDeps): ApiApps {
   const readBody = jsonBody(config.maxBodyBytes);
   // A client's quota is checked before its body is read: one request, one message of its day.
   const limitedClient = [authenticated, ...quota.oneMessage];
-  app.post('/v1/sms', observe('send'), ...limitedClient, requireJson, readBody, async (req, res) => {
-    const locals = res.locals as Locals;
-    const idempotencyKey = idempotencyKeyOf(req);
-    const result = checkSenderId(locals.client, validateSmsRequest(req.body, limitsOf(locals.client)));
-    if (!result.ok) {
-      throw new ApiError(result.error.code, result.error.message, result.error.field);
-    }
-    const { id, replayed, data } = await acceptMessage({
-      client: locals.client,
-      requestId: locals.requestId,
-      request: result.value,
-      ...(idempotencyKey !== undefined && { idempotencyKey }),
-    });
-    if (replayed) res.setHeader('Idempotency-Replayed', 'true');
-    locals.code = 2020;
-    res.status(202).location(`/v1/sms/${id}`).json(acceptedView(id, data));
-  });
+  const traced = (route: string) => (deps.tracer ? [traceRequest(deps.tracer, route)] : []);
+  app.post(
+    '/v1/sms',
+    observe('send'),
+    ...traced('/v1/sms'),
+    ...limitedClient,
+    requireJson,
+    readBody,
+    async (req, res) => {
+      const locals = res.locals as Locals;
+      const idempotencyKey = idempotencyKeyOf(req);
+      const result = checkSenderId(locals.client, validateSmsRequest(req.body, limitsOf(locals.client)));
+      if (!result.ok) {
+        throw new ApiError(result.error.code, result.error.message, result.error.field);
+      }
+      const { id, replayed, data } = await acceptMessage({
+        client: locals.client,
+        requestId: locals.requestId,
+        request: result.value,
+        ...(idempotencyKey !== undefined && { idempotencyKey }),
+        ...(locals.trace && { trace: locals.trace }),
+      });
+      locals.messageIds = [id];
+      if (replayed) res.setHeader('Idempotency-Replayed', 'true');
+      locals.code = 2020;
+      res.status(202).location(`/v1/sms/${id}`).json(acceptedView(id, data));
+    },
+  );
 
   app.post(
     '/v1/sms/batch',
     observe('batch'),
+    ...traced('/v1/sms/batch'),
     authenticated,
     ...quota.request,
     ...sendBatch({

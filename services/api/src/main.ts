@@ -34,6 +34,7 @@ import {
   writeProbeKey,
 } from '@sms/queue';
 import { ReferenceIndex, StatusStore } from '@sms/status-store';
+import { startTracing } from '@sms/tracing';
 import { createAdminRouter } from './create-admin-router';
 import { createApp, QUEUE_UI_PATH } from './create-app';
 import { createHttpServer } from './create-http-server';
@@ -44,6 +45,8 @@ import { ClientQuotas } from './quota/client-quotas';
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
   const logger = createLogger('api', config.LOG_LEVEL);
+  // Nothing is started without OTEL_EXPORTER_OTLP_ENDPOINT: the routes then take no tracer at all.
+  const tracing = startTracing('sms-api', config);
   const target = redisTargetOf(config);
   const prefix = redisKeyPrefix(config.QUEUE_PREFIX);
   const redis = createProducerConnection(target);
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
     logger,
     ...(adminRouter && { adminRouter }),
     ...(queueUi && { queueUi }),
+    ...(tracing.enabled && { tracer: tracing.tracer }),
   });
 
   const limits = {
@@ -249,6 +253,7 @@ async function main(): Promise<void> {
     await redis.quit().catch(() => redis.disconnect());
     await replication?.connection.quit().catch(() => replication.connection.disconnect());
     await archivePool?.end().catch(() => {});
+    await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'last spans not exported'));
     logger.info('stopped');
     process.exit(0);
   };

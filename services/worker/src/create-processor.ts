@@ -5,6 +5,7 @@ import { leaveJob, SendAttempt } from './send-attempt';
 import { putAsideExpired } from './send-outcomes/put-aside-expired';
 import { sendOutcomeOf, sendResultOf } from './send-outcomes/send-outcome';
 import { SEND_OUTCOMES } from './send-outcomes/send-outcome-handlers';
+import { type AttemptTrace, traceAttempt } from './trace-attempt';
 
 /**
  * The BullMQ processor: sends one message and records what happened. Retries are BullMQ's
@@ -23,12 +24,28 @@ import { SEND_OUTCOMES } from './send-outcomes/send-outcome-handlers';
  * What each outcome of a call leads to is one handler each, chosen from `SEND_OUTCOMES`.
  */
 export function createProcessor(deps: ProcessorDeps) {
-  const { gate, metrics, statusStore } = deps;
+  const processOnce = createAttemptProcessor(deps);
+  const { tracer } = deps;
+  if (tracer === undefined) return (job: Job<SmsJobData>, token?: string) => processOnce(job, token);
+  return (job: Job<SmsJobData>, token?: string) =>
+    traceAttempt(tracer, job, (trace) => processOnce(job, token, trace));
+}
 
-  return async (job: Job<SmsJobData>, token?: string): Promise<void> => {
+type AttemptSteps = Pick<AttemptTrace, 'outcome' | 'kaaraiSend'>;
+
+function createAttemptProcessor(deps: ProcessorDeps) {
+  const { gate, metrics, statusStore } = deps;
+  // Without tracing, the outcomes are told to nobody and the call to Kaarai is made as it is.
+  const untraced: AttemptSteps = {
+    set outcome(_: string) {},
+    kaaraiSend: (send) => send(),
+  };
+
+  return async (job: Job<SmsJobData>, token?: string, trace = untraced): Promise<void> => {
     const attempt = new SendAttempt(job, token, deps);
     const { id, data } = attempt;
     if (data.expiresAt !== undefined && attempt.now() >= data.expiresAt) {
+      trace.outcome = 'expired';
       return putAsideExpired(attempt, data.expiresAt);
     }
 
@@ -39,11 +56,21 @@ export function createProcessor(deps: ProcessorDeps) {
     const admission = await attempt.onRedis(() =>
       gate.admit(statusStore.claimUnlessFinal(id, claim, attempt.held)),
     );
-    if (admission.kind === 'lost') throw leaveJob();
-    if (admission.kind === 'refused') return attempt.alreadyFinal();
-    if (admission.kind === 'wait') return attempt.waitForGate(admission.ms);
+    if (admission.kind === 'lost') {
+      trace.outcome = 'left';
+      throw leaveJob();
+    }
+    if (admission.kind === 'refused') {
+      trace.outcome = 'already_final';
+      return attempt.alreadyFinal();
+    }
+    if (admission.kind === 'wait') {
+      trace.outcome = 'gate_wait';
+      return attempt.waitForGate(admission.ms);
+    }
 
-    const outcome = await deps.kaarai.send(data.from === undefined ? { to: data.to, text: data.text } : data);
+    const sms = data.from === undefined ? { to: data.to, text: data.text } : data;
+    const outcome = await trace.kaaraiSend(() => deps.kaarai.send(sms));
     const result = sendResultOf(outcome, attempt.number, admission.kind === 'probe');
     metrics.providerDuration.observe(outcome.durationMs / 1000);
     if (outcome.type === 'no_answer' && outcome.requestSent) metrics.unknownOutcomes.inc();
@@ -56,6 +83,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const { answer, handle } =
       SEND_OUTCOMES[sendOutcomeOf(outcome.action, { circuitOpen, lastAttempt: attempt.isLast })];
     metrics.providerAnswers.inc({ code: result.code, outcome: answer });
+    trace.outcome = answer;
     return handle(attempt, result);
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '@sms/queue';
 import { type ServiceRuntime, type StartedService, serviceRuntime } from '@sms/service-lifecycle';
 import { StatusStore } from '@sms/status-store';
+import type { Tracer } from '@sms/tracing';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createCallbackDelivery } from './callbacks/create-callback-delivery';
@@ -37,6 +38,8 @@ export interface WorkerRuntimeDeps {
   readonly keyPrefix?: string;
   /** While Redis refuses writes, probes back off from `minMs` to `maxMs`. @defaultValue 250 to 5000 ms */
   readonly writeProbeBackoff?: { readonly minMs: number; readonly maxMs: number };
+  /** Traces each attempt and its call to Kaarai (`startTracing`). @defaultValue none: no spans */
+  readonly tracer?: Tracer;
 }
 
 /** What a started worker runs, for whoever started it to look at. */
@@ -147,6 +150,7 @@ async function startParts(
       logger,
       statusEvents,
       writeHealth,
+      ...(deps.tracer && { tracer: deps.tracer }),
       onGivenUpNotRecorded: (err) =>
         logError({ err }, 'could not record a message given up by the queue; a later sweep will'),
     },

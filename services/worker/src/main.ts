@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, describeRedisTarget, loadConfig, redisTargetOf, workerConfigSchema } from '@sms/config';
 import { createLogger } from '@sms/logging';
 import { stopOnSignals } from '@sms/service-lifecycle';
+import { startTracing } from '@sms/tracing';
 import pino from 'pino';
 import { createWorkerRuntime } from './create-worker-runtime';
 
@@ -20,7 +21,13 @@ async function main(): Promise<void> {
     logger.warn('KAARAI_URL is plain http: the Kaarai password travels in clear (development only)');
   }
 
-  const runtime = createWorkerRuntime(config, { logger, ...(kaaraiCa !== undefined && { kaaraiCa }) });
+  // Nothing is started without OTEL_EXPORTER_OTLP_ENDPOINT: the processor then takes no tracer.
+  const tracing = startTracing('sms-worker', config);
+  const runtime = createWorkerRuntime(config, {
+    logger,
+    ...(kaaraiCa !== undefined && { kaaraiCa }),
+    ...(tracing.enabled && { tracer: tracing.tracer }),
+  });
   const { port, keyPrefix } = await runtime.start();
   logger.info({ redis: describeRedisTarget(redisTargetOf(config)), keyPrefix }, 'redis connected');
   logger.info({ port, concurrency: config.WORKER_CONCURRENCY, kaarai: config.KAARAI_URL }, 'worker started');
@@ -29,7 +36,10 @@ async function main(): Promise<void> {
   // at once, as nothing is in flight yet. The status server keeps the process alive until a
   // signal; the first one starts the shutdown, later ones change nothing.
   stopOnSignals({
-    stop: () => runtime.stop(),
+    stop: async () => {
+      await runtime.stop();
+      await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'last spans not exported'));
+    },
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger,
     stopping: 'shutting down: taking no new jobs, finishing those in flight',

@@ -3,6 +3,7 @@ import type { KaaraiOutcome, SmsToSend } from '@sms/kaarai-client';
 import type { WorkerMetrics } from '@sms/metrics';
 import type { DeadLetterQueue } from '@sms/queue';
 import type { StatusStore } from '@sms/status-store';
+import type { Tracer } from '@sms/tracing';
 import type { Logger } from 'pino';
 import type { RedisWriteHealth } from './redis-write-health';
 import type { SendingGate } from './sending-gate';
@@ -24,4 +25,6 @@ export interface ProcessorDeps {
   /** Where each status change a client's receiver is told of goes; it never throws. @defaultValue none */
   readonly statusEvents?: StatusEvents;
   readonly now?: () => number;
+  /** Records each attempt and its call to Kaarai as spans (`startTracing`). @defaultValue none: no spans */
+  readonly tracer?: Tracer;
 }

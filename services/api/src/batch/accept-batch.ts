@@ -7,8 +7,10 @@ import {
   type ValidationResult,
 } from '@sms/contracts';
 import type { SmsJobToAdd } from '@sms/queue';
+import type { Context } from '@sms/tracing';
 import { type AcceptDeps, enqueueFailure, enqueueInTimeOf, jobDataOf } from '../accept-message';
 import { createEnqueueAccepted } from '../enqueue-accepted';
+import { startEnqueueSpan } from '../enqueue-span';
 import { acceptOnce } from '../idempotency';
 import { acceptedView } from '../message-views';
 import { recordAcceptance } from '../record-acceptance';
@@ -20,6 +22,8 @@ export interface BatchToAccept {
   readonly requestId: string;
   readonly items: readonly ValidationResult[];
   readonly idempotencyKey?: string;
+  /** The request's span, parent of the batch's one enqueue span. @defaultValue none */
+  readonly trace?: Context;
 }
 
 /** The batch's answer (`BatchAnswer`, per message its view or its refusal), and whether it is a repeat. */
@@ -59,10 +63,12 @@ export function createAcceptBatch(deps: AcceptDeps) {
       if (item.ok) valid.push({ index, request: item.value });
     });
     const acceptedAt = Date.now();
+    // One enqueue span for the batch: every message's job carries its context.
+    const span = startEnqueueSpan(deps.tracer, client, batch.trace);
     const jobsOf = (idOf: (index: number) => string): SmsJobToAdd[] =>
       valid.map(({ index, request }) => ({
         id: idOf(index),
-        data: jobDataOf({ client, requestId, request }, config, acceptedAt),
+        data: jobDataOf({ client, requestId, request }, config, acceptedAt, span.carrier),
       }));
 
     let jobs: SmsJobToAdd[];
@@ -83,8 +89,11 @@ export function createAcceptBatch(deps: AcceptDeps) {
         replayed = accepted.replayed;
       }
     } catch (error) {
-      throw enqueueFailure(error, logger, requestId);
+      const failure = enqueueFailure(error, logger, requestId);
+      span.failed(failure);
+      throw failure;
     }
+    span.accepted(jobs.map((job) => job.id));
 
     if (!replayed) records.accepted(client, jobs);
     // The lines that join this request to the worker's lines about each message; never the text.

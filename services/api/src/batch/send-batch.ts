@@ -3,6 +3,7 @@ import type { CheckSenderId } from '../check-sender-id';
 import { idempotencyKeyOf } from '../idempotency';
 import { jsonBody, requireJson } from '../json-body';
 import type { QuotaGuard } from '../quota/quota-guard';
+import type { TracedLocals } from '../trace-request';
 import type { createAcceptBatch } from './accept-batch';
 import { NoValidMessageError } from './no-valid-message-error';
 import { type BatchLimits, readBatch } from './read-batch';
@@ -20,10 +21,8 @@ export interface SendBatchDeps {
   readonly quota: QuotaGuard;
 }
 
-interface Locals {
-  readonly client: string;
+interface Locals extends TracedLocals {
   readonly requestId: string;
-  code: number;
 }
 
 /**
@@ -50,6 +49,7 @@ export function sendBatch(deps: SendBatchDeps): RequestHandler[] {
         requestId: locals.requestId,
         items,
         ...(idempotencyKey !== undefined && { idempotencyKey }),
+        ...(locals.trace && { trace: locals.trace }),
       });
     } catch (error) {
       giveBack();
@@ -60,6 +60,7 @@ export function sendBatch(deps: SendBatchDeps): RequestHandler[] {
       res.setHeader('Idempotency-Replayed', 'true');
     }
     locals.code = 2020;
+    locals.messageIds = answer.messages.flatMap((message) => ('id' in message ? [message.id] : []));
     const { replayed: _, ...body } = answer;
     res.status(202).json(body);
   };
