@@ -38,6 +38,7 @@ export const API_ERROR_CODES = {
   4290: { httpStatus: 429, text: 'Too many requests per second' },
   4291: { httpStatus: 429, text: 'Daily message quota used up' },
   5031: { httpStatus: 503, text: 'Status archive unavailable, try again later' },
+  4019: { httpStatus: 400, text: 'Invalid delivery mode' },
 } as const satisfies Record<number, { httpStatus: number; text: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -1,6 +1,6 @@
 import { ArchiveUnavailableError, type StatusLookup } from '@sms/archive';
 import type { StatusEvents } from '@sms/callbacks';
-import { type CallbackOrigin, validateSmsRequest } from '@sms/contracts';
+import { type CallbackOrigin, type DeliveryMode, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
 import {
@@ -54,6 +54,8 @@ export interface AppConfig {
   readonly maxBatchBodyBytes: number;
   /** Where each client's callbacks may go (CALLBACK_ALLOWED_HOSTS); a client not in it has none. */
   readonly callbackHosts?: ReadonlyMap<string, readonly CallbackOrigin[]>;
+  /** Each client's delivery mode for messages that do not name one (CLIENT_DELIVERY_MODES). */
+  readonly deliveryModes?: ReadonlyMap<string, DeliveryMode>;
 }
 
 export interface AppDeps {

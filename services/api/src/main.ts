@@ -144,6 +144,7 @@ async function main(): Promise<void> {
       maxBatchMessages: config.MAX_BATCH_MESSAGES,
       maxBatchBodyBytes: config.MAX_BATCH_BODY_BYTES,
       callbackHosts: config.CALLBACK_ALLOWED_HOSTS ?? new Map(),
+      deliveryModes: config.CLIENT_DELIVERY_MODES ?? new Map(),
     },
     queue,
     statusStore,

@@ -3,7 +3,8 @@ import type { Job } from 'bullmq';
 import type { ProcessorDeps } from './processor-deps';
 import { leaveJob, SendAttempt } from './send-attempt';
 import { putAsideExpired } from './send-outcomes/put-aside-expired';
-import { sendOutcomeOf, sendResultOf } from './send-outcomes/send-outcome';
+import { endUnknown } from './send-outcomes/record-unknown';
+import { mayHaveReachedKaarai, sendOutcomeOf, sendResultOf } from './send-outcomes/send-outcome';
 import { SEND_OUTCOMES } from './send-outcomes/send-outcome-handlers';
 
 /**
@@ -35,12 +36,16 @@ export function createProcessor(deps: ProcessorDeps) {
     // One round trip: a job whose lock is another worker's is left alone; a job redelivered
     // after its message reached a final state must not send it again; the gate may say wait;
     // otherwise the record says `sending`.
+    // An at-most-once message found still `sending` was admitted before by a worker that never
+    // recorded the outcome (killed, or frozen past its lock): that call may have reached Kaarai.
     const claim = { status: 'sending', attempts: attempt.number, ...attempt.identity } as const;
+    const unsure = data.delivery === 'at-most-once' ? { unsureIf: 'sending' } : {};
     const admission = await attempt.onRedis(() =>
-      gate.admit(statusStore.claimUnlessFinal(id, claim, attempt.held)),
+      gate.admit(statusStore.claimUnlessFinal(id, claim, attempt.held, unsure)),
     );
     if (admission.kind === 'lost') throw leaveJob();
     if (admission.kind === 'refused') return attempt.alreadyFinal();
+    if (admission.kind === 'unsure') return endUnknown(attempt, 'worker_lost', attempt.lastAdmitted());
     if (admission.kind === 'wait') return attempt.waitForGate(admission.ms);
 
     const outcome = await deps.kaarai.send(data.from === undefined ? { to: data.to, text: data.text } : data);
@@ -54,7 +59,13 @@ export function createProcessor(deps: ProcessorDeps) {
         gate.recordFailure(result.code, `${result.reason} ${outcome.message}`, result.isProbe),
       ));
     const { answer, handle } =
-      SEND_OUTCOMES[sendOutcomeOf(outcome.action, { circuitOpen, lastAttempt: attempt.isLast })];
+      SEND_OUTCOMES[
+        sendOutcomeOf(outcome.action, {
+          circuitOpen,
+          lastAttempt: attempt.isLast,
+          mayHaveReachedKaarai: mayHaveReachedKaarai(outcome, data.delivery),
+        })
+      ];
     metrics.providerAnswers.inc({ code: result.code, outcome: answer });
     return handle(attempt, result);
   };
