@@ -117,6 +117,7 @@ const OPTIONAL_FIELDS = [
   'to',
   'createdAt',
   'priority',
+  'delivery',
   'reference',
   'sendAt',
   'encoding',
