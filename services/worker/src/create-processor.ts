@@ -34,10 +34,10 @@ export function createProcessor(deps: ProcessorDeps) {
     }
 
     // One round trip: a job whose lock is another worker's is left alone; a job redelivered
-    // after its message reached a final state must not send it again; the gate may say wait;
-    // otherwise the record says `sending`.
-    // An at-most-once message found still `sending` was admitted before by a worker that never
-    // recorded the outcome (killed, or frozen past its lock): that call may have reached Kaarai.
+    // after its message reached a final state must not send it again; an at-most-once message
+    // found still `sending` was admitted before by a worker that never recorded the outcome
+    // (killed, or frozen past its lock), whose call may have reached Kaarai; the gate may say
+    // wait; otherwise the record says `sending`.
     const claim = { status: 'sending', attempts: attempt.number, ...attempt.identity } as const;
     const unsure = data.delivery === 'at-most-once' ? { unsureIf: 'sending' } : {};
     const admission = await attempt.onRedis(() =>
