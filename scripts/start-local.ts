@@ -119,8 +119,9 @@ function unlessGiven(defaults: Record<string, string>): Record<string, string> {
  * local client, its key and its callback receiver. API_KEYS (or API_KEYS_FILE) in the
  * environment replaces them all, so that several clients, each with its own quota, can be tried:
  * the local callback settings name the local client, which those keys need not have, so the
- * callback variables then come from the environment too. ADMIN_API_KEYS, CLIENT_QUOTAS and
- * DEFAULT_CLIENT_QUOTA are never set here: the services read them from the environment.
+ * callback variables then come from the environment too. ADMIN_API_KEYS, CLIENT_QUOTAS,
+ * DEFAULT_CLIENT_QUOTA and CLIENT_DELIVERY_MODES are never set here: the services read them from
+ * the environment.
  */
 function clientSettings(): { ownClients: boolean; api: NodeJS.ProcessEnv; worker: NodeJS.ProcessEnv } {
   if (isGiven('API_KEYS')) return { ownClients: true, api: {}, worker: {} };

@@ -42,7 +42,9 @@ async function runStartCommand(extra: NodeJS.ProcessEnv = {}): Promise<{ curl: s
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
-        !/^(REDIS_|API_KEYS|ADMIN_API_KEYS|CLIENT_QUOTAS|DEFAULT_CLIENT_QUOTA|CALLBACK_)/.test(name),
+        !/^(REDIS_|API_KEYS|ADMIN_API_KEYS|CLIENT_QUOTAS|DEFAULT_CLIENT_QUOTA|CLIENT_DELIVERY_MODES|CALLBACK_)/.test(
+          name,
+        ),
     ),
   );
   const env: NodeJS.ProcessEnv = {

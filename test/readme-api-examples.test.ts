@@ -71,11 +71,19 @@ it('runs every example of the options, the look-up and the cancel as documented'
   ];
 
   expect(sends.map(({ id: _id, sendAt: _at, ...answer }) => answer)).toEqual([
-    { status: 'queued', priority: 'high', encoding: 'GSM-7', segments: 1 },
-    { status: 'queued', priority: 'bulk', encoding: 'GSM-7', segments: 1 },
-    { status: 'scheduled', priority: 'normal', encoding: 'GSM-7', segments: 1 },
-    { status: 'queued', priority: 'normal', reference: 'order-42', encoding: 'GSM-7', segments: 1 },
-    { status: 'queued', priority: 'normal', encoding: 'UCS-2', segments: 1 },
+    { status: 'queued', priority: 'high', delivery: 'at-least-once', encoding: 'GSM-7', segments: 1 },
+    { status: 'queued', priority: 'bulk', delivery: 'at-least-once', encoding: 'GSM-7', segments: 1 },
+    { status: 'scheduled', priority: 'normal', delivery: 'at-least-once', encoding: 'GSM-7', segments: 1 },
+    {
+      status: 'queued',
+      priority: 'normal',
+      delivery: 'at-least-once',
+      reference: 'order-42',
+      encoding: 'GSM-7',
+      segments: 1,
+    },
+    { status: 'queued', priority: 'normal', delivery: 'at-least-once', encoding: 'UCS-2', segments: 1 },
+    { status: 'queued', priority: 'normal', delivery: 'at-most-once', encoding: 'GSM-7', segments: 1 },
   ]);
   expect(lookUp).toEqual([
     {

@@ -151,6 +151,18 @@ it('sends the message while the receiver is down, and the event once it is back'
   expect(summary(await eventsUntil(id, 1))).toEqual([[1, 'accepted', 2020]]);
 });
 
+it('tells the receiver that an at-most-once message whose answer Kaarai lost ended unknown', async () => {
+  // Kaarai takes the message and the answer is cut off: it is never sent again, and said so.
+  await simulator.admin.setFaults({ loseAnswerNext: 1 });
+  const text = `lost answer ${Date.now()}`;
+  const id = await send({ text, delivery: 'at-most-once', callbackUrl: `${receiver.origin}/hooks/sms` });
+  const [event] = await eventsUntil(id, 1);
+  expect(event).toMatchObject({ sequence: 1, status: 'unknown' });
+  expect(event).not.toHaveProperty('code');
+  expect(await api.status(id)).toMatchObject({ status: 'unknown', delivery: 'at-most-once' });
+  expect(await simulator.admin.tally([text])).toMatchObject({ delivered: 1, duplicated: [] });
+});
+
 it('tells the receiver of a cancellation', async () => {
   const sendAt = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   const id = await send({ sendAt, callbackUrl: `${receiver.origin}/hooks/sms`, reference: 'to-cancel' });

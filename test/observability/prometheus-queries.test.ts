@@ -29,7 +29,7 @@ import { type RunningPrometheus, startPrometheus } from './start-prometheus';
 // A real Prometheus scrapes a real API, worker and archiver (deploy/prometheus/prometheus-local.yml,
 // with their ports and a 1 s interval put in; the archiver writes to a real PostgreSQL) and loads
 // the real alert rules, while traffic runs through the gateway: accepted messages, requests refused as bad input, 5030 answers that are
-// retried and 4031 answers that are dead-lettered, a batch refused by a client's day quota, and
+// retried and 4031 answers that are dead-lettered, an at-most-once message whose answer is lost, a batch refused by a client's day quota, and
 // status callbacks that one receiver takes and another refuses until they are given up. Then
 // every query of the Grafana dashboard and every alert expression is evaluated by Prometheus.
 // Invariant: no panel and no rule reads a metric, a label or a label value that the services do
@@ -200,10 +200,25 @@ async function runTraffic(label: string): Promise<void> {
   ];
   for (const body of bad) expect((await api.post(body)).status).toBe(400);
   await finalStatuses(api, ids, 30_000);
+  await endedUnknown(label);
   await refusedByQuota(label);
   await callbacksSettled(label);
   await deadLettersCounted();
-  await archived(ids.length);
+  // The at-most-once message of `endedUnknown` is final too.
+  await archived(ids.length + 1);
+}
+
+/** An at-most-once message whose answer Kaarai loses (the connection reset): it ends `unknown`. */
+async function endedUnknown(label: string): Promise<void> {
+  await simulator.admin.setFaults({ loseAnswerNext: 1 });
+  const response = await api.post({
+    to: '573001234567',
+    text: `${label} at most once`,
+    delivery: 'at-most-once',
+  });
+  expect(response.status).toBe(202);
+  const { id } = (await response.json()) as { id: string };
+  expect([...(await finalStatuses(api, [id], 30_000)).values()]).toEqual(['unknown']);
 }
 
 /**

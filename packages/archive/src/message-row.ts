@@ -1,4 +1,4 @@
-import type { MessageStatus, SmsEncoding, SmsPriority } from '@sms/contracts';
+import type { DeliveryMode, MessageStatus, SmsEncoding, SmsPriority } from '@sms/contracts';
 import type { AttemptRecord } from '@sms/status-store';
 import type { ArchivedMessage } from './archived-message';
 
@@ -19,6 +19,8 @@ export interface MessageRow {
   readonly encoding: string | null;
   readonly segments: number | null;
   readonly history: AttemptRecord[];
+  /** `null` for at-least-once, as Redis leaves the field out. */
+  readonly delivery: string | null;
 }
 
 /**
@@ -48,6 +50,7 @@ export const COLUMNS: readonly Column[] = [
   ['encoding', 'text', (m) => m.encoding ?? null],
   ['segments', 'integer', (m) => m.segments ?? null],
   ['history', 'jsonb', (m) => JSON.stringify(m.history)],
+  ['delivery', 'text', (m) => m.delivery ?? null],
 ];
 
 export const COLUMN_LIST = COLUMNS.map(([name]) => name).join(', ');
@@ -69,6 +72,7 @@ export function messageFromRow(row: MessageRow): ArchivedMessage {
     createdAt: row.created_at.getTime(),
     updatedAt: row.updated_at.getTime(),
     ...(row.priority !== null && { priority: row.priority as SmsPriority }),
+    ...(row.delivery !== null && { delivery: row.delivery as DeliveryMode }),
     ...(row.reference !== null && { reference: row.reference }),
     ...(row.send_at !== null && { sendAt: row.send_at.getTime() }),
     ...(row.encoding !== null && { encoding: row.encoding as SmsEncoding }),

@@ -43,6 +43,15 @@ describe('ArchiveWriter and ArchiveReader', () => {
           { attempt: 3, code: 4031, outcome: 'rejected', message: 'número bloqueado', at: DAY + 90_000 },
         ],
       }),
+      // An at-most-once message whose outcome nobody knows.
+      sampleMessage({
+        status: 'unknown',
+        delivery: 'at-most-once',
+        lastMessage: 'timeout of 500ms exceeded',
+        history: [
+          { attempt: 1, outcome: 'unknown:timeout', message: 'timeout of 500ms exceeded', at: DAY + 600 },
+        ],
+      }),
       // Canceled before any attempt: no history, zero values that must stay zero.
       sampleMessage({ status: 'canceled', attempts: 0, lastCode: 0, segments: 1, history: [] }),
       // Odd milliseconds, up to the day's last one (23:59:59.999), which a rounding would move.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { callbackConfigProblems, callbackConfigShape } from './callback-settings';
+import { clientDeliveryModes } from './client-delivery-modes';
 import { CLIENT_NAME } from './client-name';
 import { clientQuota, clientQuotas } from './client-quotas';
 import { clientsWithoutKeys } from './clients-without-keys';
@@ -126,6 +127,11 @@ export const apiConfigSchema = envSchema(
       .optional()
       .describe(
         'Limits per client of API_KEYS, as client=limits pairs, comma-separated: N/s (requests per second to the send routes; a batch is one) and N/d (messages per UTC day; a batch of N is N), joined by ":" as in shop=50/s:100000/d,crm=5/s, or none. Shared by every API replica through Redis. Clients not listed get DEFAULT_CLIENT_QUOTA. Default none.',
+      ),
+    CLIENT_DELIVERY_MODES: clientDeliveryModes()
+      .optional()
+      .describe(
+        'Delivery mode per client of API_KEYS for messages whose request names none (and every message of the Kaarai-compatible entry), as client=mode pairs, comma-separated: at-least-once or at-most-once, as in shop=at-most-once,crm=at-least-once. Clients not listed get at-least-once.',
       ),
     DATABASE_URL: databaseUrl().describe(
       'The PostgreSQL that archives final status records, as postgres://[user:password@]host:port/database: GET /v1/sms/:id, GET /v1/sms?reference= and the dead-letter views read it once Redis has let a record go (after STATUS_HOT_SECONDS), and answer 503 (5031) while it is unreachable. Readiness does not depend on it. Default none: Redis alone. Secret: use DATABASE_URL_FILE.',

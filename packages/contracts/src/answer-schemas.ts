@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { API_ERROR_CODES, type ApiErrorCode } from './api-error-codes';
 import { MESSAGE_STATUSES } from './message-status';
-import { SMS_PRIORITIES } from './sms-request-fields';
+import { DELIVERY_MODES, SMS_PRIORITIES } from './sms-request-fields';
 import { SMS_ENCODINGS } from './sms-segments';
 
 // The bodies the gateway's API answers with. The API's view builders return the types inferred
@@ -18,6 +18,7 @@ const count = z.int().nonnegative();
 /** The options a message was sent with, as every view of it shows them. */
 export const messageOptionsViewSchema = z.object({
   priority: z.enum(SMS_PRIORITIES),
+  delivery: z.enum(DELIVERY_MODES),
   reference: z.string().optional(),
   sendAt: isoTime
     .optional()

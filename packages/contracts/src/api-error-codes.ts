@@ -43,6 +43,7 @@ export const API_ERROR_CODES = {
   4032: { httpStatus: 403, text: 'Sender id not allowed for this client' },
   4019: { httpStatus: 400, text: 'Invalid given-up callback filter' },
   4043: { httpStatus: 404, text: 'Not a given-up callback' },
+  4020: { httpStatus: 400, text: 'Invalid delivery mode' },
 } as const satisfies Record<number, { httpStatus: number; text: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -14,6 +14,7 @@ export const CALLBACK_STATUSES = [
   'failed',
   'expired',
   'canceled',
+  'unknown',
 ] as const satisfies readonly MessageStatus[];
 
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];

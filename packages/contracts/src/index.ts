@@ -78,7 +78,10 @@ export {
   validateSmsRequest,
 } from './sms-request';
 export {
+  DELIVERY_MODES,
+  type DeliveryMode,
   type FieldCodes,
+  isDeliveryMode,
   isSmsPriority,
   MIN_VALIDITY_SECONDS,
   SMS_PRIORITIES,

@@ -2,7 +2,7 @@ import { CALLBACK_STATUSES, isCallbackStatus } from './callback-event';
 import { DEAD_LETTER_REASONS, isDeadLetterReason } from './dead-letter-reason';
 import { isOneOf } from './is-one-of';
 import { isMessageStatus, MESSAGE_STATUSES } from './message-status';
-import { isSmsPriority, SMS_PRIORITIES } from './sms-request-fields';
+import { DELIVERY_MODES, isDeliveryMode, isSmsPriority, SMS_PRIORITIES } from './sms-request-fields';
 import { isSmsEncoding, SMS_ENCODINGS } from './sms-segments';
 
 describe.each([
@@ -10,13 +10,14 @@ describe.each([
   ['isCallbackStatus', isCallbackStatus, CALLBACK_STATUSES],
   ['isDeadLetterReason', isDeadLetterReason, DEAD_LETTER_REASONS],
   ['isSmsPriority', isSmsPriority, SMS_PRIORITIES],
+  ['isDeliveryMode', isDeliveryMode, DELIVERY_MODES],
   ['isSmsEncoding', isSmsEncoding, SMS_ENCODINGS],
 ] as const)('%s', (_name, isMember, members: readonly string[]) => {
   it.each(members)('accepts %s', (member) => {
     expect(isMember(member)).toBe(true);
   });
 
-  it.each(['', 'unknown', 'constructor', 'toString', ' accepted', undefined, null, 0, {}])(
+  it.each(['', 'bogus', 'constructor', 'toString', ' accepted', undefined, null, 0, {}])(
     'refuses %p',
     (value) => {
       expect(isMember(value)).toBe(false);

@@ -5,7 +5,9 @@ import { isOneOf } from './is-one-of';
  * `accepted_queued` are Kaarai's 2020 and 2021; `dead_lettered` means Kaarai refused the message
  * for good; `failed` means the gateway gave up after its retry budget ran out; `expired` means
  * its validity period ended before Kaarai took it, and `canceled` that its client canceled it
- * before its first attempt: both were never sent.
+ * before its first attempt: both were never sent. `unknown` ends an `at-most-once` message
+ * whose call may have reached Kaarai without an answer (or whose worker was lost mid-call):
+ * Kaarai may have it, and it is never sent again.
  */
 export const MESSAGE_STATUSES = [
   'scheduled',
@@ -18,6 +20,7 @@ export const MESSAGE_STATUSES = [
   'failed',
   'expired',
   'canceled',
+  'unknown',
 ] as const;
 
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -31,6 +34,7 @@ export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'failed',
   'expired',
   'canceled',
+  'unknown',
 ]);
 
 /**

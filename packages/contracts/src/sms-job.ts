@@ -1,4 +1,4 @@
-import type { SmsPriority } from './sms-request-fields';
+import type { DeliveryMode, SmsPriority } from './sms-request-fields';
 import type { SmsEncoding } from './sms-segments';
 
 /**
@@ -21,6 +21,8 @@ export interface SmsJobData {
   readonly requestId?: string;
   /** Absent means `normal`; the queue takes it from here (`@sms/queue`'s job options). */
   readonly priority?: SmsPriority;
+  /** Absent means `at-least-once`; the API resolves the client's default into it. */
+  readonly delivery?: DeliveryMode;
   /** When to send, in ms since the epoch; absent: at once. `expiresAt` counts from it. */
   readonly sendAt?: number;
   /** The client's own id for the message. */

@@ -18,6 +18,7 @@ describe('SMS_REQUEST_FIELDS', () => {
       ['from', false],
       ['validFor', false],
       ['priority', false],
+      ['delivery', false],
       ['sendAt', false],
       ['reference', false],
       ['callbackUrl', false],
@@ -64,6 +65,7 @@ describe('smsRequestSchema', () => {
     expect(document.properties.text).toMatchObject({ type: 'string', maxLength: 1_600 });
     expect(document.properties.validFor).toMatchObject({ type: 'integer', minimum: 30, maximum: 172_800 });
     expect(document.properties.priority).toMatchObject({ enum: ['high', 'normal', 'bulk'] });
+    expect(document.properties.delivery).toMatchObject({ enum: ['at-least-once', 'at-most-once'] });
     expect(document.properties.sendAt).toMatchObject({ type: 'string', format: 'date-time' });
     expect(document.properties.reference).toMatchObject({ minLength: 1, maxLength: 64 });
   });

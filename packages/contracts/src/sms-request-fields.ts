@@ -15,6 +15,15 @@ export const SMS_PRIORITIES = ['high', 'normal', 'bulk'] as const;
 export type SmsPriority = (typeof SMS_PRIORITIES)[number];
 export const isSmsPriority = isOneOf(SMS_PRIORITIES);
 
+/**
+ * What the gateway promises about repeats: `at-least-once` retries a call whose outcome is
+ * unknown (never lost, rarely twice); `at-most-once` never sends again once a call may have
+ * reached Kaarai (never twice, and `unknown` when it cannot tell). See `SMS_REQUEST_FIELDS.delivery`.
+ */
+export const DELIVERY_MODES = ['at-least-once', 'at-most-once'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+export const isDeliveryMode = isOneOf(DELIVERY_MODES);
+
 /** Shortest validity a caller may ask for, in seconds: below it a message could expire in the queue. */
 export const MIN_VALIDITY_SECONDS = 30;
 
@@ -237,6 +246,13 @@ export const SMS_REQUEST_FIELDS = {
     codes: { invalid: 4015 },
     schema: () => z.enum(SMS_PRIORITIES, { error: `"priority" must be one of ${SMS_PRIORITIES.join(', ')}` }),
   },
+  delivery: {
+    description:
+      "at-least-once (a call whose outcome is unknown is retried: never lost, rarely sent twice) or at-most-once (never sent again once a call may have reached Kaarai: never twice, and the final status unknown when the gateway cannot tell whether Kaarai has it). Default: the client's entry of CLIENT_DELIVERY_MODES, or at-least-once.",
+    required: false,
+    codes: { invalid: 4020 },
+    schema: () => z.enum(DELIVERY_MODES, { error: `"delivery" must be one of ${DELIVERY_MODES.join(', ')}` }),
+  },
   sendAt: {
     description:
       'When to send: an ISO 8601 date and time with seconds and an offset (Z for UTC), in the future and at most MAX_SCHEDULE_SECONDS ahead (default 30 days). Default: at once.',
@@ -257,7 +273,7 @@ export const SMS_REQUEST_FIELDS = {
   },
   callbackUrl: {
     description:
-      "Where to POST this message's status changes (accepted, accepted_queued, retrying, dead_lettered, failed, expired, canceled) as signed JSON: an https:// URL of at most 2048 characters, without user, password or fragment, whose host and port are on the client's CALLBACK_ALLOWED_HOSTS (http:// only for hosts listed with http://). Default: the client's entry of CALLBACK_DEFAULT_URLS, or no callbacks.",
+      "Where to POST this message's status changes (accepted, accepted_queued, retrying, dead_lettered, failed, expired, canceled, unknown) as signed JSON: an https:// URL of at most 2048 characters, without user, password or fragment, whose host and port are on the client's CALLBACK_ALLOWED_HOSTS (http:// only for hosts listed with http://). Default: the client's entry of CALLBACK_DEFAULT_URLS, or no callbacks.",
     required: false,
     codes: { invalid: 4013, notAllowed: 4014 },
     schema: callbackUrlSchema,

@@ -321,6 +321,35 @@ describe('priority', () => {
   });
 });
 
+describe('delivery', () => {
+  const valid = { to: '573001234567', text: 'hi' };
+
+  it.each(['at-least-once', 'at-most-once'])('accepts %p', (delivery) => {
+    expect(validateSmsRequest({ ...valid, delivery }, limits)).toEqual({
+      ok: true,
+      value: { ...valid, delivery },
+    });
+  });
+
+  it('treats a null delivery as absent: the client default applies', () => {
+    expect(validateSmsRequest({ ...valid, delivery: null }, limits)).toEqual({ ok: true, value: valid });
+  });
+
+  it.each([
+    ['a mode the gateway cannot keep', 'exactly-once'],
+    ['a capitalised value', 'At-Most-Once'],
+    ['underscores', 'at_most_once'],
+    ['a boolean', true],
+    ['an empty string', ''],
+  ])('refuses %s with 4020', (_name, delivery) => {
+    expect(errorOf({ ...valid, delivery })).toEqual({
+      code: 4020,
+      field: 'delivery',
+      message: '"delivery" must be one of at-least-once, at-most-once',
+    });
+  });
+});
+
 describe('sendAt', () => {
   const NOW = Date.parse('2030-01-31T08:00:00Z');
   const clock = { ...limits, maxScheduleSeconds: 3_600, now: () => NOW };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiErrorCode } from './api-error-codes';
 import {
+  type DeliveryMode,
   type FieldCodes,
   resolveLimits,
   SMS_REQUEST_FIELDS,
@@ -21,6 +22,8 @@ export interface SmsRequest {
   readonly validFor?: number;
   /** Absent means `normal`. */
   readonly priority?: SmsPriority;
+  /** Absent means the client's default (CLIENT_DELIVERY_MODES), or `at-least-once`. */
+  readonly delivery?: DeliveryMode;
   /** When to send, in ms since the epoch (the request's ISO 8601 time, parsed). */
   readonly sendAt?: number;
   /** The caller's own id for the message. */

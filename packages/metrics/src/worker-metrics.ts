@@ -59,6 +59,12 @@ export function createWorkerMetrics(registry = new Registry()) {
       help: 'Calls to Kaarai without an answer that may have reached it: timed out or cut off on an established connection (TCP, and TLS for https) after the request was written, so Kaarai may have the message and a retry may duplicate it. Calls that never connected (refused, unreachable, connect or TLS handshake timeout) are not counted.',
       registers: [registry],
     }),
+    unknown: new Counter({
+      name: 'sms_messages_unknown_total',
+      help: 'at-most-once messages ended unknown rather than risk a second send, by reason: why no answer came (timeout, connection_dropped), or worker_lost when a worker stopped between admitting a call and recording its outcome. Kaarai may or may not have each.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     expired: new Counter({
       name: 'sms_messages_expired_total',
       help: 'Messages whose validity ended before Kaarai took them; they were never sent.',

@@ -1,4 +1,4 @@
-import { isMessageStatus, isSmsEncoding, isSmsPriority } from '@sms/contracts';
+import { isDeliveryMode, isMessageStatus, isSmsEncoding, isSmsPriority } from '@sms/contracts';
 import { checkedField } from '@sms/queue';
 import type { StatusRecord } from './status-record';
 
@@ -25,6 +25,9 @@ export function parseStatusRecord(
     updatedAt: Number(raw.updatedAt),
     ...(raw.priority !== undefined && {
       priority: checkedField(key, 'priority', raw.priority, isSmsPriority),
+    }),
+    ...(raw.delivery !== undefined && {
+      delivery: checkedField(key, 'delivery', raw.delivery, isDeliveryMode),
     }),
     ...(raw.reference !== undefined && { reference: raw.reference }),
     ...(raw.sendAt !== undefined && { sendAt: Number(raw.sendAt) }),

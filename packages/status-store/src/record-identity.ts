@@ -1,4 +1,10 @@
-import { maskNumber, type SmsEncoding, type SmsJobData, type SmsPriority } from '@sms/contracts';
+import {
+  type DeliveryMode,
+  maskNumber,
+  type SmsEncoding,
+  type SmsJobData,
+  type SmsPriority,
+} from '@sms/contracts';
 
 /**
  * What a status record says of its message whatever the status: whose it is, to whom, when it
@@ -10,6 +16,8 @@ export interface RecordIdentity {
   readonly to: string;
   readonly createdAt: number;
   readonly priority?: SmsPriority;
+  /** Absent means `at-least-once`. */
+  readonly delivery?: DeliveryMode;
   readonly reference?: string;
   readonly sendAt?: number;
   readonly encoding?: SmsEncoding;
@@ -23,6 +31,7 @@ export function recordIdentity(data: SmsJobData): RecordIdentity {
     to: maskNumber(data.to),
     createdAt: data.acceptedAt,
     ...(data.priority !== undefined && { priority: data.priority }),
+    ...(data.delivery !== undefined && { delivery: data.delivery }),
     ...(data.reference !== undefined && { reference: data.reference }),
     ...(data.sendAt !== undefined && { sendAt: data.sendAt }),
     ...(data.encoding !== undefined && { encoding: data.encoding }),

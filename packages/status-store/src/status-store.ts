@@ -55,6 +55,12 @@ export interface StatusClaim {
   readonly fields: Readonly<Record<string, string | number>>;
   readonly ttlSeconds: number;
   readonly unlessStatusIn: readonly string[];
+  /**
+   * A status that says an earlier admitted call left no outcome (`sending`): admission then
+   * answers `unsure` and writes nothing. Set for `at-most-once` messages, which must not be sent
+   * again once a call may have reached Kaarai.
+   */
+  readonly unsureIf?: string;
   readonly lock?: JobLock;
 }
 
@@ -111,6 +117,7 @@ const OPTIONAL_FIELDS = [
   'to',
   'createdAt',
   'priority',
+  'delivery',
   'reference',
   'sendAt',
   'encoding',
@@ -325,12 +332,18 @@ export class StatusStore {
    * The state change `update` as a claim: written unless the message is already final, or,
    * with `lock`, unless the worker no longer holds the job.
    */
-  claimUnlessFinal(id: string, update: StatusUpdate, lock?: JobLock): StatusClaim {
+  claimUnlessFinal(
+    id: string,
+    update: StatusUpdate,
+    lock?: JobLock,
+    options: { readonly unsureIf?: string } = {},
+  ): StatusClaim {
     return {
       key: this.key(id),
       fields: this.fields(update),
       ttlSeconds: this.retentionSeconds,
       unlessStatusIn: FINAL_LIST,
+      ...(options.unsureIf !== undefined && { unsureIf: options.unsureIf }),
       ...(lock && { lock }),
     };
   }

@@ -9,7 +9,7 @@ const TO = '573001234567';
 export async function postAll(
   api: ApiProcess,
   texts: readonly string[],
-  extra: { readonly validFor?: number } = {},
+  extra: { readonly validFor?: number; readonly delivery?: 'at-least-once' | 'at-most-once' } = {},
 ): Promise<string[]> {
   return mapConcurrently(texts, 16, async (text) => {
     const response = await api.post({ to: TO, text, ...extra });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ArchiveUnavailableError, type StatusLookup } from '@sms/archive';
-import { maskNumber, type SmsJobData, type SmsRequest, smsSegmentsOf } from '@sms/contracts';
+import {
+  type DeliveryMode,
+  maskNumber,
+  type SmsJobData,
+  type SmsRequest,
+  smsSegmentsOf,
+} from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import {
   DeadlinePassedError,
@@ -25,6 +31,8 @@ export interface AcceptSettings {
   readonly sendAttempts: number;
   /** Longest wait for Redis within a request before answering 503, in ms. */
   readonly redisTimeoutMs: number;
+  /** Each client's delivery mode for messages that do not name one (CLIENT_DELIVERY_MODES). */
+  readonly deliveryModes?: ReadonlyMap<string, DeliveryMode>;
 }
 
 export interface AcceptDeps extends AcceptanceRecordDeps {
@@ -136,15 +144,17 @@ export const enqueueInTimeOf = (deps: AcceptDeps) => createEnqueueInTime(deps, n
  */
 export function jobDataOf(
   message: MessageToAccept,
-  settings: Pick<AcceptSettings, 'defaultValiditySeconds'>,
+  settings: Pick<AcceptSettings, 'defaultValiditySeconds' | 'deliveryModes'>,
   acceptedAt: number,
   trace: TraceCarrier = {},
 ): SmsJobData {
-  const { validFor = settings.defaultValiditySeconds, priority, ...sms } = message.request;
+  const { validFor = settings.defaultValiditySeconds, priority, delivery, ...sms } = message.request;
+  const mode = delivery ?? settings.deliveryModes?.get(message.client);
   const { encoding, segments } = smsSegmentsOf(sms.text);
   return {
     ...sms,
     ...(priority !== undefined && priority !== 'normal' && { priority }),
+    ...(mode === 'at-most-once' && { delivery: mode }),
     client: message.client,
     acceptedAt,
     expiresAt: (sms.sendAt ?? acceptedAt) + validFor * 1000,

@@ -1,6 +1,6 @@
 import { ArchiveUnavailableError, type StatusLookup } from '@sms/archive';
 import type { StatusEvents } from '@sms/callbacks';
-import { type CallbackOrigin, validateSmsRequest } from '@sms/contracts';
+import { type CallbackOrigin, type DeliveryMode, validateSmsRequest } from '@sms/contracts';
 import type { ApiMetrics } from '@sms/metrics';
 import { metricsHandler } from '@sms/metrics';
 import {
@@ -59,6 +59,8 @@ export interface AppConfig {
   readonly callbackHosts?: ReadonlyMap<string, readonly CallbackOrigin[]>;
   /** Which `from` each client may use, and its default (CLIENT_SENDER_IDS...). @defaultValue any, none */
   readonly senderIds?: SenderIdSettings;
+  /** Each client's delivery mode for messages that do not name one (CLIENT_DELIVERY_MODES). */
+  readonly deliveryModes?: ReadonlyMap<string, DeliveryMode>;
 }
 
 export interface AppDeps {

@@ -171,6 +171,7 @@ async function main(): Promise<void> {
         ...(config.DEFAULT_SENDER_IDS !== undefined && { others: config.DEFAULT_SENDER_IDS }),
         defaultFrom: config.CLIENT_DEFAULT_FROM ?? new Map(),
       },
+      deliveryModes: config.CLIENT_DELIVERY_MODES ?? new Map(),
     },
     queue,
     statusStore,

@@ -36,7 +36,14 @@ function postWithKey(
 async function idOf(res: Response): Promise<string> {
   expect(res.status).toBe(202);
   const body = (await res.json()) as { id: string; status: string };
-  expect(body).toEqual({ id: body.id, status: 'queued', priority: 'normal', encoding: 'GSM-7', segments: 1 });
+  expect(body).toEqual({
+    id: body.id,
+    status: 'queued',
+    priority: 'normal',
+    delivery: 'at-least-once',
+    encoding: 'GSM-7',
+    segments: 1,
+  });
   return body.id;
 }
 

@@ -49,6 +49,7 @@ describe('the answer and the job', () => {
       id: body.id,
       status: 'queued',
       priority: 'normal',
+      delivery: 'at-least-once',
       encoding: 'GSM-7',
       segments: 1,
     });
@@ -79,6 +80,7 @@ describe('the answer and the job', () => {
       id: body.id,
       status: 'scheduled',
       priority: 'normal',
+      delivery: 'at-least-once',
       reference: 'sched-1',
       sendAt: new Date(Date.parse(sendAt)).toISOString(),
       encoding: 'GSM-7',
@@ -102,6 +104,7 @@ describe('the answer and the job', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       priority: 'bulk',
+      delivery: 'at-least-once',
       reference: 'r-9',
       sendAt: new Date(Date.parse(sendAt)).toISOString(),
       encoding: 'GSM-7',

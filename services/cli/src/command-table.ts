@@ -140,6 +140,11 @@ export const COMMANDS = {
       from: { type: 'string', value: 'SENDER', description: 'sender number or alphanumeric id (up to 11)' },
       'valid-for': VALID_FOR,
       priority: { type: 'string', value: 'P', description: 'high, normal (the default) or bulk' },
+      delivery: {
+        type: 'string',
+        value: 'MODE',
+        description: "at-least-once or at-most-once (default: the client's, or at-least-once)",
+      },
       'send-at': {
         type: 'string',
         value: 'ISO',

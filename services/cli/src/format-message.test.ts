@@ -8,6 +8,7 @@ const view = {
   lastCode: 2020,
   lastMessage: 'Accepted for delivery',
   priority: 'normal' as const,
+  delivery: 'at-least-once' as const,
   encoding: 'GSM-7' as const,
   segments: 1,
   createdAt: '2024-05-01T12:00:00.000Z',
@@ -38,6 +39,7 @@ describe('formatStatus', () => {
       status: 'scheduled',
       attempts: 0,
       priority: 'high',
+      delivery: 'at-least-once',
       reference: 'order-17',
       sendAt: '2030-05-01T09:00:00.000Z',
     });
@@ -53,6 +55,7 @@ describe('formatAccepted', () => {
       id: 'm1',
       status: 'queued' as const,
       priority: 'normal' as const,
+      delivery: 'at-least-once' as const,
       segments: 2,
       encoding: 'UCS-2' as const,
     };

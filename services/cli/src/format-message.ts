@@ -60,6 +60,8 @@ export function formatFound(found: FoundMessages): string {
 function optionFields(view: MessageOptionsView): Array<[string, string | undefined]> {
   return [
     ['priority', view.priority],
+    // Shown only when it is not the default, like the other options a message may lack.
+    ['delivery', view.delivery === 'at-most-once' ? view.delivery : undefined],
     ['reference', view.reference],
     ['send at', view.sendAt],
     [

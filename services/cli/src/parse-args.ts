@@ -11,6 +11,7 @@ export interface SendFields {
   readonly from?: string;
   readonly validFor?: number;
   readonly priority?: string;
+  readonly delivery?: string;
   readonly sendAt?: string;
   readonly reference?: string;
 }
@@ -155,6 +156,7 @@ function buildCommand(name: CommandName, args: readonly string[], values: Option
           ...stringOption(values, 'from'),
           ...(validFor !== undefined && { validFor }),
           ...stringOption(values, 'priority'),
+          ...stringOption(values, 'delivery'),
           ...stringOption(values, 'sendAt'),
           ...stringOption(values, 'reference'),
         },

@@ -125,6 +125,8 @@ it('passes priority, send time and reference through; find looks the message up 
     'Your order ships tomorrow',
     '--priority',
     'high',
+    '--delivery',
+    'at-most-once',
     '--send-at',
     sendAt,
     '--reference',
@@ -133,6 +135,7 @@ it('passes priority, send time and reference through; find looks the message up 
   expect(sent).toMatchObject({ code: 0, stderr: '' });
   expect(sent.stdout).toMatch(/^status +scheduled$/m);
   expect(sent.stdout).toMatch(/^priority +high$/m);
+  expect(sent.stdout).toMatch(/^delivery +at-most-once$/m);
   expect(sent.stdout).toMatch(new RegExp(`^reference +${reference}$`, 'm'));
   const id = /^id +(\S+)$/m.exec(sent.stdout)?.[1];
   expect(id).toBeDefined();

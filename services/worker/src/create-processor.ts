@@ -3,7 +3,8 @@ import type { Job } from 'bullmq';
 import type { ProcessorDeps } from './processor-deps';
 import { leaveJob, SendAttempt } from './send-attempt';
 import { putAsideExpired } from './send-outcomes/put-aside-expired';
-import { sendOutcomeOf, sendResultOf } from './send-outcomes/send-outcome';
+import { endUnknown } from './send-outcomes/record-unknown';
+import { mayHaveReachedKaarai, sendOutcomeOf, sendResultOf } from './send-outcomes/send-outcome';
 import { SEND_OUTCOMES } from './send-outcomes/send-outcome-handlers';
 import { type AttemptTrace, traceAttempt } from './trace-attempt';
 
@@ -50,11 +51,14 @@ function createAttemptProcessor(deps: ProcessorDeps) {
     }
 
     // One round trip: a job whose lock is another worker's is left alone; a job redelivered
-    // after its message reached a final state must not send it again; the gate may say wait;
-    // otherwise the record says `sending`.
+    // after its message reached a final state must not send it again; an at-most-once message
+    // found still `sending` was admitted before by a worker that never recorded the outcome
+    // (killed, or frozen past its lock), whose call may have reached Kaarai; the gate may say
+    // wait; otherwise the record says `sending`.
     const claim = { status: 'sending', attempts: attempt.number, ...attempt.identity } as const;
+    const unsure = data.delivery === 'at-most-once' ? { unsureIf: 'sending' } : {};
     const admission = await attempt.onRedis(() =>
-      gate.admit(statusStore.claimUnlessFinal(id, claim, attempt.held)),
+      gate.admit(statusStore.claimUnlessFinal(id, claim, attempt.held, unsure)),
     );
     if (admission.kind === 'lost') {
       trace.outcome = 'left';
@@ -63,6 +67,10 @@ function createAttemptProcessor(deps: ProcessorDeps) {
     if (admission.kind === 'refused') {
       trace.outcome = 'already_final';
       return attempt.alreadyFinal();
+    }
+    if (admission.kind === 'unsure') {
+      trace.outcome = 'unknown';
+      return endUnknown(attempt, 'worker_lost', attempt.lastAdmitted());
     }
     if (admission.kind === 'wait') {
       trace.outcome = 'gate_wait';
@@ -81,7 +89,13 @@ function createAttemptProcessor(deps: ProcessorDeps) {
         gate.recordFailure(result.code, `${result.reason} ${outcome.message}`, result.isProbe),
       ));
     const { answer, handle } =
-      SEND_OUTCOMES[sendOutcomeOf(outcome.action, { circuitOpen, lastAttempt: attempt.isLast })];
+      SEND_OUTCOMES[
+        sendOutcomeOf(outcome.action, {
+          circuitOpen,
+          lastAttempt: attempt.isLast,
+          mayHaveReachedKaarai: mayHaveReachedKaarai(outcome, data.delivery),
+        })
+      ];
     metrics.providerAnswers.inc({ code: result.code, outcome: answer });
     trace.outcome = answer;
     return handle(attempt, result);

@@ -9,7 +9,7 @@ import { deadLetterAgain } from './dead-letter-again';
 export interface GivenUpDeps {
   readonly statusStore: StatusStore;
   readonly deadLetterQueue: DeadLetterQueue;
-  readonly metrics: Pick<WorkerMetrics, 'deadLettered'>;
+  readonly metrics: Pick<WorkerMetrics, 'deadLettered' | 'unknown'>;
   readonly statusEvents?: StatusEvents;
   readonly now?: () => number;
 }
@@ -27,6 +27,9 @@ export async function recordGivenUpJob(job: Job<SmsJobData>, deps: GivenUpDeps):
   const now = deps.now ?? Date.now;
   const attempts = Math.max(job.attemptsMade, 1);
   const message = job.failedReason || 'given up by the queue';
+  if (job.data.delivery === 'at-most-once' && (await deps.statusStore.read(id))?.status === 'sending') {
+    return recordGivenUpUnknown(job, deps, attempts, message);
+  }
   const outcome = await deps.statusStore.write(
     id,
     { status: 'failed', attempts, lastMessage: message, ...recordIdentity(job.data) },
@@ -46,6 +49,33 @@ export async function recordGivenUpJob(job: Job<SmsJobData>, deps: GivenUpDeps):
   if (outcome !== 'written') return false;
   await deps.statusEvents?.emit(id, job.data, 'failed');
   deps.metrics.deadLettered.inc({ reason: 'retries_exhausted' });
+  return true;
+}
+
+/**
+ * An at-most-once job given up while its record said `sending` (its worker stalled, or was
+ * killed, once too often mid-call): Kaarai may have the message, so it ends `unknown`, not
+ * `failed` in the dead-letter queue, whose replay would be the second send the mode forbids.
+ * BullMQ has failed the job, so no worker holds it, and no other write can come between the
+ * read and this one but another sweep's, which then finds the status final.
+ */
+async function recordGivenUpUnknown(
+  job: Job<SmsJobData>,
+  deps: GivenUpDeps,
+  attempts: number,
+  message: string,
+): Promise<boolean> {
+  const id = job.id!;
+  const at = (deps.now ?? Date.now)();
+  const outcome = await deps.statusStore.write(
+    id,
+    { status: 'unknown', attempts, lastMessage: message, ...recordIdentity(job.data) },
+    { attempt: attempts, outcome: 'unknown:worker_lost', message, at },
+  );
+  await job.remove();
+  if (outcome !== 'written') return false;
+  await deps.statusEvents?.emit(id, job.data, 'unknown');
+  deps.metrics.unknown.inc({ reason: 'worker_lost' });
   return true;
 }
 

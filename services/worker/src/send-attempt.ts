@@ -105,6 +105,17 @@ export class SendAttempt {
     throw Worker.RateLimitError();
   }
 
+  /**
+   * The last attempt of a message found `sending` at admission: a worker admitted this attempt's
+   * call and stopped (killed, or frozen past its lock) before recording what came of it.
+   */
+  lastAdmitted(): LastAttempt {
+    return {
+      attempts: this.number,
+      lastMessage: 'the worker that admitted a call to Kaarai stopped before recording its outcome',
+    };
+  }
+
   /** The history entry of this message's attempt `last`, as the gateway made `outcome` of it. */
   history(last: LastAttempt, outcome: string): AttemptRecord {
     return {

@@ -21,7 +21,12 @@ export type Admission =
   /** The claimed record already held one of the statuses that refuse it. */
   | { readonly kind: 'refused'; readonly status: string }
   /** Another worker holds the job's lock: this one must leave the job alone. */
-  | { readonly kind: 'lost' };
+  | { readonly kind: 'lost' }
+  /**
+   * The claimed record is in the claim's `unsureIf` status: an earlier admitted call may have
+   * reached Kaarai and recorded nothing. Nothing was written.
+   */
+  | { readonly kind: 'unsure' };
 
 export interface GateSettings {
   readonly prefix: string;
@@ -50,25 +55,28 @@ const GATE_TTL_MS = 7 * 24 * 3_600_000;
 type AdmitReply = readonly [kind: string, detail?: string | number];
 
 // Admission in one round trip, as it runs before every call to Kaarai: do nothing for a job
-// whose lock another worker holds, refuse a claimed record in a refusing status, wait while the
-// gate is closed, let one probe through when its wait is over, and write the claimed record when
-// admitted.
+// whose lock another worker holds, refuse a claimed record in a refusing status, answer `unsure`
+// for a claimed record in the status that says an earlier admitted call left no outcome (an
+// at-most-once message must not be sent again), wait while the gate is closed, let one probe
+// through when its wait is over, and write the claimed record when admitted. The lock check and
+// the status check are one script with the write of `sending`: two workers cannot both pass.
 // KEYS: gate, probe lease[, claimed record[, job lock]].
-// ARGV: now, lease ms[, ttl s, lock token, n, n statuses, fields...]
+// ARGV: now, lease ms[, ttl s, lock token, unsure status or '', n, n statuses, fields...]
 const ADMIT = new RedisScript<string[], (string | number)[], AdmitReply>({
   name: 'smsAdmit',
   isReply: (raw): raw is AdmitReply => Array.isArray(raw) && typeof raw[0] === 'string',
   lua: `
 local now = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
-local refusing = tonumber(ARGV[5] or '0')
+local refusing = tonumber(ARGV[6] or '0')
 if KEYS[4] and redis.call('GET', KEYS[4]) ~= ARGV[4] then return {'lost'} end
 if KEYS[3] then
   local current = redis.call('HGET', KEYS[3], 'status')
   if current then
-    for i = 6, 5 + refusing do
+    for i = 7, 6 + refusing do
       if ARGV[i] == current then return {'refused', current} end
     end
+    if ARGV[5] ~= '' and ARGV[5] == current then return {'unsure', current} end
   end
 end
 local kind = 'send'
@@ -82,7 +90,7 @@ if gate[1] == 'held' or gate[1] == 'circuit_open' then
   kind = 'probe'
 end
 if KEYS[3] then
-  redis.call('HSET', KEYS[3], unpack(ARGV, 6 + refusing))
+  redis.call('HSET', KEYS[3], unpack(ARGV, 7 + refusing))
   redis.call('EXPIRE', KEYS[3], ARGV[3])
 end
 return {kind}
@@ -140,7 +148,8 @@ export class SendingGate {
   /**
    * Asks to call Kaarai: go ahead, go ahead as the one probe, or wait this long. With a claim,
    * the same round trip refuses the call when the claimed record is in a refusing status or the
-   * claim's job lock is another worker's, and writes the record when the call is admitted.
+   * claim's job lock is another worker's, answers `unsure` when it is in the claim's `unsureIf`
+   * status, and writes the record when the call is admitted.
    */
   async admit(claim?: StatusClaim): Promise<Admission> {
     const keys = [this.gateKey, this.probeKey];
@@ -151,6 +160,7 @@ export class SendingGate {
       args.push(
         claim.ttlSeconds,
         claim.lock?.token ?? '',
+        claim.unsureIf ?? '',
         claim.unlessStatusIn.length,
         ...claim.unlessStatusIn,
       );
@@ -159,7 +169,7 @@ export class SendingGate {
     const [kind, detail] = await ADMIT.run(this.redis, keys, args);
     if (kind === 'wait') return { kind, ms: Number(detail) };
     if (kind === 'refused') return { kind, status: String(detail) };
-    if (kind === 'lost') return { kind };
+    if (kind === 'lost' || kind === 'unsure') return { kind };
     return { kind: kind === 'probe' ? 'probe' : 'send' };
   }
 

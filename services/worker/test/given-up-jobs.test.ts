@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** A send queue with one job that BullMQ gave up on: its processor threw on its only attempt. */
-async function queueWithGivenUpJob() {
+async function queueWithGivenUpJob(extra: Partial<SmsJobData> = {}) {
   const prefix = `g${randomUUID().slice(0, 8)}`;
   const queue = createSmsQueue({ connection, prefix });
   const deadLetterQueue = createDeadLetterQueue({ connection, prefix });
@@ -40,6 +40,7 @@ async function queueWithGivenUpJob() {
     client: 'billing',
     acceptedAt: Date.now(),
     requestId: 'r1',
+    ...extra,
   };
   await enqueueSms(queue, id, data, { attempts: 1 });
   const failing = new Worker<SmsJobData>(
@@ -100,5 +101,20 @@ it('removes a given-up job whose message is final already, leaving its status an
   expect(await sweepGivenUpJobs(queue, deps)).toEqual([]);
   expect(await statusStore.read(id)).toMatchObject({ status: 'accepted', lastCode: 2020 });
   expect(await deadLetterQueue.getJob(id)).toBeUndefined();
+  expect(await queue.getJob(id)).toBeUndefined();
+});
+
+it.each([
+  ['still sending: an admitted call may have reached Kaarai', 'sending', 'unknown', undefined],
+  ['retrying: no call is in doubt', 'retrying', 'failed', 'retries_exhausted'],
+] as const)('ends a given-up at-most-once message %s', async (_name, recorded, status, deadLetterReason) => {
+  const { id, queue, deadLetterQueue, statusStore, deps } = await queueWithGivenUpJob({
+    delivery: 'at-most-once',
+  });
+  await statusStore.write(id, { status: recorded, attempts: 1, client: 'billing', to: '57', createdAt: 1 });
+
+  expect(await sweepGivenUpJobs(queue, deps)).toEqual([id]);
+  expect(await statusStore.read(id)).toMatchObject({ status, delivery: 'at-most-once' });
+  expect((await deadLetterQueue.getJob(id))?.data.reason).toBe(deadLetterReason);
   expect(await queue.getJob(id)).toBeUndefined();
 });

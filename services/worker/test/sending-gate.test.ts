@@ -129,6 +129,44 @@ describe('admission with a claimed record', () => {
     expect(await gate.admit(claim(`record:${randomUUID()}`))).toEqual({ kind: 'wait', ms: 1_000 });
   });
 
+  it("answers unsure, writing nothing, for a record still in the claim's unsureIf status", async () => {
+    // An at-most-once message whose earlier admitted call left no outcome, even while the gate
+    // is held: the answer does not wait for a gate it will never go through.
+    const gate = newGate();
+    const key = `record:${randomUUID()}`;
+    await redis.hset(key, { status: 'sending', attempts: 1 });
+    await gate.recordHold(4030, 'Authorization failed');
+    expect(await gate.admit({ ...claim(key), unsureIf: 'sending' })).toEqual({ kind: 'unsure' });
+    expect(await redis.hgetall(key)).toEqual({ status: 'sending', attempts: '1' });
+  });
+
+  it('admits as before a record in any other status, or without unsureIf', async () => {
+    const gate = newGate();
+    const retrying = `record:${randomUUID()}`;
+    await redis.hset(retrying, { status: 'retrying', attempts: 1 });
+    expect(await gate.admit({ ...claim(retrying), unsureIf: 'sending' })).toEqual({ kind: 'send' });
+    const sending = `record:${randomUUID()}`;
+    await redis.hset(sending, { status: 'sending', attempts: 1 });
+    expect(await gate.admit(claim(sending))).toEqual({ kind: 'send' });
+    // A final status is refused first: `unknown` itself included.
+    const unknown = `record:${randomUUID()}`;
+    await redis.hset(unknown, { status: 'unknown', attempts: 1 });
+    expect(await gate.admit({ ...claim(unknown), unlessStatusIn: ['unknown'], unsureIf: 'sending' })).toEqual(
+      { kind: 'refused', status: 'unknown' },
+    );
+  });
+
+  it('lets one of two workers racing for a redelivered at-most-once message through, never both', async () => {
+    // The first admission writes `sending`; the second, in the same tick, finds it and is unsure.
+    const gate = newGate();
+    for (let i = 0; i < 50; i++) {
+      const key = `record:${randomUUID()}`;
+      const atMostOnce = { ...claim(key), unsureIf: 'sending' };
+      const kinds = (await Promise.all([gate.admit(atMostOnce), gate.admit(atMostOnce)])).map((a) => a.kind);
+      expect(kinds.sort()).toEqual(['send', 'unsure']);
+    }
+  });
+
   it('loads its script again after Redis forgot it', async () => {
     const gate = newGate();
     // Only on a Redis of our own: other users of a shared one keep their scripts.

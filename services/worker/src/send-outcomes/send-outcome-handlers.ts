@@ -3,6 +3,7 @@ import { giveUpAfterRetries } from './give-up-after-retries';
 import { holdSending } from './hold-sending';
 import { recordRejected } from './record-rejected';
 import { recordSent } from './record-sent';
+import { recordUnknown } from './record-unknown';
 import { retryLater } from './retry-later';
 import type { SendOutcome, SendResult } from './send-outcome';
 import { waitOutCircuit } from './wait-out-circuit';
@@ -20,4 +21,5 @@ export const SEND_OUTCOMES = {
   circuit_open: { answer: 'circuit_open', handle: waitOutCircuit },
   retries_exhausted: { answer: 'dead_letter', handle: giveUpAfterRetries },
   retry: { answer: 'retry', handle: retryLater },
+  unknown: { answer: 'unknown', handle: recordUnknown },
 } as const satisfies Record<SendOutcome, { readonly answer: string; readonly handle: SendOutcomeHandler }>;

@@ -1,21 +1,40 @@
-import { sendOutcomeOf, sendResultOf } from './send-outcome';
+import type { NoAnswerReason } from '@sms/contracts';
+import { mayHaveReachedKaarai, sendOutcomeOf, sendResultOf } from './send-outcome';
 import { SEND_OUTCOMES } from './send-outcome-handlers';
 
-const calm = { circuitOpen: false, lastAttempt: false };
+const answered = {
+  type: 'answered',
+  action: 'retry',
+  code: 5030,
+  message: 'Temporal failure',
+  httpStatus: 503,
+  durationMs: 12,
+} as const;
+
+const calm = { circuitOpen: false, lastAttempt: false, mayHaveReachedKaarai: false };
+const unsure = { ...calm, mayHaveReachedKaarai: true };
 
 describe('sendOutcomeOf', () => {
   it.each([
     ['succeed', calm, 'sent'],
-    ['succeed', { circuitOpen: true, lastAttempt: true }, 'sent'],
+    ['succeed', { ...calm, circuitOpen: true, lastAttempt: true }, 'sent'],
     ['dead_letter', calm, 'rejected'],
-    ['dead_letter', { circuitOpen: false, lastAttempt: true }, 'rejected'],
+    ['dead_letter', { ...calm, lastAttempt: true }, 'rejected'],
     ['hold', calm, 'held'],
-    ['hold', { circuitOpen: true, lastAttempt: true }, 'held'],
+    ['hold', { ...calm, circuitOpen: true, lastAttempt: true }, 'held'],
     ['retry', calm, 'retry'],
-    ['retry', { circuitOpen: false, lastAttempt: true }, 'retries_exhausted'],
+    ['retry', { ...calm, lastAttempt: true }, 'retries_exhausted'],
     // An open circuit keeps the attempt, the last one too: Kaarai is down, not the message.
-    ['retry', { circuitOpen: true, lastAttempt: false }, 'circuit_open'],
-    ['retry', { circuitOpen: true, lastAttempt: true }, 'circuit_open'],
+    ['retry', { ...calm, circuitOpen: true }, 'circuit_open'],
+    ['retry', { ...calm, circuitOpen: true, lastAttempt: true }, 'circuit_open'],
+    // An at-most-once message that Kaarai may have is never retried, whatever else holds.
+    ['retry', unsure, 'unknown'],
+    ['retry', { ...unsure, lastAttempt: true }, 'unknown'],
+    ['retry', { ...unsure, circuitOpen: true }, 'unknown'],
+    // An answer is an answer: it says what Kaarai did, so nothing is unknown.
+    ['succeed', unsure, 'sent'],
+    ['dead_letter', unsure, 'rejected'],
+    ['hold', unsure, 'held'],
   ] as const)('turns %s (%o) into %s', (action, failure, outcome) => {
     expect(sendOutcomeOf(action, failure)).toBe(outcome);
   });
@@ -32,19 +51,33 @@ it('counts every outcome under the label sms_provider_answers_total has always u
     circuit_open: 'circuit_open',
     retries_exhausted: 'dead_letter',
     retry: 'retry',
+    unknown: 'unknown',
+  });
+});
+
+describe('mayHaveReachedKaarai', () => {
+  const noAnswer = (reason: NoAnswerReason, requestSent: boolean) =>
+    ({ type: 'no_answer', action: 'retry', reason, requestSent, message: reason, durationMs: 1 }) as const;
+  it.each([
+    // The request was written: Kaarai may have it.
+    ['at-most-once', noAnswer('timeout', true), true],
+    ['at-most-once', noAnswer('connection_dropped', true), true],
+    // It never left: retried as always.
+    ['at-most-once', noAnswer('connect_timeout', false), false],
+    ['at-most-once', noAnswer('connection_failed', false), false],
+    ['at-most-once', noAnswer('tls', false), false],
+    // Kaarai answered 5030: it does not have the message.
+    ['at-most-once', answered, false],
+    // at-least-once, given or by default, retries whatever happened.
+    ['at-least-once', noAnswer('timeout', true), false],
+    [undefined, noAnswer('timeout', true), false],
+  ] as const)('for %s after %o: %s', (delivery, outcome, expected) => {
+    expect(mayHaveReachedKaarai(outcome, delivery)).toBe(expected);
   });
 });
 
 describe('sendResultOf', () => {
   it("keeps Kaarai's code, and names a failure by it", () => {
-    const answered = {
-      type: 'answered',
-      action: 'retry',
-      code: 5030,
-      message: 'Temporal failure',
-      httpStatus: 503,
-      durationMs: 12,
-    } as const;
     expect(sendResultOf(answered, 2, false)).toEqual({
       outcome: answered,
       code: 5030,
