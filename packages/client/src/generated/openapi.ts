@@ -174,7 +174,7 @@ export interface components {
             to: string;
             /** @description The message: not blank, at most MAX_TEXT_LENGTH characters (Unicode code points, default 1600) and MAX_SEGMENTS SMS parts (default 10); tab, line feed and carriage return are the only control characters allowed. */
             text: string;
-            /** @description Sender: a number of 3 to 15 digits (a leading + is dropped) or an alphanumeric sender id of at most 11 characters with a letter. Default: Kaarai picks one. */
+            /** @description Sender: a number of 3 to 15 digits (a leading + is dropped) or an alphanumeric sender id of at most 11 characters with a letter; with CLIENT_SENDER_IDS (or DEFAULT_SENDER_IDS) it must be one of the client's sender ids, else 403 (4032). Default: the client's CLIENT_DEFAULT_FROM, or Kaarai picks one. */
             from?: string;
             /** @description Seconds the message stays worth sending, counted from sendAt (or from acceptance without it), from 30 to MAX_VALIDITY_SECONDS; a message not sent by then never is. Default DEFAULT_VALIDITY_SECONDS. */
             validFor?: number;
@@ -184,6 +184,11 @@ export interface components {
              */
             priority?: "high" | "normal" | "bulk";
             /**
+             * @description at-least-once (a call whose outcome is unknown is retried: never lost, rarely sent twice) or at-most-once (never sent again once a call may have reached Kaarai: never twice, and the final status unknown when the gateway cannot tell whether Kaarai has it). Default: the client's entry of CLIENT_DELIVERY_MODES, or at-least-once.
+             * @enum {string}
+             */
+            delivery?: "at-least-once" | "at-most-once";
+            /**
              * Format: date-time
              * @description When to send: an ISO 8601 date and time with seconds and an offset (Z for UTC), in the future and at most MAX_SCHEDULE_SECONDS ahead (default 30 days). Default: at once.
              */
@@ -192,7 +197,7 @@ export interface components {
             reference?: string;
             /**
              * Format: uri
-             * @description Where to POST this message's status changes (accepted, accepted_queued, retrying, dead_lettered, failed, expired, canceled) as signed JSON: an https:// URL of at most 2048 characters, without user, password or fragment, whose host and port are on the client's CALLBACK_ALLOWED_HOSTS (http:// only for hosts listed with http://). Default: the client's entry of CALLBACK_DEFAULT_URLS, or no callbacks.
+             * @description Where to POST this message's status changes (accepted, accepted_queued, retrying, dead_lettered, failed, expired, canceled, unknown) as signed JSON: an https:// URL of at most 2048 characters, without user, password or fragment, whose host and port are on the client's CALLBACK_ALLOWED_HOSTS (http:// only for hosts listed with http://). Default: the client's entry of CALLBACK_DEFAULT_URLS, or no callbacks.
              */
             callbackUrl?: string;
         };
@@ -213,6 +218,14 @@ export interface components {
             /** @description Seconds the replayed message stays worth sending. Default: its original validity. */
             validFor?: number;
         };
+        ReplayGivenUpCallbacksRequest: {
+            /** @description A client's name (API_KEYS). */
+            client?: string;
+            /** @description Earliest givenUpAt included, ISO 8601. */
+            since?: string;
+            /** @description givenUpAt before this, ISO 8601. */
+            until?: string;
+        };
         AcceptedMessage: {
             /** Format: uuid */
             id: string;
@@ -220,6 +233,8 @@ export interface components {
             status: "queued" | "scheduled";
             /** @enum {string} */
             priority: "high" | "normal" | "bulk";
+            /** @enum {string} */
+            delivery: "at-least-once" | "at-most-once";
             reference?: string;
             /**
              * Format: date-time
@@ -240,7 +255,7 @@ export interface components {
             messages: (components["schemas"]["AcceptedMessage"] | {
                 error: {
                     /** @enum {number} */
-                    code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4010 | 4011 | 4012 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018 | 4030 | 4040 | 4041 | 4042 | 4090 | 4091 | 4092 | 4130 | 4131 | 4220 | 4290 | 4291 | 5000 | 5030 | 5031;
+                    code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4010 | 4011 | 4012 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018 | 4019 | 4020 | 4030 | 4032 | 4040 | 4041 | 4042 | 4043 | 4090 | 4091 | 4092 | 4130 | 4131 | 4220 | 4290 | 4291 | 5000 | 5030 | 5031;
                     field?: string;
                     message: string;
                 };
@@ -250,7 +265,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "scheduled" | "queued" | "sending" | "retrying" | "accepted" | "accepted_queued" | "dead_lettered" | "failed" | "expired" | "canceled";
+            status: "scheduled" | "queued" | "sending" | "retrying" | "accepted" | "accepted_queued" | "dead_lettered" | "failed" | "expired" | "canceled" | "unknown";
             /** @description Receiver with its middle digits masked. */
             to: string;
             attempts: number;
@@ -263,6 +278,8 @@ export interface components {
             updatedAt: string;
             /** @enum {string} */
             priority: "high" | "normal" | "bulk";
+            /** @enum {string} */
+            delivery: "at-least-once" | "at-most-once";
             reference?: string;
             /**
              * Format: date-time
@@ -283,7 +300,7 @@ export interface components {
         };
         ErrorBody: {
             /** @enum {number} */
-            code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4010 | 4011 | 4012 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018 | 4030 | 4040 | 4041 | 4042 | 4090 | 4091 | 4092 | 4130 | 4131 | 4220 | 4290 | 4291 | 5000 | 5030 | 5031;
+            code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4010 | 4011 | 4012 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018 | 4019 | 4020 | 4030 | 4032 | 4040 | 4041 | 4042 | 4043 | 4090 | 4091 | 4092 | 4130 | 4131 | 4220 | 4290 | 4291 | 5000 | 5030 | 5031;
             message: string;
             /** @description The offending field, header or parameter. */
             field?: string;
@@ -355,7 +372,7 @@ export interface components {
             /** @description The status record, while it is kept (STATUS_RETENTION_SECONDS). */
             status?: {
                 /** @enum {string} */
-                status: "scheduled" | "queued" | "sending" | "retrying" | "accepted" | "accepted_queued" | "dead_lettered" | "failed" | "expired" | "canceled";
+                status: "scheduled" | "queued" | "sending" | "retrying" | "accepted" | "accepted_queued" | "dead_lettered" | "failed" | "expired" | "canceled" | "unknown";
                 attempts: number;
                 lastCode?: number;
                 lastMessage?: string;
@@ -388,6 +405,68 @@ export interface components {
             /** @enum {number} */
             code: 2020 | 2021 | 4000 | 4001 | 4002 | 4003 | 4030 | 4031 | 4040 | 5030;
             message: string;
+        };
+        GivenUpCallbackPage: {
+            callbacks: {
+                /** @description The event's id, <messageId>:<sequence>, as its receiver gets it. */
+                id: string;
+                messageId: string;
+                /** @description The event's place among its message's events. */
+                sequence: number;
+                client: string;
+                /** @enum {string} */
+                status: "accepted" | "accepted_queued" | "retrying" | "dead_lettered" | "failed" | "expired" | "canceled" | "unknown";
+                /** @description The receiver's host and port; its path may hold the client's tokens. */
+                host: string;
+                /** @description When the status changed. */
+                at: string;
+                /** @description ISO 8601, UTC. */
+                givenUpAt: string;
+                attempts: number;
+                /** @description Why the last attempt failed: the receiver's status, or the network error. */
+                lastError: string;
+            }[];
+            /** @description Given-up callbacks matching the filter, over all pages. */
+            total: number;
+            /** @description Pass as cursor for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        GivenUpCallbackDetails: {
+            /** @description The event's id, <messageId>:<sequence>, as its receiver gets it. */
+            id: string;
+            messageId: string;
+            /** @description The event's place among its message's events. */
+            sequence: number;
+            client: string;
+            /** @enum {string} */
+            status: "accepted" | "accepted_queued" | "retrying" | "dead_lettered" | "failed" | "expired" | "canceled" | "unknown";
+            /** @description The receiver's host and port; its path may hold the client's tokens. */
+            host: string;
+            /** @description When the status changed. */
+            at: string;
+            /** @description ISO 8601, UTC. */
+            givenUpAt: string;
+            attempts: number;
+            /** @description Why the last attempt failed: the receiver's status, or the network error. */
+            lastError: string;
+            /** @description The body a replay posts, signed with the client's current secret when it is posted. */
+            event: {
+                id: string;
+                sequence: number;
+                messageId: string;
+                reference?: string;
+                /** @enum {string} */
+                status: "accepted" | "accepted_queued" | "retrying" | "dead_lettered" | "failed" | "expired" | "canceled" | "unknown";
+                code?: number;
+                /** @description ISO 8601, UTC. */
+                at: string;
+            };
+        };
+        GivenUpCallbacksReplayed: {
+            /** @description Ids put back in their message's outbox, each message's oldest first, behind the events already waiting. */
+            replayed: string[];
+            /** @description Ids not given up (any more): replayed already, past retention, or unknown. */
+            notFound: string[];
         };
     };
     responses: never;
@@ -550,7 +629,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptedMessage"];
                 };
             };
-            /** @description Codes 4000, 4001, 4002, 4003, 4004, 4005, 4006, 4007, 4008, 4009, 4013, 4014, 4015, 4016, 4017, 4018. */
+            /** @description Codes 4000, 4001, 4002, 4003, 4004, 4005, 4006, 4007, 4008, 4009, 4013, 4014, 4015, 4016, 4017, 4018, 4020. */
             400: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id if it is visible ASCII, cut to 128 characters, or a new UUID. */
@@ -560,7 +639,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {number} */
-                        code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018;
+                        code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018 | 4020;
                         message: string;
                         /** @description The offending field, header or parameter. */
                         field?: string;
@@ -580,6 +659,25 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         code: 4030;
+                        message: string;
+                        /** @description The offending field, header or parameter. */
+                        field?: string;
+                        /** @description The X-Request-Id of the request, to find it in the logs. */
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Codes 4032. */
+            403: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id if it is visible ASCII, cut to 128 characters, or a new UUID. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: 4032;
                         message: string;
                         /** @description The offending field, header or parameter. */
                         field?: string;
@@ -758,7 +856,7 @@ export interface operations {
                         messages: {
                             error: {
                                 /** @enum {number} */
-                                code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4010 | 4011 | 4012 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018 | 4030 | 4040 | 4041 | 4042 | 4090 | 4091 | 4092 | 4130 | 4131 | 4220 | 4290 | 4291 | 5000 | 5030 | 5031;
+                                code: 4000 | 4001 | 4002 | 4003 | 4004 | 4005 | 4006 | 4007 | 4008 | 4009 | 4010 | 4011 | 4012 | 4013 | 4014 | 4015 | 4016 | 4017 | 4018 | 4019 | 4020 | 4030 | 4032 | 4040 | 4041 | 4042 | 4043 | 4090 | 4091 | 4092 | 4130 | 4131 | 4220 | 4290 | 4291 | 5000 | 5030 | 5031;
                                 field?: string;
                                 message: string;
                             };
