@@ -151,3 +151,25 @@ it("puts a batch's messages under its one enqueue span, each message's attempt a
   expect(attempts.map((s) => s.attributes['sms.message_id']).sort()).toEqual([...ids].sort());
   expect(attempts.every((s) => s.parentSpanId === enqueue!.spanId)).toBe(true);
 });
+
+it("starts a trace at Kaarai's own entry, the request a parent of its message's enqueue", async () => {
+  const res = await fetch(`${stack.api.url}/kaarai/api/v1/sms/send`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`faults:${stack.api.apiKey}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ to: '573001234567', text: `traced kaarai ${Date.now()}` }),
+  });
+  expect(res.status).toBe(202);
+  const id = res.headers.get('location')?.split('/').pop() ?? '';
+  const route = '/kaarai/api/v1/sms/send';
+  const { enqueue, spans } = await traceOf(
+    id,
+    (spans) => named(spans, `POST ${route}`).length === 1 && named(spans, 'kaarai send').length === 1,
+  );
+  const [request] = named(spans, `POST ${route}`);
+  expect(request).toMatchObject({ service: 'sms-api', kind: SERVER });
+  expect(request!.attributes).toMatchObject({ 'http.route': route, 'sms.message_id': [id] });
+  expect(enqueue.parentSpanId).toBe(request!.spanId);
+});

@@ -25,7 +25,7 @@ import { clientLimits } from './client-limits';
 import { findMessage } from './find-message';
 import { type IdempotencyStore, idempotencyKeyOf } from './idempotency';
 import { jsonBody, requireJson } from './json-body';
-import { createKaaraiEntry, KAARAI_ENTRY_PATH } from './kaarai-entry/create-kaarai-entry';
+import { createKaaraiEntry, KAARAI_ENTRY_PATH, KAARAI_SEND_PATH } from './kaarai-entry/create-kaarai-entry';
 import { createMessageRoutes } from './message-routes';
 import { acceptedView } from './message-views';
 import { createApiDocsRouter } from './openapi/api-docs-routes';
@@ -226,6 +226,7 @@ export function createApp(deps: AppDeps): ApiApps {
   app.use(
     KAARAI_ENTRY_PATH,
     observe('kaarai'),
+    ...traced(`${KAARAI_ENTRY_PATH}${KAARAI_SEND_PATH}`),
     createKaaraiEntry({
       apiKeys: config.apiKeys,
       limits: config,

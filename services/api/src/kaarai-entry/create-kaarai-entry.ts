@@ -9,6 +9,7 @@ import type { CheckSenderId } from '../check-sender-id';
 import { jsonBody, requireJson } from '../json-body';
 import type { QuotaGuard } from '../quota/quota-guard';
 import { toApiError } from '../send-error';
+import type { TracedLocals } from '../trace-request';
 import { type KaaraiAnswer, kaaraiAnswerFor, QUEUED_ANSWER } from './kaarai-answer';
 
 /** Where the entry is mounted: Kaarai's own path follows, so a client changes only its base URL. */
@@ -27,10 +28,8 @@ export interface KaaraiEntryDeps {
   readonly logger: Pick<Logger, 'error'>;
 }
 
-interface Locals {
+interface Locals extends TracedLocals {
   requestId: string;
-  client: string;
-  code: number;
 }
 
 /**
@@ -67,7 +66,9 @@ export function createKaaraiEntry(deps: KaaraiEntryDeps): express.Router {
         client: locals.client,
         requestId: locals.requestId,
         request: result.value,
+        ...(locals.trace && { trace: locals.trace }),
       });
+      locals.messageIds = [id];
       // Kaarai's body has no id; the gateway's status route is named here for those who want it.
       res.location(`/v1/sms/${id}`);
       send(res, QUEUED_ANSWER);
