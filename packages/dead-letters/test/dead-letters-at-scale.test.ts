@@ -30,6 +30,13 @@ const SLOW_MICROSECONDS = 5_000;
 const START = Date.UTC(2024, 4, 1);
 const REASONS = ['rejected', 'rejected', 'rejected', 'expired', 'retries_exhausted'] as const;
 
+// Even under the real-time scheduler, a shared virtual machine pauses Redis now and then (the
+// hypervisor's steal): once in a run of this suite an HGET of 1 kB was logged at 5.9 ms. Such a
+// pause does not come back at the same place, while a command that really grows with the queue
+// is slow on every try: so a failure is tried once more, on a fresh Redis state, before it
+// counts, and jest logs the first failure.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 let server: RedisServer;
 let redis: Redis;
 let deadLetterQueue: DeadLetterQueue;
@@ -90,6 +97,8 @@ async function slowCommands(): Promise<string[]> {
 }
 
 it(`reads any page of ${ENTRIES.toLocaleString('en')} dead letters without a Redis command of 5 ms`, async () => {
+  // The test's own Redis: a retry starts from an empty one.
+  await redis.flushall();
   const seeding = Date.now();
   await mapConcurrently(
     Array.from({ length: ENTRIES }, (_, i) => i),
