@@ -126,18 +126,24 @@ export class SmsClient {
     const deadlineMs = request.options.deadlineMs ?? this.#deadlineMs;
     const deadline = Date.now() + deadlineMs;
     const userSignal = request.options.signal;
+    // What the gateway last said: an attempt the deadline cuts short has no answer of its own.
+    let lastAnswer: SmsClientError | undefined;
     for (let attempt = 1; ; attempt++) {
       userSignal?.throwIfAborted();
       const result = await this.#attempt<T>(request, attempt, deadline);
       if (!('outcome' in result)) return result.value;
       const { outcome, error } = result;
+      if (outcome.kind === 'answer') lastAnswer = error;
       if (!isRetryable(outcome) || attempt >= this.#retry.maxAttempts) throw error;
+      if (Date.now() >= deadline) throw this.#pastDeadline(deadlineMs, attempt, lastAnswer ?? error);
       const retryAfterMs = outcome.kind === 'answer' ? outcome.retryAfterMs : undefined;
       // A gateway that asks for longer than the call has left (4291: until midnight UTC) has
       // answered: its refusal says more than "deadline exceeded".
       if (retryAfterMs !== undefined && Date.now() + retryAfterMs >= deadline) throw error;
       const delay = retryDelayMs(attempt, retryAfterMs, this.#retry, this.#random);
-      if (Date.now() + delay >= deadline) throw this.#pastDeadline(deadlineMs, attempt, error);
+      if (Date.now() + delay >= deadline) {
+        throw this.#pastDeadline(deadlineMs, attempt, lastAnswer ?? error);
+      }
       await waitOrAbort(delay, userSignal);
     }
   }

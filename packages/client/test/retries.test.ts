@@ -163,3 +163,15 @@ it('counts an attempt without an answer within attemptTimeoutMs as lost, and ret
   expect(seen).toHaveLength(2);
   expect(seen[0]!['idempotency-key']).toBe(seen[1]!['idempotency-key']);
 });
+
+it('says DEADLINE_EXCEEDED, with the last answer, when the deadline cuts an attempt short', async () => {
+  script = [refusal(503, 5030, { 'retry-after': '0' }), 'hang'];
+  const error = await clientWith({ deadlineMs: 400, maxAttempts: 10 })
+    .get('x')
+    .catch((e: unknown) => e);
+
+  expect(isSmsClientError(error, 'DEADLINE_EXCEEDED')).toBe(true);
+  expect(error).toMatchObject({ status: 503 });
+  expect((error as Error).cause).toMatchObject({ code: 5030 });
+  expect(seen).toHaveLength(2);
+});
